@@ -1,0 +1,345 @@
+"""The emulator's request pipeline, shared by the four APIs.
+
+Each API module declares its methods with `@api.route(...)`; `Emulator.handle` matches a
+request, counts it under its discovery method id (`drive.files.list`), applies latency,
+quotas and injected faults, then runs the handler inside one store transaction.
+Handlers receive a `Call` and return a JSON-able dict, `(status, dict)`, or a `Raw`.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+
+from .store import Store
+
+_STATUS = {
+    400: ("INVALID_ARGUMENT", "badRequest"),
+    401: ("UNAUTHENTICATED", "authError"),
+    403: ("PERMISSION_DENIED", "forbidden"),
+    404: ("NOT_FOUND", "notFound"),
+    409: ("ALREADY_EXISTS", "conflict"),
+    429: ("RESOURCE_EXHAUSTED", "rateLimitExceeded"),
+    500: ("INTERNAL", "backendError"),
+    503: ("UNAVAILABLE", "backendError"),
+}
+
+
+class ApiError(Exception):
+    """An error answered the way Google answers it: `{"error": {code, message, status, errors}}`."""
+
+    def __init__(self, code: int, message: str, status: str | None = None, reason: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or _STATUS.get(code, ("UNKNOWN", "unknown"))[0]
+        self.reason = reason or _STATUS.get(code, ("UNKNOWN", "unknown"))[1]
+        self.headers = headers or {}
+
+    def body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "status": self.status,
+                          "errors": [{"message": self.message, "domain": "global", "reason": self.reason}]}}
+
+
+class ConnectionReset(Exception):
+    """Raised to make the server drop the connection without an answer."""
+
+
+@dataclass
+class Raw:
+    """A non-JSON answer (media, multipart batch responses)."""
+
+    body: bytes
+    content_type: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    api: str            # forms | sheets | drive | gmail | admin
+    method_id: str      # the discovery id, e.g. "sheets.spreadsheets.values.batchGet"
+    http_method: str
+    rule: str
+    handler: Callable[..., Any]
+    write: bool         # counts against write quotas
+    units: int = 1      # quota units (Gmail send = 100)
+
+
+class Api:
+    """A group of routes for one API; modules create one and decorate handlers with it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.routes: list[Route] = []
+
+    def route(self, http_method: str, rule: str, method_id: str, *, write: bool = False, units: int = 1):
+        def register(fn):
+            self.routes.append(Route(self.name, method_id, http_method, rule, fn, write, units))
+            return fn
+        return register
+
+
+@dataclass
+class Call:
+    """Everything a handler may look at: the request and the emulator's state."""
+
+    emulator: "Emulator"
+    method: str
+    path: str
+    query: MultiDict
+    headers: Headers
+    body: bytes
+    route: Route
+
+    @property
+    def store(self) -> Store:
+        return self.emulator.store
+
+    def json(self) -> Any:
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
+
+    def arg(self, name: str, default: Any = None) -> Any:
+        return self.query.get(name, default)
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.query.get(name)
+        return default if value is None else value.lower() == "true"
+
+    def int_arg(self, name: str, default: int) -> int:
+        value = self.query.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise ApiError(400, f"Invalid value for {name}: {value}") from None
+
+
+_VERB_SUFFIX = re.compile(r":([A-Za-z]+)$")
+
+
+class Emulator:
+    """One emulated Google Workspace: a store, the routes of every API, and the hooks."""
+
+    def __init__(self, store: Store | None = None, *, latency_ms: float = 0.0,
+                 clock: Callable[[], datetime] | None = None):
+        from . import hooks  # faults, quotas, statistics
+
+        self.store = store or Store()
+        self.latency_ms = latency_ms
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.stats = hooks.Stats()
+        self.faults = hooks.Faults()
+        self.quotas = hooks.Quotas()
+        self.routes: list[Route] = []
+        self._map = Map(strict_slashes=False, merge_slashes=False)
+        self._verbs: set[str] = set()
+        self._by_endpoint: dict[str, Route] = {}
+        for api in _all_apis():
+            for route in api.routes:
+                self.add_route(route)
+
+    def add_route(self, route: Route) -> None:
+        rule = route.rule
+        verb = _VERB_SUFFIX.search(rule)
+        if verb:
+            self._verbs.add(verb.group(1))
+            rule = rule[: verb.start()] + "/@" + verb.group(1)
+        endpoint = f"{route.method_id}#{route.http_method}#{len(self.routes)}"
+        self._by_endpoint[endpoint] = route
+        self.routes.append(route)
+        self._map.add(Rule(rule, endpoint=endpoint, methods=[route.http_method]))
+
+    # Identity and time.
+    def now(self) -> datetime:
+        return self.clock()
+
+    def now_rfc3339(self) -> str:
+        return rfc3339(self.now())
+
+    @staticmethod
+    def new_id(length: int = 44) -> str:
+        return secrets.token_urlsafe(length)[:length].replace("-", "x").replace("_", "y")
+
+    # The pipeline.
+    def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]]:
+        path = raw_path
+        last = path.rsplit("/", 1)[-1]
+        verb = _VERB_SUFFIX.search(last)
+        if verb and verb.group(1) in self._verbs:
+            path = path[: len(path) - len(verb.group(0))] + "/@" + verb.group(1)
+        adapter = self._map.bind("emulator", "/")
+        try:
+            endpoint, args = adapter.match(path, method=method)
+        except MethodNotAllowed:
+            raise ApiError(405, f"Method {method} is not allowed on {raw_path}", "METHOD_NOT_ALLOWED",
+                           "methodNotAllowed") from None
+        except NotFound:
+            raise ApiError(404, f"The requested URL {raw_path} was not found on this server.") from None
+        route = self._by_endpoint[endpoint]
+        return route, {k: urllib.parse.unquote(v) for k, v in args.items()}
+
+    def handle(self, method: str, raw_path: str, query_string: str, headers: Headers | dict,
+               body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Answer one HTTP request: (status, headers, body). Raises ConnectionReset."""
+        try:
+            route, args = self.match(method, raw_path)
+        except ApiError as err:
+            return _json_answer(err.code, err.body(), err.headers)
+        query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
+        call = Call(self, method, raw_path, query, Headers(headers), body, route)
+        if route.api == "admin":
+            return self._run(call, args)
+        self.stats.count(route)
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000.0)
+        try:
+            self.quotas.charge(route, call)
+            fault = self.faults.pick(route, raw_path)
+            if fault is not None and fault.kind == "status":
+                raise ApiError(fault.status, fault.message)
+            if fault is not None and fault.kind == "reset":
+                raise ConnectionReset()
+        except ApiError as err:
+            self.stats.error(route, err.code)
+            return _json_answer(err.code, err.body(), err.headers)
+        status, out_headers, out_body = self._run(call, args)
+        if fault is not None and fault.kind == "commit_then_fail":
+            err = ApiError(fault.status or 500, fault.message)
+            self.stats.error(route, err.code)
+            return _json_answer(err.code, err.body())
+        if status >= 400:
+            self.stats.error(route, status)
+        return status, out_headers, out_body
+
+    def _run(self, call: Call, args: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        try:
+            with self.store.transaction():
+                result = call.route.handler(call, **args)
+        except ApiError as err:
+            return _json_answer(err.code, err.body(), err.headers)
+        if isinstance(result, Raw):
+            return result.status, {"Content-Type": result.content_type, **result.headers}, result.body
+        status, payload = result if isinstance(result, tuple) else (200, result)
+        fields = call.query.get("fields")
+        if fields and isinstance(payload, dict) and status < 300 and call.route.api != "admin":
+            payload = apply_fields(payload, fields)
+        return _json_answer(status, payload)
+
+
+def _json_answer(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    out = {"Content-Type": "application/json; charset=UTF-8", **(headers or {})}
+    return status, out, json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def rfc3339(moment: datetime) -> str:
+    """Google's timestamp format: UTC with milliseconds and a Z."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_rfc3339(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# Partial responses: the `fields` parameter (`files(id,name),nextPageToken`, `sheets/properties`).
+def parse_fields(text: str) -> dict:
+    """Parse a field mask into a tree {name: subtree or {} for the whole value}."""
+    tree: dict = {}
+    pos = 0
+
+    def parse_list(end_char: str | None) -> dict:
+        nonlocal pos
+        node: dict = {}
+        while pos < len(text):
+            if end_char and text[pos] == end_char:
+                pos += 1
+                return node
+            match = re.compile(r"\s*([A-Za-z0-9_*]+(?:/[A-Za-z0-9_*]+)*)\s*").match(text, pos)
+            if not match:
+                raise ApiError(400, f"Invalid field selection {text}")
+            pos = match.end()
+            parts = match.group(1).split("/")
+            sub: dict = {}
+            if pos < len(text) and text[pos] == "(":
+                pos += 1
+                sub = parse_list(")")
+            cursor = node
+            for part in parts[:-1]:
+                cursor = cursor.setdefault(part, {})
+                if cursor is None:
+                    break
+            if cursor is not None:
+                _merge(cursor, parts[-1], sub)
+            while pos < len(text) and text[pos] in " ,":
+                pos += 1
+        if end_char:
+            raise ApiError(400, f"Invalid field selection {text}")
+        return node
+
+    tree = parse_list(None)
+    return tree
+
+
+def _merge(node: dict, name: str, sub: dict) -> None:
+    if name in node and node[name] == {}:
+        return
+    if not sub:
+        node[name] = {}
+    else:
+        existing = node.setdefault(name, {})
+        existing.update(sub)
+
+
+def apply_fields(payload: Any, fields: str | dict) -> Any:
+    tree = parse_fields(fields) if isinstance(fields, str) else fields
+    return _select(payload, tree)
+
+
+def _select(value: Any, tree: dict) -> Any:
+    if not tree or "*" in tree and len(tree) == 1:
+        return value
+    if isinstance(value, list):
+        return [_select(item, tree) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "*" in tree:
+        return value
+    out = {}
+    for name, sub in tree.items():
+        if name in value:
+            out[name] = _select(value[name], sub)
+    return out
+
+
+def _all_apis() -> list[Api]:
+    """Every API module that exists in this build of the emulator."""
+    import importlib
+
+    apis = []
+    for name in ("admin", "forms", "sheets", "drive", "gmail"):
+        try:
+            module = importlib.import_module(f"emulator.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"emulator.{name}":
+                raise
+            continue
+        apis.append(module.api)
+    return apis

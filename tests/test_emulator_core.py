@@ -1,0 +1,53 @@
+"""The emulator's shared pipeline: routing, error bodies, statistics, transactions."""
+import json
+import urllib.request
+
+import pytest
+
+from emulator.core import ApiError, apply_fields
+from emulator.store import Store
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_unknown_path_answers_google_shaped_404(endpoint):
+    status, body = _get(endpoint + "/v9/nothing/here")
+    assert status == 404
+    assert body["error"]["code"] == 404
+    assert body["error"]["status"] == "NOT_FOUND"
+
+
+def test_admin_stats_start_at_zero(endpoint):
+    status, body = _get(endpoint + "/_emulator/stats")
+    assert status == 200
+    assert body["total"] == 0
+
+
+def test_failed_transaction_leaves_state_unchanged(tmp_path):
+    store = Store(str(tmp_path / "s.sqlite"))
+    with store.transaction():
+        store.put("file", "a", {"name": "kept"})
+    with pytest.raises(ApiError):
+        with store.transaction():
+            store.get("file", "a")["name"] = "changed"
+            store.touch("file", "a")
+            store.put("file", "b", {"name": "new"})
+            raise ApiError(500, "boom")
+    assert store.get("file", "a") == {"name": "kept"}
+    assert store.get("file", "b") is None
+    reopened = Store(str(tmp_path / "s.sqlite"))
+    assert [i for i, _ in reopened.all("file")] == ["a"]
+
+
+def test_fields_mask_selects_nested_parts():
+    payload = {"files": [{"id": "1", "name": "a", "x": 1}], "nextPageToken": "t", "kind": "k"}
+    assert apply_fields(payload, "files(id,name),nextPageToken") == {
+        "files": [{"id": "1", "name": "a"}], "nextPageToken": "t"}
+    assert apply_fields({"sheets": [{"properties": {"a": 1}, "data": 2}]}, "sheets/properties") == {
+        "sheets": [{"properties": {"a": 1}}]}
