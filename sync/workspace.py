@@ -1,0 +1,151 @@
+"""Builds the real Google clients PLT Sync uses, for Google itself or for a local endpoint.
+
+With an endpoint (the emulator), every client talks to it and nothing else: the packaged
+discovery documents get their `rootUrl` rewritten, so batch and media-upload URLs follow
+(`client_options.api_endpoint` would leave those on googleapis.com), and gspread gets an
+HTTP client that rewrites its URLs. No discovery document is fetched over the network.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import google.auth
+import google_auth_httplib2
+import gspread
+import httplib2
+from google.auth.credentials import AnonymousCredentials, Credentials
+from googleapiclient import discovery
+from googleapiclient.discovery_cache import get_static_doc
+from gspread.http_client import HTTPClient
+
+# The OAuth scopes PLT Sync asks for: as few and as narrow as the job allows.
+SCOPES = (
+    # Create the facilitator form at `plt init` and read its structure.
+    "https://www.googleapis.com/auth/forms.body",
+    # Read the facilitators' responses (read-only).
+    "https://www.googleapis.com/auth/forms.responses.readonly",
+    # Read and write the master roster spreadsheet coordinators work in.
+    "https://www.googleapis.com/auth/spreadsheets",
+    # Create team folders, copy templates into them and share them: only files PLT Sync
+    # created or was given, never the rest of the coordinator's Drive.
+    "https://www.googleapis.com/auth/drive.file",
+    # See the names of files members put in team folders (charter evidence), without
+    # being able to read or change their contents.
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
+    # Send reminder emails as the coordinator's account.
+    "https://www.googleapis.com/auth/gmail.send",
+    # Find a reminder in sent mail by its Message-ID after a crash, so it is not sent twice
+    # (Gmail refuses search queries under the narrower gmail.metadata scope).
+    "https://www.googleapis.com/auth/gmail.readonly",
+)
+
+API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1"}
+HTTP_TIMEOUT_S = 60
+
+_GOOGLE_HOSTS = (
+    "https://sheets.googleapis.com",
+    "https://www.googleapis.com",
+    "https://forms.googleapis.com",
+    "https://gmail.googleapis.com",
+)
+
+
+@dataclass
+class Workspace:
+    """The built clients, handed to the adapters (which never build their own)."""
+
+    forms: Any
+    sheets: Any
+    drive: Any
+    gmail: Any
+    gspread: gspread.Client
+    endpoint: str | None = None
+
+
+@lru_cache(maxsize=None)
+def _packaged_document(api: str) -> dict:
+    text = get_static_doc(api, API_VERSIONS[api])
+    if text is None:
+        raise RuntimeError(f"the {api} {API_VERSIONS[api]} discovery document is not packaged")
+    return json.loads(text)
+
+
+def discovery_document(api: str, endpoint: str | None = None) -> dict:
+    """The packaged discovery document of `api`, re-rooted at `endpoint` when given."""
+    document = _packaged_document(api)
+    if not endpoint:
+        return document
+    document = copy.deepcopy(document)
+    root = endpoint.rstrip("/") + "/"
+    document["rootUrl"] = root
+    document["mtlsRootUrl"] = root
+    document["baseUrl"] = root + document.get("servicePath", "")
+    return document
+
+
+def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None):
+    http = httplib2.Http(timeout=HTTP_TIMEOUT_S)
+    if credentials is not None and not isinstance(credentials, AnonymousCredentials):
+        http = google_auth_httplib2.AuthorizedHttp(credentials, http=http)
+    return discovery.build_from_document(discovery_document(api, endpoint), http=http)
+
+
+def endpoint_http_client(endpoint: str) -> type[HTTPClient]:
+    """A gspread HTTP client class that sends every request to `endpoint`."""
+    base = endpoint.rstrip("/")
+
+    class EndpointHTTPClient(HTTPClient):
+        def request(self, method, endpoint, *args, **kwargs):  # noqa: D401 - gspread's signature
+            for host in _GOOGLE_HOSTS:
+                if endpoint.startswith(host):
+                    endpoint = base + endpoint[len(host):]
+                    break
+            return super().request(method, endpoint, *args, **kwargs)
+
+    return EndpointHTTPClient
+
+
+def build_gspread(credentials: Credentials | None, endpoint: str | None = None) -> gspread.Client:
+    if endpoint:
+        return gspread.Client(AnonymousCredentials(), http_client=endpoint_http_client(endpoint))
+    return gspread.Client(credentials)
+
+
+def connect(credentials: Credentials | None, endpoint: str | None = None) -> Workspace:
+    """Every client PLT Sync needs. With `endpoint`, credentials are anonymous."""
+    if endpoint:
+        credentials = AnonymousCredentials()
+    services = {api: build_service(api, credentials, endpoint) for api in API_VERSIONS}
+    return Workspace(gspread=build_gspread(credentials, endpoint), endpoint=endpoint, **services)
+
+
+# Credentials.
+def load_credentials(kind: str, path: str | None = None, subject: str | None = None,
+                     scopes: tuple[str, ...] = SCOPES) -> Credentials:
+    """Credentials of `kind`: "service_account" (optionally impersonating `subject` through
+    domain-wide delegation), "oauth" (an authorized-user token file) or "application_default"."""
+    if kind == "service_account":
+        from google.oauth2 import service_account
+
+        creds = service_account.Credentials.from_service_account_file(path, scopes=list(scopes))
+        return creds.with_subject(subject) if subject else creds
+    if kind == "oauth":
+        from google.oauth2.credentials import Credentials as UserCredentials
+
+        return UserCredentials.from_authorized_user_file(path, scopes=list(scopes))
+    if kind == "application_default":
+        creds, _project = google.auth.default(scopes=list(scopes))
+        return creds
+    raise ValueError(f"unknown credentials kind {kind!r}")
+
+
+def loose_permissions(path: str) -> bool:
+    """True when a credentials file can be read by users other than its owner."""
+    mode = os.stat(path).st_mode
+    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
