@@ -131,6 +131,7 @@ class Call:
             raise ApiError(400, f"Invalid value for {name}: {value}") from None
 
 
+DEFAULT_USER = "plt.coordinator@belmont.example.org"
 _VERB_SUFFIX = re.compile(r":([A-Za-z]+)$")
 
 
@@ -138,10 +139,11 @@ class Emulator:
     """One emulated Google Workspace: a store, the routes of every API, and the hooks."""
 
     def __init__(self, store: Store | None = None, *, latency_ms: float = 0.0,
-                 clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None, user_email: str = DEFAULT_USER):
         from . import hooks  # faults, quotas, statistics
 
         self.store = store or Store()
+        self.user_email = user_email  # the account every call is made as
         self.latency_ms = latency_ms
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.stats = hooks.Stats()
