@@ -74,6 +74,7 @@ class Route:
     handler: Callable[..., Any]
     write: bool         # counts against write quotas
     units: int = 1      # quota units (Gmail send = 100)
+    counted: bool = True  # False for envelopes (batch) whose parts are counted one by one
 
 
 class Api:
@@ -83,9 +84,10 @@ class Api:
         self.name = name
         self.routes: list[Route] = []
 
-    def route(self, http_method: str, rule: str, method_id: str, *, write: bool = False, units: int = 1):
+    def route(self, http_method: str, rule: str, method_id: str, *, write: bool = False, units: int = 1,
+              counted: bool = True):
         def register(fn):
-            self.routes.append(Route(self.name, method_id, http_method, rule, fn, write, units))
+            self.routes.append(Route(self.name, method_id, http_method, rule, fn, write, units, counted))
             return fn
         return register
 
@@ -206,7 +208,7 @@ class Emulator:
             return _json_answer(err.code, err.body(), err.headers)
         query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
         call = Call(self, method, raw_path, query, Headers(headers), body, route)
-        if route.api == "admin":
+        if route.api == "admin" or not route.counted:
             return self._run(call, args)
         self.stats.count(route)
         if self.latency_ms:
