@@ -89,8 +89,20 @@ def discovery_document(api: str, endpoint: str | None = None) -> dict:
     return document
 
 
-def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None):
-    http = httplib2.Http(timeout=HTTP_TIMEOUT_S)
+class _MeteredHttp(httplib2.Http):
+    """httplib2 that reports each request it sends to a Meter."""
+
+    def __init__(self, meter, **kwargs):
+        super().__init__(**kwargs)
+        self._meter = meter
+
+    def request(self, uri, method="GET", *args, **kwargs):
+        self._meter.record(method, uri)
+        return super().request(uri, method, *args, **kwargs)
+
+
+def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None, meter=None):
+    http = _MeteredHttp(meter, timeout=HTTP_TIMEOUT_S) if meter else httplib2.Http(timeout=HTTP_TIMEOUT_S)
     if credentials is not None and not isinstance(credentials, AnonymousCredentials):
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=http)
     return discovery.build_from_document(discovery_document(api, endpoint), http=http)
@@ -111,18 +123,24 @@ def endpoint_http_client(endpoint: str) -> type[HTTPClient]:
     return EndpointHTTPClient
 
 
-def build_gspread(credentials: Credentials | None, endpoint: str | None = None) -> gspread.Client:
+def build_gspread(credentials: Credentials | None, endpoint: str | None = None, meter=None) -> gspread.Client:
     if endpoint:
-        return gspread.Client(AnonymousCredentials(), http_client=endpoint_http_client(endpoint))
-    return gspread.Client(credentials)
+        client = gspread.Client(AnonymousCredentials(), http_client=endpoint_http_client(endpoint))
+    else:
+        client = gspread.Client(credentials)
+    if meter is not None:
+        client.http_client.session.hooks["response"].append(
+            lambda response, *args, **kwargs: meter.record(response.request.method, response.request.url))
+    return client
 
 
-def connect(credentials: Credentials | None, endpoint: str | None = None) -> Workspace:
-    """Every client PLT Sync needs. With `endpoint`, credentials are anonymous."""
+def connect(credentials: Credentials | None, endpoint: str | None = None, meter=None) -> Workspace:
+    """Every client PLT Sync needs. With `endpoint`, credentials are anonymous.
+    With `meter`, every request is counted by its discovery method id."""
     if endpoint:
         credentials = AnonymousCredentials()
-    services = {api: build_service(api, credentials, endpoint) for api in API_VERSIONS}
-    return Workspace(gspread=build_gspread(credentials, endpoint), endpoint=endpoint, **services)
+    services = {api: build_service(api, credentials, endpoint, meter) for api in API_VERSIONS}
+    return Workspace(gspread=build_gspread(credentials, endpoint, meter), endpoint=endpoint, **services)
 
 
 # Credentials.

@@ -1,0 +1,207 @@
+"""Reading the whole master spreadsheet in one call, and writing a run's changes in one.
+
+One `spreadsheets.get` with grid data returns every tab's id, size and values; one
+`spreadsheets.batchUpdate` carries every change of a run (new tabs, grid growth, headers,
+cells). Text is written as `stringValue`, which Sheets stores literally: a respondent's
+"=IMPORTXML(...)" stays text and never becomes a formula. `fields: userEnteredValue`
+leaves every coordinator's formatting alone.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+Cell = str | bool | int | float
+
+READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
+               "gridProperties(rowCount,columnCount,frozenRowCount)),"
+               "data(rowData(values(formattedValue,effectiveValue))))")
+
+
+@dataclass
+class Tab:
+    name: str
+    sheet_id: int
+    rows: list[list[Cell]]         # row 0 holds the headers
+    row_count: int                 # the grid's size, which writes may have to grow
+    col_count: int
+
+    @property
+    def header(self) -> list[str]:
+        return [str(c).strip() for c in self.rows[0]] if self.rows else []
+
+    def column(self, header: str) -> int | None:
+        try:
+            return self.header.index(header)
+        except ValueError:
+            return None
+
+    def value(self, row: int, header: str) -> Cell:
+        col = self.column(header)
+        if col is None or row >= len(self.rows) or col >= len(self.rows[row]):
+            return ""
+        return self.rows[row][col]
+
+    def record(self, row: int) -> dict[str, Cell]:
+        return {h: self.value(row, h) for h in self.header if h}
+
+    def data_rows(self) -> range:
+        return range(1, self.used_rows())
+
+    def used_rows(self) -> int:
+        """Rows up to the last one holding any value (header included)."""
+        for index in range(len(self.rows) - 1, -1, -1):
+            if any(c not in ("", None) for c in self.rows[index]):
+                return index + 1
+        return 0
+
+    def index_by(self, key: Sequence[str]) -> tuple[dict[tuple, int], list[int]]:
+        """Row index of each key, and the rows whose key repeats an earlier row's."""
+        found: dict[tuple, int] = {}
+        repeats: list[int] = []
+        for row in self.data_rows():
+            values = tuple(str(self.value(row, h)).strip() for h in key)
+            if not any(values):
+                continue
+            if values in found:
+                repeats.append(row)
+            else:
+                found[values] = row
+        return found, repeats
+
+
+@dataclass
+class Book:
+    spreadsheet_id: str
+    title: str
+    tabs: dict[str, Tab]
+
+    def tab(self, name: str) -> Tab | None:
+        return self.tabs.get(name)
+
+
+def _cell_value(cell: Mapping[str, Any]) -> Cell:
+    effective = cell.get("effectiveValue") or {}
+    if "boolValue" in effective:
+        return bool(effective["boolValue"])
+    return cell.get("formattedValue", "")
+
+
+def parse_book(payload: Mapping[str, Any]) -> Book:
+    tabs = {}
+    for sheet in payload.get("sheets", []):
+        props = sheet["properties"]
+        grid = props.get("gridProperties", {})
+        data = (sheet.get("data") or [{}])[0]
+        rows = [[_cell_value(c) for c in r.get("values", [])] for r in data.get("rowData", [])]
+        tabs[props["title"]] = Tab(props["title"], props["sheetId"], rows,
+                                   grid.get("rowCount", 0), grid.get("columnCount", 0))
+    return Book(payload["spreadsheetId"], payload.get("properties", {}).get("title", ""), tabs)
+
+
+def read_book(http_client, spreadsheet_id: str) -> Book:
+    """The whole spreadsheet, every tab's values included, in one API call."""
+    payload = http_client.fetch_sheet_metadata(
+        spreadsheet_id, params={"includeGridData": "true", "fields": READ_FIELDS})
+    return parse_book(payload)
+
+
+def cell_data(value: Cell | None) -> dict:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def stable_sheet_id(name: str) -> int:
+    """A sheet id for a tab sync creates, fixed by its name, so one batch can create and fill it."""
+    return zlib.crc32(name.encode("utf-8")) & 0x3FFFFFFF
+
+
+@dataclass
+class Edits:
+    """The changes of one run, turned into one `spreadsheets.batchUpdate`."""
+
+    book: Book
+    requests: list[dict] = field(default_factory=list)
+    cells: int = 0
+
+    def add_tab(self, name: str, headers: Sequence[str], index: int | None = None) -> Tab:
+        sheet_id = stable_sheet_id(name)
+        while any(t.sheet_id == sheet_id for t in self.book.tabs.values()):
+            sheet_id += 1
+        props: dict[str, Any] = {"sheetId": sheet_id, "title": name,
+                                 "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(headers)),
+                                                    "frozenRowCount": 1}}
+        if index is not None:
+            props["index"] = index
+        self.requests.append({"addSheet": {"properties": props}})
+        tab = Tab(name, sheet_id, [], 1000, max(26, len(headers)))
+        self.book.tabs[name] = tab
+        self.set_row(tab, 0, {i: h for i, h in enumerate(headers)})
+        return tab
+
+    def add_headers(self, tab: Tab, headers: Iterable[str]) -> None:
+        """Missing headers go after the last used column; coordinators' columns stay put."""
+        start = len(tab.header)
+        while start > 0 and not tab.header[start - 1]:
+            start -= 1
+        self.set_row(tab, 0, {start + i: h for i, h in enumerate(headers)})
+
+    def set_row(self, tab: Tab, row: int, values: Mapping[int, Cell | None]) -> None:
+        """Write cells of one row, one request per run of adjacent columns."""
+        if not values:
+            return
+        self._grow(tab, row + 1, max(values) + 1)
+        columns = sorted(values)
+        run = [columns[0]]
+        for col in columns[1:] + [None]:
+            if col is not None and col == run[-1] + 1:
+                run.append(col)
+                continue
+            self._update(tab, row, run[0], [values[c] for c in run])
+            if col is not None:
+                run = [col]
+        self._mirror(tab, row, values)
+
+    def _update(self, tab: Tab, row: int, col: int, cells: list[Cell | None]) -> None:
+        self.cells += len(cells)
+        self.requests.append({"updateCells": {
+            "range": {"sheetId": tab.sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
+                      "startColumnIndex": col, "endColumnIndex": col + len(cells)},
+            "rows": [{"values": [cell_data(c) for c in cells]}],
+            "fields": "userEnteredValue"}})
+
+    def _grow(self, tab: Tab, rows: int, cols: int) -> None:
+        if rows > tab.row_count:
+            extra = max(rows - tab.row_count, 100)
+            self.requests.append({"appendDimension": {"sheetId": tab.sheet_id, "dimension": "ROWS", "length": extra}})
+            tab.row_count += extra
+        if cols > tab.col_count:
+            extra = cols - tab.col_count
+            self.requests.append({"appendDimension": {"sheetId": tab.sheet_id, "dimension": "COLUMNS",
+                                                      "length": extra}})
+            tab.col_count += extra
+
+    @staticmethod
+    def _mirror(tab: Tab, row: int, values: Mapping[int, Cell | None]) -> None:
+        """Keep the in-memory tab in step, so later edits in the same run see these."""
+        while len(tab.rows) <= row:
+            tab.rows.append([])
+        cells = tab.rows[row]
+        for col, value in values.items():
+            while len(cells) <= col:
+                cells.append("")
+            cells[col] = "" if value is None else value
+
+
+def write_book(http_client, edits: Edits) -> int:
+    """Send every change in one call; returns the number of calls made (0 or 1)."""
+    if not edits.requests:
+        return 0
+    http_client.batch_update(edits.book.spreadsheet_id, {"requests": edits.requests})
+    return 1

@@ -1,0 +1,106 @@
+"""The master spreadsheet's tabs and columns, and which of them PLT Sync owns.
+
+Columns are found by their header text, never by position: coordinators may reorder,
+insert and add columns. Sync writes only the columns it owns; `received` checkboxes and
+`Notes` belong to coordinators.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+ROSTER = "Roster"
+MEMBERS = "Members"
+PROBLEMS = "Problems"
+REMINDERS = "Reminders"
+RUNS = "Runs"
+DASHBOARD = "Dashboard"
+STAFF = "Staff"  # optional, coordinator-made: name -> email for members typed as bare names
+
+TAB_ORDER = (DASHBOARD, ROSTER, MEMBERS, PROBLEMS, REMINDERS, RUNS)
+
+TEAM_ID = "Team ID"
+TEAM_STATUS = "Team status"
+FOLDER = "Folder"
+LAST_REMINDER = "Last reminder"
+NOTES = "Notes"
+
+ROSTER_FIELDS = (
+    TEAM_ID, "Team name", "School", "Topic", "Goal type", "Facilitator", "Facilitator email",
+    "Members", "Member count", "Meeting time", "Training", "Submitted", "Response ID", TEAM_STATUS, FOLDER,
+)
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    name: str
+    key: tuple[str, ...]          # the headers whose values identify a row
+    headers: tuple[str, ...]      # every header, in the order init creates them
+    owned: frozenset[str]         # the headers sync writes
+
+    def missing_owned(self, present: Sequence[str]) -> list[str]:
+        have = set(present)
+        return [h for h in self.headers if h in self.owned and h not in have]
+
+
+def status_header(milestone_title: str) -> str:
+    return f"{milestone_title} status"
+
+
+def received_header(milestone_title: str) -> str:
+    return f"{milestone_title} received"
+
+
+def file_header(milestone_title: str) -> str:
+    return f"{milestone_title} file"
+
+
+def roster_layout(milestone_titles: Sequence[str]) -> TabLayout:
+    milestone_cols: list[str] = []
+    owned = set(ROSTER_FIELDS) | {LAST_REMINDER}
+    for title in milestone_titles:
+        milestone_cols += [status_header(title), received_header(title), file_header(title)]
+        owned |= {status_header(title), file_header(title)}
+    headers = (*ROSTER_FIELDS, *milestone_cols, LAST_REMINDER, NOTES)
+    return TabLayout(ROSTER, (TEAM_ID,), headers, frozenset(owned))
+
+
+MEMBERS_LAYOUT = TabLayout(
+    MEMBERS, (TEAM_ID, "Email", "Member"),
+    (TEAM_ID, "Team name", "Member", "Email", "Role", "On team", "Access", "Access detail"),
+    frozenset({TEAM_ID, "Team name", "Member", "Email", "Role", "On team", "Access", "Access detail"}),
+)
+
+PROBLEMS_LAYOUT = TabLayout(
+    PROBLEMS, ("Problem ID",),
+    ("Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason", "First seen",
+     "Resolved", "Coordinator notes"),
+    frozenset({"Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason",
+               "First seen", "Resolved"}),
+)
+
+REMINDERS_LAYOUT = TabLayout(
+    REMINDERS, ("Key",),
+    ("Key", "Team ID", "Team name", "Milestone", "Step", "Recipients", "Message-ID", "Sent ID", "Status",
+     "Time", "Detail"),
+    frozenset({"Key", "Team ID", "Team name", "Milestone", "Step", "Recipients", "Message-ID", "Sent ID",
+               "Status", "Time", "Detail"}),
+)
+
+RUNS_LAYOUT = TabLayout(
+    RUNS, ("Run ID",),
+    ("Run ID", "Started", "Finished", "Clock", "Exit code", "Teams", "New", "Updated", "Withdrawn",
+     "Problems open", "Folders created", "Shared", "Reminders sent", "API calls", "Summary"),
+    frozenset({"Run ID", "Started", "Finished", "Clock", "Exit code", "Teams", "New", "Updated", "Withdrawn",
+               "Problems open", "Folders created", "Shared", "Reminders sent", "API calls", "Summary"}),
+)
+
+# Dashboard A1:B1 holds the time of the last run: the one write a quiet run makes.
+DASHBOARD_LAYOUT = TabLayout(DASHBOARD, (), ("Last sync",), frozenset({"Last sync"}))
+LAST_SYNC_LABEL = "Last sync"
+
+
+def all_layouts(milestone_titles: Sequence[str]) -> dict[str, TabLayout]:
+    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles), MEMBERS_LAYOUT, PROBLEMS_LAYOUT,
+               REMINDERS_LAYOUT, RUNS_LAYOUT]
+    return {layout.name: layout for layout in layouts}

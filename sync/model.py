@@ -1,0 +1,140 @@
+"""What the planner reasons about (teams) and what it returns (frozen actions).
+
+A team's key is the facilitator's email (or email plus normalised team name, for
+programmes where one person leads several teams); its Team ID is a hash of that key, so
+re-runs and crashes never renumber teams.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from forms.model import Submission
+
+KEY_EMAIL = "facilitator_email"
+KEY_EMAIL_AND_NAME = "facilitator_email+team_name"
+
+
+def normalise_name(text: str) -> str:
+    """Case, accents, punctuation and spacing do not make a different team."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+
+
+def team_key(submission: Submission, scheme: str) -> str:
+    email = submission.facilitator_email.strip().lower()
+    if scheme == KEY_EMAIL_AND_NAME:
+        return f"{email}|{normalise_name(submission.team_name)}"
+    return email
+
+
+def team_id(key: str) -> str:
+    """A short, stable, readable id: `PLT-` and 8 characters of the key's hash."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return "PLT-" + base64.b32encode(digest)[:8].decode("ascii")
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    key: str
+    submission: Submission
+    superseded: tuple[str, ...] = ()   # response ids of earlier submissions for this team
+
+
+# Actions: the plan is a list of these; `--dry-run` prints them, `apply` carries them out.
+@dataclass(frozen=True)
+class Action:
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"action": type(self).__name__}
+        data.update({k: _plain(v) for k, v in self.__dict__.items()})
+        return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, Action):
+        return value.as_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in value.__dict__.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class UpdateRow(Action):
+    """Change sync-owned cells of an existing row, found by its key."""
+
+    tab: str
+    key: tuple[str, ...]
+    changes: tuple[tuple[str, Any, Any], ...]   # (header, old, new)
+    team_id: str = ""
+
+    def describe(self) -> str:
+        cols = ", ".join(h for h, _, _ in self.changes)
+        return f"update {self.tab} row {'/'.join(self.key)}: {cols}"
+
+
+@dataclass(frozen=True)
+class AddRow(Action):
+    tab: str
+    values: tuple[tuple[str, Any], ...]        # (header, value)
+    team_id: str = ""
+
+    def describe(self) -> str:
+        first = dict(self.values)
+        label = next((str(first[h]) for h in ("Team ID", "Problem ID", "Key", "Run ID") if h in first), "")
+        return f"add {self.tab} row {label}".rstrip()
+
+
+@dataclass(frozen=True)
+class AddHeaders(Action):
+    tab: str
+    headers: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"add {self.tab} columns: {', '.join(self.headers)}"
+
+
+@dataclass(frozen=True)
+class AddTab(Action):
+    tab: str
+    headers: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"create tab {self.tab}"
+
+
+@dataclass(frozen=True)
+class SetLastRun(Action):
+    text: str
+
+    def describe(self) -> str:
+        return f"record last run: {self.text}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one run will do, and the figures the report needs."""
+
+    actions: tuple[Action, ...]
+    teams_total: int = 0
+    teams_new: int = 0
+    teams_updated: int = 0
+    teams_unchanged: int = 0
+    teams_withdrawn: int = 0
+    problems_open: int = 0
+    problems_new: int = 0
+    problems_resolved: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
