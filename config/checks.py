@@ -1,0 +1,123 @@
+"""Checks that span several keys, list items or sections, run on the parsed TOML itself.
+
+They run on the raw tables rather than inside the models because a model's own
+cross-field validator is skipped as soon as any one of its fields is wrong, and every
+problem must be reported at once. Each check tolerates values of the wrong type: those
+are already reported by the schema.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from sync.errors import ConfigProblem
+
+from .problems import shown, toml_path
+from .schema import FormQuestions
+
+_SECRET_NAMES = {"password", "passwd", "secret", "token", "client_secret", "private_key", "api_key",
+                 "access_token", "refresh_token"}
+_SECRET_SUFFIXES = ("_password", "_secret", "_token")
+SECRET_ADVICE = ("put secrets in the environment, not in the config file "
+                 "(name the variable instead, e.g. password_env = \"PLT_SMTP_PASSWORD\")")
+
+
+def _table(raw: Any, *names: str) -> dict:
+    for name in names:
+        raw = raw.get(name) if isinstance(raw, dict) else None
+    return raw if isinstance(raw, dict) else {}
+
+
+def is_secret_key(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SECRET_NAMES or lowered.endswith(_SECRET_SUFFIXES)
+
+
+def secret_locations(raw: Any, loc: tuple = ()) -> Iterator[tuple]:
+    """Where the TOML holds a key that names a secret (its value is never read)."""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if is_secret_key(key):
+                yield loc + (key,)
+            else:
+                yield from secret_locations(value, loc + (key,))
+    elif isinstance(raw, list):
+        for index, value in enumerate(raw):
+            yield from secret_locations(value, loc + (index,))
+
+
+def without(raw: Any, locations: set[tuple], loc: tuple = ()) -> Any:
+    """A copy of `raw` with the keys at `locations` left out."""
+    if isinstance(raw, dict):
+        return {k: without(v, locations, loc + (k,)) for k, v in raw.items() if loc + (k,) not in locations}
+    if isinstance(raw, list):
+        return [without(v, locations, loc + (i,)) for i, v in enumerate(raw)]
+    return raw
+
+
+def cross_problems(raw: dict, endpoint_in_effect: bool) -> list[ConfigProblem]:
+    return [*_google_problems(_table(raw, "google"), endpoint_in_effect), *_mail_problems(_table(raw, "mail")),
+            *_milestone_problems(raw.get("milestone")), *_question_problems(_table(raw, "form", "questions")),
+            *_target_problems(_table(raw, "targets"), _table(raw, "form").get("schools"))]
+
+
+def _google_problems(google: dict, endpoint_in_effect: bool) -> Iterator[ConfigProblem]:
+    kind = google.get("credentials", "application_default")
+    file = google.get("credentials_file")
+    if kind in ("service_account", "oauth") and file is None:
+        yield ConfigProblem("google.credentials_file", f'required when credentials = "{kind}"')
+    # With an endpoint (the emulator) no credentials are used, so the file need not exist.
+    if isinstance(file, str) and file and not endpoint_in_effect and not Path(file).is_file():
+        yield ConfigProblem("google.credentials_file", f"expected an existing file, got {shown(file)} (not found)")
+    if "subject" in google and kind != "service_account":
+        yield ConfigProblem("google.subject", 'only used with credentials = "service_account" '
+                                              "(domain-wide delegation); remove it or change credentials")
+
+
+def _mail_problems(mail: dict) -> Iterator[ConfigProblem]:
+    smtp = mail.get("smtp")
+    if mail.get("backend") == "smtp" and smtp is None:
+        yield ConfigProblem("mail.smtp", 'required when backend = "smtp" (host, port, security, username_env, '
+                                         "password_env)")
+    if isinstance(smtp, dict) and ("username_env" in smtp) != ("password_env" in smtp):
+        missing = "password_env" if "username_env" in smtp else "username_env"
+        yield ConfigProblem(f"mail.smtp.{missing}", "required when the other of username_env/password_env is set")
+    templates = mail.get("templates_dir")
+    if isinstance(templates, str) and not Path(templates).is_dir():
+        yield ConfigProblem("mail.templates_dir", f"expected an existing folder, got {shown(templates)} (not found)")
+
+
+def _milestone_problems(milestones: Any) -> Iterator[ConfigProblem]:
+    first_index: dict[str, int] = {}
+    for index, milestone in enumerate(milestones if isinstance(milestones, list) else []):
+        key = milestone.get("key") if isinstance(milestone, dict) else None
+        if not isinstance(key, str):
+            continue
+        if key in first_index:
+            yield ConfigProblem(toml_path(("milestone", index, "key")),
+                                f"expected a unique key; milestone[{first_index[key]}] has the same one")
+        else:
+            first_index[key] = index
+
+
+def _question_problems(questions: dict) -> Iterator[ConfigProblem]:
+    # Defaults first, so the title the coordinator wrote is the one reported.
+    defaults = {k: v for k, v in FormQuestions().model_dump().items() if k not in questions}
+    first_field: dict[str, str] = {}
+    for field, title in {**defaults, **questions}.items():
+        if not isinstance(title, str):
+            continue
+        if title.strip() in first_field:
+            yield ConfigProblem(f"form.questions.{field}",
+                                f"expected a question title of its own; form.questions.{first_field[title.strip()]} "
+                                f"has the same title {shown(title)}")
+        else:
+            first_field[title.strip()] = field
+
+
+def _target_problems(targets: dict, schools: Any) -> Iterator[ConfigProblem]:
+    if not isinstance(schools, list):
+        return
+    for school in targets:
+        if school not in schools:
+            yield ConfigProblem(toml_path(("targets", school)), "expected a school listed in form.schools")

@@ -1,0 +1,53 @@
+"""Writing the ids of resources `plt init` created back into the coordinator's config file.
+
+tomlkit keeps every comment, blank line and key order, so the file still reads as the
+coordinator wrote it; the new file replaces the old one in one step, so a crash leaves
+either the old file or the new one, never half of each.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+import tomlkit
+from tomlkit.items import Table
+
+
+def write_ids(path: str | os.PathLike, ids: Mapping[str, str]) -> None:
+    """Set each dotted key (`"form.id"`, `"roster.spreadsheet_id"`) to its id in the file."""
+    path = Path(path)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for dotted, value in ids.items():
+        *sections, key = dotted.split(".")
+        _table(document, sections)[key] = value
+    _replace(path, tomlkit.dumps(document))
+
+
+def _table(document: tomlkit.TOMLDocument, sections: list[str]):
+    """The table at `sections`, created (at the end of the file) when it is not there yet."""
+    table = document
+    for name in sections:
+        if name not in table:
+            table[name] = tomlkit.table()
+        table = table[name]
+        if not isinstance(table, (Table, dict)):
+            raise ValueError(f"{'.'.join(sections)} is not a table in the config file")
+    return table
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` next to `path`, keep the file's permissions, then swap it in."""
+    mode = path.stat().st_mode & 0o777
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
