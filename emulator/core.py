@@ -141,12 +141,14 @@ class Emulator:
     """One emulated Google Workspace: a store, the routes of every API, and the hooks."""
 
     def __init__(self, store: Store | None = None, *, latency_ms: float = 0.0,
-                 clock: Callable[[], datetime] | None = None, user_email: str = DEFAULT_USER):
+                 clock: Callable[[], datetime] | None = None, user_email: str = DEFAULT_USER,
+                 validate_responses: bool = False):
         from . import hooks  # faults, quotas, statistics
 
         self.store = store or Store()
         self.user_email = user_email  # the account every call is made as
         self.latency_ms = latency_ms
+        self.validate_responses = validate_responses  # check answers against discovery schemas
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.stats = hooks.Stats()
         self.faults = hooks.Faults()
@@ -216,8 +218,10 @@ class Emulator:
         try:
             self.quotas.charge(route, call)
             fault = self.faults.pick(route, raw_path)
+            if fault is not None:
+                self.stats.fault(fault)
             if fault is not None and fault.kind == "status":
-                raise ApiError(fault.status, fault.message)
+                raise fault.error()
             if fault is not None and fault.kind == "reset":
                 raise ConnectionReset()
         except ApiError as err:
@@ -225,9 +229,11 @@ class Emulator:
             return _json_answer(err.code, err.body(), err.headers)
         status, out_headers, out_body = self._run(call, args)
         if fault is not None and fault.kind == "commit_then_fail":
-            err = ApiError(fault.status or 500, fault.message)
+            err = fault.error()
             self.stats.error(route, err.code)
-            return _json_answer(err.code, err.body())
+            return _json_answer(err.code, err.body(), err.headers)
+        if self.validate_responses and 200 <= status < 300:
+            status, out_headers, out_body = _validated(route, status, out_headers, out_body)
         if status >= 400:
             self.stats.error(route, status)
         return status, out_headers, out_body
@@ -245,6 +251,20 @@ class Emulator:
         if fields and isinstance(payload, dict) and status < 300 and call.route.api != "admin":
             payload = apply_fields(payload, fields)
         return _json_answer(status, payload)
+
+
+def _validated(route: Route, status: int, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    """The answer itself, or a 500 naming the method and the offending value when it is not
+    something Google could have sent (see emulator/schema.py)."""
+    from .schema import violation
+
+    if not headers.get("Content-Type", "").startswith("application/json") or not body:
+        return status, headers, body
+    problem = violation(route, json.loads(body))
+    if problem is None:
+        return status, headers, body
+    err = ApiError(500, problem)
+    return _json_answer(err.code, err.body())
 
 
 def _json_answer(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

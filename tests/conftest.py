@@ -1,18 +1,40 @@
 """Shared fixtures: a live emulator on loopback for every test that talks to "Google"."""
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 
+from emulator.core import Emulator
 from emulator.server import EmulatorServer
 
 
 @pytest.fixture
 def emulator_server():
-    """A fresh in-memory emulator served on 127.0.0.1 for one test."""
-    with EmulatorServer() as server:
+    """A fresh in-memory emulator served on 127.0.0.1 for one test. Every answer is checked
+    against Google's response schemas, so a test never passes against a drifted emulator."""
+    with EmulatorServer(Emulator(validate_responses=True)) as server:
         yield server
 
 
 @pytest.fixture
 def endpoint(emulator_server) -> str:
     return emulator_server.url
+
+
+@pytest.fixture
+def admin(endpoint):
+    """Calls the emulator's admin API over plain HTTP: `admin("POST", "/_emulator/faults", {...})`
+    returns (status, parsed JSON body, headers)."""
+    def call(method: str, path: str, body=None):
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(endpoint + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read() or b"{}"), response.headers
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"{}"), err.headers
+    return call

@@ -1,0 +1,100 @@
+"""Checks the emulator's answers against Google's own response schemas.
+
+PLT Sync is only as right as the emulator it is tested against. Each method's `response`
+schema in the packaged discovery document is turned into JSON Schema, and an answer that
+does not fit (a property Google never sends, a wrong type, a value outside an enum, a
+timestamp that is not RFC 3339) is reported with the method id and the path of the
+offending value, so the test that met it fails loudly instead of passing against an
+emulator that drifted from Google.
+
+Discovery schemas use a small vocabulary: `type`, `properties`, `items`,
+`additionalProperties`, `$ref` (a schema name), `format` and `enum`. Objects with
+`properties` allow nothing else; `additionalProperties` describes map values; 64-bit
+integers travel as decimal strings, as Google sends them.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+
+_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+_STRING_FORMATS = {"int64": r"^-?\d+$", "uint64": r"^\d+$", "google-datetime": _TIMESTAMP,
+                   "date-time": _TIMESTAMP}
+_DISCOVERY_APIS = ("forms", "sheets", "drive", "gmail")
+
+
+def to_json_schema(schema: dict) -> dict:
+    """One discovery schema (or property) as JSON Schema; `$ref`s point into `#/$defs`."""
+    if "$ref" in schema:
+        return {"$ref": f"#/$defs/{schema['$ref']}"}
+    kind = schema.get("type")
+    out: dict[str, Any] = {}
+    if kind == "object":
+        out["type"] = "object"
+        out["properties"] = {name: to_json_schema(prop) for name, prop in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties")
+        out["additionalProperties"] = to_json_schema(extra) if extra else False
+    elif kind == "array":
+        out["type"] = "array"
+        out["items"] = to_json_schema(schema.get("items", {}))
+    elif kind in ("string", "integer", "number", "boolean"):
+        out["type"] = kind
+    if kind == "string" and schema.get("format") in _STRING_FORMATS:
+        out["pattern"] = _STRING_FORMATS[schema["format"]]
+    if "enum" in schema:
+        out["enum"] = schema["enum"]
+    return out
+
+
+def methods(document: dict) -> Iterator[dict]:
+    """Every method of a discovery document, nested resources included."""
+    def walk(resources: dict) -> Iterator[dict]:
+        for resource in resources.values():
+            yield from resource.get("methods", {}).values()
+            yield from walk(resource.get("resources", {}))
+    yield from walk(document.get("resources", {}))
+    yield from document.get("methods", {}).values()
+
+
+@lru_cache(maxsize=None)
+def method_index(api: str) -> dict[str, str | None]:
+    """Method id -> the name of its response schema (None when it answers nothing)."""
+    from sync.workspace import discovery_document
+
+    return {method["id"]: method.get("response", {}).get("$ref") for method in methods(discovery_document(api))}
+
+
+@lru_cache(maxsize=None)
+def _definitions(api: str) -> dict:
+    from sync.workspace import discovery_document
+
+    return {name: to_json_schema(schema) for name, schema in discovery_document(api)["schemas"].items()}
+
+
+@lru_cache(maxsize=None)
+def validator(api: str, schema_name: str) -> Draft202012Validator:
+    return Draft202012Validator({"$defs": _definitions(api), "$ref": f"#/$defs/{schema_name}"})
+
+
+def check(api: str, method_id: str, payload: Any) -> str | None:
+    """A sentence naming the method and the path of the first offending value, or None."""
+    schema_name = method_index(api).get(method_id)
+    if schema_name is None:
+        return None
+    errors = sorted(validator(api, schema_name).iter_errors(payload),
+                    key=lambda error: [str(part) for part in error.absolute_path])
+    if not errors:
+        return None
+    error = errors[0]
+    where = "/".join(str(part) for part in error.absolute_path) or "(the whole answer)"
+    return (f"The emulator's answer to {method_id} is not what Google sends ({schema_name} schema): "
+            f"at {where}: {error.message}")
+
+
+def violation(route, payload: Any) -> str | None:
+    """`check` for a registered route; routes outside the four Google APIs are not checked."""
+    if route.api not in _DISCOVERY_APIS:
+        return None
+    return check(route.api, route.method_id, payload)
