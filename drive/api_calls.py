@@ -1,0 +1,48 @@
+"""Each kind of Drive change as the one API request that makes it, and what it answered.
+
+Requests are built, not executed: drive/batch.py sends them a hundred to a call.
+"""
+from __future__ import annotations
+
+from .model import (FOLDER_MIME, AddPermission, CopyTemplate, CreateFolder, DriveChange, RecordGrants,
+                    RemovePermission, RenameFolder, UpdatePermission, folder_link)
+from .tags import TEMPLATE_KEY, folder_tags, granted_properties
+
+
+def build_request(drive, change: DriveChange):
+    """The unexecuted googleapiclient request making `change` (folder_id already known).
+
+    Raises drive.tags.GrantsTooLarge when a granted set cannot be recorded."""
+    if isinstance(change, CreateFolder):
+        body = {"name": change.name, "mimeType": FOLDER_MIME, "parents": [change.parent_id],
+                "appProperties": folder_tags(change.team_id)}
+        return drive.files().create(body=body, fields="id,name,webViewLink")
+    if isinstance(change, RenameFolder):
+        return drive.files().update(fileId=change.folder_id, body={"name": change.name}, fields="id,name")
+    if isinstance(change, CopyTemplate):
+        body = {"parents": [change.folder_id], "appProperties": {TEMPLATE_KEY: change.template_id}}
+        return drive.files().copy(fileId=change.template_id, body=body, fields="id,name,webViewLink")
+    if isinstance(change, AddPermission):
+        # Always a person or group: PLT Sync never asks for `anyone` or `domain` sharing.
+        body = {"type": "user", "role": change.role, "emailAddress": change.email}
+        return drive.permissions().create(fileId=change.folder_id, body=body,
+                                          sendNotificationEmail=change.notify, fields="id,role")
+    if isinstance(change, UpdatePermission):
+        return drive.permissions().update(fileId=change.folder_id, permissionId=change.permission_id,
+                                          body={"role": change.role}, fields="id,role")
+    if isinstance(change, RemovePermission):
+        return drive.permissions().delete(fileId=change.folder_id, permissionId=change.permission_id)
+    if isinstance(change, RecordGrants):
+        return drive.files().update(fileId=change.folder_id,
+                                    body={"appProperties": granted_properties(change.granted)}, fields="id")
+    raise TypeError(f"not a Drive change: {change!r}")
+
+
+def answer_value(change: DriveChange, response) -> dict | None:
+    """The part of Google's answer worth keeping: ids and links for the roster."""
+    if not isinstance(response, dict) or not response:
+        return None
+    if isinstance(change, CreateFolder):
+        return {"id": response["id"], "name": response.get("name", change.name),
+                "webViewLink": response.get("webViewLink") or folder_link(response["id"])}
+    return response
