@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import struct
 import threading
@@ -21,6 +22,9 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:
         pass
 
+    def connection_dropped(self, error, environ=None) -> None:
+        self.close_connection = True  # an emulated reset: the socket is already closed
+
     def log(self, type: str, message: str, *args) -> None:
         if type == "error":
             logging.getLogger("emulator").debug(message, *args)
@@ -39,18 +43,18 @@ def wsgi_app(emulator: Emulator):
             status, headers, payload = emulator.handle(request.method, raw_path, query, Headers(request.headers), body)
         except ConnectionReset:
             _reset(environ.get("werkzeug.socket"))
-            return []
         start_response(f"{status} {_reason(status)}", list(headers.items()) + [("Content-Length", str(len(payload)))])
         return [payload]
     return app
 
 
 def _reset(sock: socket.socket | None) -> None:
-    """Close the client's connection abruptly (TCP RST), as a dropped connection looks."""
-    if sock is None:
-        raise ConnectionResetError("emulated connection reset")
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    sock.close()
+    """Close the client's connection abruptly (TCP RST), as a dropped connection looks, then
+    tell werkzeug the connection is gone so it writes nothing more."""
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        os.close(sock.detach())  # sock.close() alone waits for the handler's file objects
+    raise ConnectionResetError("emulated connection reset")
 
 
 def _reason(status: int) -> str:
