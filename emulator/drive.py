@@ -112,7 +112,7 @@ def _page_start(token: str | None, query: str, order_by: str) -> int:
     except (ValueError, UnicodeDecodeError):
         raise invalid_query() from None
     if _page_token(offset, query, order_by) != token:
-        raise ApiError(400, "Invalid Value", reason="invalid")
+        raise invalid_query()
     return offset
 
 

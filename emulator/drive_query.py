@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .core import ApiError, parse_rfc3339
+from .drive_files import ROLE_RANK
 
 Predicate = Callable[[dict, "QueryContext"], bool]
 
-_TOKEN = re.compile(r"""\s*(?:(?P<str>'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|(?P<op>!=|<=|>=|[=<>(){}])|(?P<word>[A-Za-z_]+))""")
-_ROLE_RANK = {"reader": 0, "commenter": 1, "writer": 2, "fileOrganizer": 3, "organizer": 4, "owner": 5}
+_TOKEN = re.compile(r"""\s*(?:(?P<str>'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")"""
+                    r"""|(?P<op>!=|<=|>=|[=<>(){}])|(?P<word>[A-Za-z_]+))""")
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _membership(collection: str, value: str) -> Predicate:
 
     def holds(doc: dict, ctx: QueryContext) -> bool:
         return any(p.get("emailAddress", "").lower() == wanted
-                   and _ROLE_RANK.get(p["role"], -1) >= _ROLE_RANK[minimum]
+                   and ROLE_RANK.get(p["role"], -1) >= ROLE_RANK[minimum]
                    for p in doc.get("permissions", []))
     return holds
 
