@@ -205,3 +205,19 @@ def write_book(http_client, edits: Edits) -> int:
         return 0
     http_client.batch_update(edits.book.spreadsheet_id, {"requests": edits.requests})
     return 1
+
+
+def create_spreadsheet(http_client, title: str, tabs: Sequence[tuple[str, Sequence[str]]], time_zone: str) -> str:
+    """A new master spreadsheet with every tab and its header row, in one call."""
+    sheets = []
+    for index, (name, headers) in enumerate(tabs):
+        sheets.append({
+            "properties": {"sheetId": stable_sheet_id(name), "title": name, "index": index,
+                           "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(headers)),
+                                              "frozenRowCount": 1}},
+            "data": [{"startRow": 0, "startColumn": 0,
+                      "rowData": [{"values": [cell_data(h) for h in headers]}]}],
+        })
+    body = {"properties": {"title": title, "timeZone": time_zone, "locale": "en_US"}, "sheets": sheets}
+    response = http_client.request("post", "https://sheets.googleapis.com/v4/spreadsheets", json=body)
+    return response.json()["spreadsheetId"]

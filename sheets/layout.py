@@ -38,9 +38,10 @@ class TabLayout:
     headers: tuple[str, ...]      # every header, in the order init creates them
     owned: frozenset[str]         # the headers sync writes
 
-    def missing_owned(self, present: Sequence[str]) -> list[str]:
+    def missing(self, present: Sequence[str]) -> list[str]:
+        """Headers of this layout the tab lacks (a damaged or new sheet): sync adds them back."""
         have = set(present)
-        return [h for h in self.headers if h in self.owned and h not in have]
+        return [h for h in self.headers if h not in have]
 
 
 def status_header(milestone_title: str) -> str:

@@ -13,18 +13,25 @@ from typing import Callable
 import gspread
 from googleapiclient.errors import HttpError
 
+from drive.batch import apply_changes
+from drive.evidence import find_evidence
+from drive.folders import list_team_folders
 from forms.reader import read_form
 from forms.submissions import cross_team_warnings, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book, write_book
 
 from .apply import build_edits, runs_row
-from .errors import AccessError, SafetyStop
+from .deliver import Letterhead, deliver
+from .drive_plan import DriveRules, plan_drive, settle_drive
+from .errors import AccessError, SafetyStop, UsageError
 from .google_errors import reason_of, status_of, with_retries
 from .metering import Meter
-from .model import AddRow, SetLastRun
+from .milestones import MailRules, MilestoneRule, plan_milestones
+from .model import AddRow, ResolveSending, SendReminder, SetLastRun
 from .plan import Observed, Rules, choose_teams, plan, roster_team_count
 from .report import Report
+from .schedule import ReminderPolicy
 from .workspace import Workspace
 
 
@@ -43,18 +50,26 @@ def new_run_id(now: datetime) -> str:
 
 
 def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options: RunOptions = RunOptions(),
-        clock: Callable[[], datetime] = _utcnow) -> Report:
+        sender=None, clock: Callable[[], datetime] = _utcnow) -> Report:
+    """One sync. `sender` sends reminders (None: no reminder is sent, e.g. on a dry run)."""
     started = clock()
     report = Report(new_run_id(started), started.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"),
                     options.dry_run)
     observed = read(settings, workspace)
-    rules = Rules(settings.roster.team_key, tuple(m.title for m in settings.milestones),
-                  settings.programme.time_zone, report.run_id)
-    the_plan = plan(observed, rules, now)
-    guard_shrink(observed, the_plan.teams_total, settings.roster.shrink_threshold, options.allow_shrink)
-    _fill_counts(report, the_plan)
+    teams = choose_teams(observed.submissions, settings.roster.team_key)
+    guard_shrink(observed, len(teams), settings.roster.shrink_threshold, options.allow_shrink)
+    drive_plan = plan_drive(teams, observed.folders, drive_rules(settings))
+    results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes)[0]
+    outcome = settle_drive(teams, observed.folders, drive_plan, results)
+    rules = milestone_rules(settings)
+    evidence = find_all_evidence(workspace, rules, observed.folders, teams)
+    milestones = plan_milestones(teams, observed.book, rules, evidence, outcome.links, mail_rules(settings), now)
+    sheet_rules = Rules(settings.roster.team_key, tuple(m.title for m in settings.milestones),
+                        settings.programme.time_zone, report.run_id, mail_domain(settings))
+    the_plan = plan(observed, sheet_rules, now, outcome, milestones)
+    _fill_counts(report, the_plan, drive_plan, outcome)
     if not options.dry_run:
-        _apply_sheet(settings, workspace, observed.book, the_plan, report, meter, clock)
+        _apply(settings, workspace, observed.book, the_plan, report, meter, clock, sender, now)
     report.finished_at = clock().isoformat(timespec="seconds")
     report.api_calls = meter.snapshot()
     return report
@@ -72,8 +87,66 @@ def read(settings, workspace: Workspace) -> Observed:
                                            staff=staff_directory(book), require_school_in=settings.form.schools)
     latest = [team.submission for team in choose_teams(submissions, settings.roster.team_key).values()]
     problems = [*problems, *cross_team_warnings(latest)]
+    if not settings.drive.parent_folder_id:
+        raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
+    folders, _calls = _reading(f"the parent folder {settings.drive.parent_folder_id}",
+                               "share the folder with the account PLT Sync uses (Editor)",
+                               lambda: list_team_folders(workspace.drive, settings.drive.parent_folder_id))
     return Observed(submissions, problems, book, len(snapshot.responses),
-                    response_facilitators(snapshot, titles["facilitator_email"]))
+                    response_facilitators(snapshot, titles["facilitator_email"]), folders)
+
+
+def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
+    from zoneinfo import ZoneInfo
+    from datetime import time as clock_time
+
+    tz = ZoneInfo(settings.programme.time_zone)
+    quiet = None
+    if settings.mail.quiet_hours:
+        start, end = (clock_time.fromisoformat(t.strip()) for t in settings.mail.quiet_hours.split("-"))
+        quiet = (start, end)
+    return tuple(MilestoneRule(m.key, m.title, m.due, m.evidence_checkbox, m.evidence_file_pattern, m.template,
+                               ReminderPolicy(days_before=tuple(m.reminders.days_before),
+                                              every_days_after=m.reminders.every_days_after,
+                                              max_reminders=m.reminders.max_reminders, quiet_hours=quiet,
+                                              skip_weekends=settings.mail.skip_weekends, tz=tz))
+                 for m in settings.milestones)
+
+
+def mail_rules(settings) -> MailRules:
+    mail = settings.mail
+    return MailRules(mail.cc_members, mail.cc_coordinator, mail.coordinator_email, tuple(settings.drive.allowed_domains))
+
+
+def mail_domain(settings) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(settings.mail.from_address)[1].rsplit("@", 1)[-1] or "plt-sync.invalid"
+
+
+def letterhead(settings) -> Letterhead:
+    mail = settings.mail
+    return Letterhead(settings.programme.name, mail.coordinator_email, mail.from_address, mail.reply_to,
+                      mail_domain(settings), mail.templates_dir, settings.programme.time_zone)
+
+
+def find_all_evidence(workspace: Workspace, rules, folders, teams) -> dict[tuple[str, str], tuple[str, str]]:
+    """Evidence files for every milestone with a pattern, over every live team's folder."""
+    by_folder = {folders[tid].folder_id: tid for tid in teams if tid in folders and folders[tid].folder_id}
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for rule in rules:
+        if not rule.pattern or not by_folder:
+            continue
+        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern))
+        for folder_id, hit in files.items():
+            found[(rule.key, by_folder[folder_id])] = hit
+    return found
+
+
+def drive_rules(settings) -> DriveRules:
+    drive = settings.drive
+    return DriveRules(drive.parent_folder_id, drive.folder_name, drive.facilitator_role, drive.member_role,
+                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
 
 
 def _reading(resource: str, hint: str, call):
@@ -120,21 +193,56 @@ def guard_shrink(observed: Observed, live_teams: int, threshold: float, allowed:
                          f"(below {threshold:.0%})", "--allow-shrink")
 
 
-def _fill_counts(report: Report, the_plan) -> None:
+def _fill_counts(report: Report, the_plan, drive_plan, outcome) -> None:
+    counts = outcome.counts
+    report.folders.update(created=counts["created"], renamed=counts["renamed"], existing=counts["existing"])
+    report.sharing.update(added=counts["added"], removed=counts["removed"], blocked=counts["blocked"])
+    report.failures += [f"{tid}: {what}: {reason}" for tid, what, reason in outcome.failures]
+    report.exit_code = 1 if report.failures else 0
     report.teams.update(total=the_plan.teams_total, new=the_plan.teams_new, updated=the_plan.teams_updated,
                         unchanged=the_plan.teams_unchanged, withdrawn=the_plan.teams_withdrawn)
     report.problems.update(open=the_plan.problems_open, new=the_plan.problems_new,
                            resolved=the_plan.problems_resolved)
-    report.actions = [dict(a.as_dict(), describe=a.describe()) for a in the_plan.actions]
+    report.actions = [drive_action(c) for c in drive_plan.changes]
+    report.actions += [dict(a.as_dict(), describe=a.describe()) for a in the_plan.actions]
 
 
-def _apply_sheet(settings, workspace, book, the_plan, report: Report, meter: Meter, clock) -> None:
-    actions = list(the_plan.actions)
-    changed = any(not isinstance(a, SetLastRun) for a in actions)
-    if changed or report.failures:
+def drive_action(change) -> dict:
+    fields = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in change.__dict__.items()}
+    name = type(change).__name__
+    target = fields.get("email") or fields.get("name") or fields.get("template_id") or ""
+    return {"action": name, **fields, "describe": f"{name} for team {change.team_id} {target}".rstrip()}
+
+
+def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, clock, sender, now) -> None:
+    """One sheet write; with reminders, a second after sending completes their ledger rows."""
+    titles = tuple(m.title for m in settings.milestones)
+    mail_actions = [a for a in the_plan.actions if isinstance(a, (SendReminder, ResolveSending))]
+    sheet_actions = [a for a in the_plan.actions if not isinstance(a, (SendReminder, ResolveSending))]
+    if mail_actions and sender is None:
+        sheet_actions = [a for a in sheet_actions if getattr(a, "tab", "") != L.REMINDERS]
+        report.reminders["skipped"] += sum(isinstance(a, SendReminder) for a in mail_actions)
+        mail_actions = []
+    changed = any(not isinstance(a, SetLastRun) for a in sheet_actions)
+    if not mail_actions:
+        _write(workspace, book, sheet_actions, titles, report, meter, clock, changed)
+        return
+    _write(workspace, book, [a for a in sheet_actions if not isinstance(a, SetLastRun)], titles, report, meter,
+           clock, False)
+    delivery = deliver(mail_actions, sender, letterhead(settings), now,
+                       {m.key: m.template for m in settings.milestones})
+    report.reminders.update(sent=delivery.sent, failed=delivery.failed)
+    report.failures += delivery.failures
+    report.exit_code = 1 if report.failures else 0
+    _write(workspace, book, [*delivery.updates, *[a for a in sheet_actions if isinstance(a, SetLastRun)]], titles,
+           report, meter, clock, True)
+
+
+def _write(workspace, book, actions, titles, report: Report, meter: Meter, clock, log_run: bool) -> None:
+    if log_run or report.failures:
         # The Runs row counts this write too: it goes out in the same call.
         report.finished_at = clock().isoformat(timespec="seconds")
         report.api_calls = dict(meter.snapshot(), total=meter.total + 1)
-        actions.append(AddRow(L.RUNS, runs_row(report)))
-    edits = build_edits(book, actions, tuple(m.title for m in settings.milestones))
+        actions = [*actions, AddRow(L.RUNS, runs_row(report))]
+    edits = build_edits(book, actions, titles)
     with_retries(lambda: write_book(workspace.gspread.http_client, edits))

@@ -125,6 +125,29 @@ class SetLastRun(Action):
 
 
 @dataclass(frozen=True)
+class SendReminder(Action):
+    """Send one reminder; its ledger row is written as `sending` first."""
+
+    reminder: Any          # mail.message.Reminder
+    message_id: str
+
+    def describe(self) -> str:
+        r = self.reminder
+        return f"email {', '.join(r.to)} about {r.milestone_title} ({r.step}) for team {r.team_name}"
+
+
+@dataclass(frozen=True)
+class ResolveSending(Action):
+    """A reminder a crashed run left `sending`: find out whether it went before anything else."""
+
+    key: str
+    message_id: str
+
+    def describe(self) -> str:
+        return f"check whether reminder {self.key} went out before the last run stopped"
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything one run will do, and the figures the report needs."""
 

@@ -16,7 +16,10 @@ from forms.model import Problem, Submission
 from sheets import layout as L
 from sheets.book import Book, Tab
 
-from .model import Action, AddHeaders, AddRow, AddTab, Plan, SetLastRun, Team, UpdateRow, team_id, team_key
+from .drive_plan import NO_EMAIL, DriveOutcome
+from .milestones import SENDING, MilestonePlan
+from .model import (Action, AddHeaders, AddRow, AddTab, Plan, ResolveSending, SendReminder, SetLastRun, Team,
+                    UpdateRow, team_id, team_key)
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
@@ -33,6 +36,7 @@ class Observed:
     # response id -> (facilitator email as typed, last submitted time): lets a later
     # submission from the same facilitator resolve an earlier response's problems.
     response_facilitators: Mapping[str, tuple[str, datetime]] = field(default_factory=dict)
+    folders: Mapping[str, Any] = field(default_factory=dict)      # team id -> drive.model.Folder
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Rules:
     milestone_titles: tuple[str, ...]
     time_zone: str
     run_id: str = ""
+    mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
 
 
 def choose_teams(submissions: Iterable[Submission], scheme: str) -> dict[str, Team]:
@@ -100,8 +105,11 @@ def diff_row(tab: Tab, row: int, desired: Mapping[str, Any], owned: frozenset[st
 class _Planner:
     """Builds one plan; a class only to share the state of one call of `plan()`."""
 
-    def __init__(self, observed: Observed, rules: Rules, now: datetime):
+    def __init__(self, observed: Observed, rules: Rules, now: datetime, drive: DriveOutcome | None,
+                 milestones: MilestonePlan | None):
         self.observed = observed
+        self.drive = drive
+        self.milestones = milestones
         self.rules = rules
         self.now = now
         self.layouts = L.all_layouts(rules.milestone_titles)
@@ -118,7 +126,7 @@ class _Planner:
             if existing is None:
                 self.actions.append(AddTab(name, layout.headers))
                 continue
-            missing = layout.missing_owned(existing.header)
+            missing = layout.missing(existing.header)
             if missing:
                 self.actions.append(AddHeaders(name, tuple(missing)))
 
@@ -164,14 +172,17 @@ def members_index(tab: Tab) -> dict[tuple, int]:
     return found
 
 
-def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
-    """Every change this run makes, given what was read, the rules and the time."""
-    p = _Planner(observed, rules, now)
+def plan(observed: Observed, rules: Rules, now: datetime, drive: DriveOutcome | None = None,
+         milestones: MilestonePlan | None = None) -> Plan:
+    """Every sheet change and reminder of this run, given what was read, the rules, the
+    time, what the Drive changes came to and the milestones' state."""
+    p = _Planner(observed, rules, now, drive, milestones)
     p.repair_layout()
     teams = choose_teams(observed.submissions, rules.team_key)
     new, updated, unchanged, withdrawn = _plan_roster(p, teams)
     _plan_members(p, teams)
     opened, new_problems, resolved = _plan_problems(p, teams)
+    _plan_reminders(p)
     stamp = now.astimezone(ZoneInfo(rules.time_zone)).isoformat(timespec="seconds")
     p.actions.append(SetLastRun(f"{stamp} (run {rules.run_id})" if rules.run_id else stamp))
     return Plan(tuple(p.actions), teams_total=len(teams), teams_new=new, teams_updated=updated,
@@ -181,6 +192,11 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
 
 def _plan_roster(p: _Planner, teams: Mapping[str, Team]) -> tuple[int, int, int, int]:
     desired = {(tid,): roster_values(team, p.rules.time_zone) for tid, team in teams.items()}
+    for (tid,), values in desired.items():
+        if p.drive is not None and tid in p.drive.links:
+            values[L.FOLDER] = p.drive.links[tid]
+        if p.milestones is not None:
+            values.update(p.milestones.roster.get(tid, {}))
     added, updated = p.sync_table(L.ROSTER, desired, {(tid,): tid for tid in teams})
     tab, withdrawn = p.tab(L.ROSTER), 0
     for key, row in p.index(L.ROSTER).items():
@@ -203,7 +219,7 @@ def _plan_members(p: _Planner, teams: Mapping[str, Team]) -> None:
         for name, email, role in people:
             key = member_key(tid, email, name)
             desired[key] = {L.TEAM_ID: tid, "Team name": sub.team_name, "Member": name, "Email": email,
-                            "Role": role, "On team": "yes"}
+                            "Role": role, "On team": "yes", **_access(p.drive, tid, email)}
             team_of[key] = tid
     p.sync_table(L.MEMBERS, desired, team_of)
     tab = p.tab(L.MEMBERS)
@@ -211,6 +227,26 @@ def _plan_members(p: _Planner, teams: Mapping[str, Team]) -> None:
         if key not in desired and tab.value(row, "On team") != "no":
             # Someone who left a team keeps their row, marked, so the history stays.
             p.actions.append(UpdateRow(L.MEMBERS, key, (("On team", tab.value(row, "On team"), "no"),), key[0]))
+
+
+def _access(drive: DriveOutcome | None, tid: str, email: str) -> dict[str, str]:
+    if drive is None:
+        return {}
+    if not email:
+        return {"Access": NO_EMAIL, "Access detail": "add their email to the Staff tab or the form"}
+    state, detail = drive.access.get((tid, email.lower()), ("", ""))
+    return {"Access": state, "Access detail": detail}
+
+
+def _drive_problems(p: _Planner, teams: Mapping[str, Team]) -> list[Problem]:
+    """A Drive change that failed is a problem row for its team until a run succeeds."""
+    if p.drive is None:
+        return []
+    out = []
+    for tid, what, reason in p.drive.failures:
+        team = teams.get(tid)
+        out.append(Problem(team.submission.response_id if team else "", "folder", what, reason))
+    return out
 
 
 def problem_id(problem: Problem) -> str:
@@ -224,7 +260,7 @@ def _current_problems(p: _Planner, teams: Mapping[str, Team]) -> dict[str, Probl
     for team in teams.values():
         email = team.submission.facilitator_email.lower()
         latest[email] = max(latest.get(email, team.submission.submitted_at), team.submission.submitted_at)
-    current = {}
+    current = {problem_id(problem): problem for problem in _drive_problems(p, teams)}
     for problem in p.observed.problems:
         who = p.observed.response_facilitators.get(problem.response_id)
         if who and who[0].strip().lower() in latest and latest[who[0].strip().lower()] > who[1]:
@@ -267,6 +303,32 @@ def _plan_problems(p: _Planner, teams: Mapping[str, Team]) -> tuple[int, int, in
                                                          ("Resolved", tab.value(row, "Resolved"), stamp))))
             resolved += 1
     return len(current), new, resolved
+
+
+def _plan_reminders(p: _Planner) -> None:
+    """Ledger rows go in as `sending` with this run's sheet write, before any email leaves."""
+    if p.milestones is None:
+        return
+    from mail.message import message_id
+
+    for entry in p.milestones.unresolved:
+        p.actions.append(ResolveSending(entry.key, entry.message_id))
+    stamp = local_time(p.now, p.rules.time_zone)
+    ledger = p.index(L.REMINDERS)
+    for reminder in p.milestones.reminders:
+        mid = message_id(reminder.key, p.rules.mail_domain)
+        values = (("Key", reminder.key), ("Team ID", reminder.team_id), ("Team name", reminder.team_name),
+                  ("Milestone", reminder.milestone_title), ("Step", reminder.step),
+                  ("Recipients", ", ".join(reminder.to + reminder.cc)), ("Message-ID", mid), ("Status", SENDING),
+                  ("Time", stamp), ("Sent ID", ""), ("Detail", ""))
+        if (reminder.key,) in ledger:  # a failed send, tried again
+            tab = p.tab(L.REMINDERS)
+            row = ledger[(reminder.key,)]
+            p.actions.append(UpdateRow(L.REMINDERS, (reminder.key,),
+                                       tuple((h, tab.value(row, h), v) for h, v in values), reminder.team_id))
+        else:
+            p.actions.append(AddRow(L.REMINDERS, values, reminder.team_id))
+        p.actions.append(SendReminder(reminder, mid))
 
 
 def roster_team_count(book: Book) -> int:

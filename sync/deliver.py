@@ -1,0 +1,98 @@
+"""Sending the planned reminders, after their ledger rows are safely `sending`.
+
+At most once per key: a key's row is written before its email leaves, and completed
+after. A row a crash left `sending` is looked up in sent mail first (Gmail); where the
+sender cannot look (SMTP) it is marked `unconfirmed` for a coordinator and never resent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from mail.message import SendError, build_message
+from mail.render import render_reminder
+from sheets import layout as L
+
+from .milestones import FAILED, SENT, UNCONFIRMED
+from .model import Action, ResolveSending, SendReminder, UpdateRow
+from .plan import local_time
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every reminder of a programme shares."""
+
+    programme: str
+    coordinator: str
+    from_address: str
+    reply_to: str | None
+    domain: str
+    templates_dir: Path | None
+    time_zone: str
+
+
+@dataclass
+class Delivery:
+    updates: list[Action] = field(default_factory=list)
+    sent: int = 0
+    failed: int = 0
+    confirmed: int = 0
+    unconfirmed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def deliver(actions, sender, letterhead: Letterhead, now: datetime, templates: dict[str, str]) -> Delivery:
+    out = Delivery()
+    stamp = local_time(now, letterhead.time_zone)
+    for action in actions:
+        if isinstance(action, ResolveSending):
+            _resolve(out, action, sender, stamp)
+        elif isinstance(action, SendReminder):
+            _send(out, action, sender, letterhead, now, stamp, templates.get(action.reminder.milestone_key))
+    return out
+
+
+def _ledger(key: str, status: str, stamp: str, sent_id: str = "", detail: str = "") -> UpdateRow:
+    changes = (("Status", "", status), ("Time", "", stamp), ("Sent ID", "", sent_id), ("Detail", "", detail))
+    return UpdateRow(L.REMINDERS, (key,), changes)
+
+
+def _resolve(out: Delivery, action: ResolveSending, sender, stamp: str) -> None:
+    if not getattr(sender, "at_least_once_safe", False):
+        out.unconfirmed += 1
+        out.updates.append(_ledger(action.key, UNCONFIRMED, stamp, detail=(
+            "the run stopped while sending; ask the facilitator whether it arrived. PLT Sync will not send it again")))
+        return
+    try:
+        found = sender.find_sent(action.message_id)
+    except SendError as error:
+        out.failures.append(f"{action.key}: could not check sent mail: {error.reason}")
+        return
+    if found:
+        out.confirmed += 1
+        out.updates.append(_ledger(action.key, SENT, stamp, found, "confirmed in sent mail after an interrupted run"))
+    else:
+        out.updates.append(_ledger(action.key, FAILED, stamp, detail="the run stopped before sending; "
+                                   "it is sent again while still due"))
+
+
+def _send(out: Delivery, action: SendReminder, sender, head: Letterhead, now: datetime, stamp: str,
+          template: str | None) -> None:
+    reminder = action.reminder
+    try:
+        subject, text, html = render_reminder(reminder, programme=head.programme, coordinator=head.coordinator,
+                                              templates_dir=head.templates_dir, template=template or "reminder")
+        message = build_message(reminder, from_address=head.from_address, reply_to=head.reply_to, subject=subject,
+                                text=text, html=html, domain=head.domain, date=now)
+        sent_id = sender.send(message)
+    except (SendError, ValueError) as error:
+        reason = getattr(error, "reason", None) or str(error)
+        out.failed += 1
+        out.failures.append(f"{reminder.team_id}: reminder {reminder.step} for {reminder.milestone_title}: {reason}")
+        out.updates.append(_ledger(reminder.key, FAILED, stamp, detail=reason))
+        return
+    out.sent += 1
+    out.updates.append(_ledger(reminder.key, SENT, stamp, sent_id))
+    out.updates.append(UpdateRow(L.ROSTER, (reminder.team_id,),
+                                 ((L.LAST_REMINDER, "", f"{stamp} {reminder.milestone_title} ({reminder.step})"),)))

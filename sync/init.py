@@ -1,0 +1,67 @@
+"""`plt init`: create what the config does not name yet, and write the new ids back.
+
+Each resource is created only when its id is empty, so running init again is harmless.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from config.writeback import write_ids
+from forms.create import create_form
+from sheets import layout as L
+from sheets.book import create_spreadsheet
+
+from .workspace import Workspace
+
+FOLDER_MIME = "application/vnd.google-apps.folder"
+
+
+@dataclass
+class InitResult:
+    created: dict[str, str] = field(default_factory=dict)    # dotted config key -> new id
+    kept: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [f"created {key} = {value}" for key, value in self.created.items()]
+        out += [f"kept {key} = {value}" for key, value in self.kept.items()]
+        return out
+
+
+def initialise(settings, workspace: Workspace, config_path) -> InitResult:
+    result = InitResult()
+    _ensure(result, "form.id", settings.form.id, lambda: _create_form(settings, workspace))
+    _ensure(result, "roster.spreadsheet_id", settings.roster.spreadsheet_id,
+            lambda: _create_sheet(settings, workspace))
+    _ensure(result, "drive.parent_folder_id", settings.drive.parent_folder_id,
+            lambda: _create_parent(settings, workspace))
+    if result.created:
+        write_ids(config_path, result.created)
+    return result
+
+
+def _ensure(result: InitResult, key: str, current: str, create) -> None:
+    if current:
+        result.kept[key] = current
+    else:
+        result.created[key] = create()
+
+
+def _create_form(settings, workspace: Workspace) -> str:
+    form = settings.form
+    form_id, _calls = create_form(workspace.forms, title=form.title, description=form.description or "",
+                                  question_titles=form.questions.model_dump(), schools=form.schools,
+                                  goal_types=form.goal_types, training_options=form.training_options,
+                                  collect_verified_email=form.collect_verified_email)
+    return form_id
+
+
+def _create_sheet(settings, workspace: Workspace) -> str:
+    layouts = L.all_layouts(tuple(m.title for m in settings.milestones))
+    tabs = [(name, layouts[name].headers) for name in L.TAB_ORDER]
+    return create_spreadsheet(workspace.gspread.http_client, settings.roster.title, tabs,
+                              settings.programme.time_zone)
+
+
+def _create_parent(settings, workspace: Workspace) -> str:
+    body = {"name": settings.drive.parent_folder_name, "mimeType": FOLDER_MIME}
+    return workspace.drive.files().create(body=body, fields="id").execute()["id"]

@@ -1,0 +1,149 @@
+"""Milestones in the plan: each team's status per milestone, and which reminders are due.
+
+Pure. Evidence is a coordinator's tick in `<Milestone> received` and/or a file in the
+team folder whose name matches the milestone's pattern. The Reminders tab is the send
+ledger: a key already there is never planned again; a row left `sending` by a crash is
+handed back for resolution before anything new goes out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping
+
+from mail.message import Reminder
+from sheets import layout as L
+from sheets.book import Book, Tab
+
+from .model import Team
+from .schedule import RECEIVED, ReminderPolicy, due_step, milestone_status
+
+SENDING, SENT, FAILED, UNCONFIRMED = "sending", "sent", "failed", "unconfirmed"
+_TICKS = {"true", "yes", "y", "x", "✓", "✔", "done", "received", "1"}
+
+
+@dataclass(frozen=True)
+class MilestoneRule:
+    key: str
+    title: str
+    due: date
+    checkbox: bool
+    pattern: str | None
+    template: str
+    policy: ReminderPolicy
+
+    @property
+    def needs_evidence(self) -> bool:
+        """A milestone with neither a checkbox nor a file pattern is met by the submission itself."""
+        return self.checkbox or bool(self.pattern)
+
+    def evidence_text(self) -> str:
+        ways = []
+        if self.pattern:
+            ways.append(f"a file named like \"{self.pattern}\" in your team folder")
+        if self.checkbox:
+            ways.append(f"your coordinator ticking \"{L.received_header(self.title)}\" on the roster")
+        return " or ".join(ways)
+
+
+@dataclass(frozen=True)
+class MailRules:
+    cc_members: bool
+    cc_coordinator: bool
+    coordinator_email: str
+    allowed_domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    key: str
+    status: str
+    message_id: str
+
+
+@dataclass
+class MilestonePlan:
+    roster: dict[str, dict[str, object]] = field(default_factory=dict)   # team id -> roster cells
+    reminders: list[Reminder] = field(default_factory=list)              # to send this run
+    unresolved: list[LedgerEntry] = field(default_factory=list)         # `sending` rows left by a crash
+    skipped: int = 0                                                     # due but held back (already in ledger)
+
+
+def ticked(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in _TICKS
+
+
+def read_ledger(book: Book) -> dict[str, LedgerEntry]:
+    tab = book.tab(L.REMINDERS)
+    if tab is None:
+        return {}
+    out = {}
+    for row in tab.data_rows():
+        key = str(tab.value(row, "Key")).strip()
+        if key:
+            out[key] = LedgerEntry(key, str(tab.value(row, "Status")).strip(), str(tab.value(row, "Message-ID")))
+    return out
+
+
+def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
+                    evidence: Mapping[tuple[str, str], tuple[str, str]], links: Mapping[str, str],
+                    mail: MailRules, now: datetime) -> MilestonePlan:
+    """Statuses for every live team and milestone, and the reminders due now."""
+    out = MilestonePlan()
+    roster = book.tab(L.ROSTER)
+    rows = roster.index_by((L.TEAM_ID,))[0] if roster else {}
+    ledger = read_ledger(book)
+    out.unresolved = [entry for entry in ledger.values() if entry.status == SENDING]
+    for tid, team in sorted(teams.items()):
+        row = rows.get((tid,))
+        cells = out.roster.setdefault(tid, {})
+        for rule in rules:
+            found = evidence.get((rule.key, tid))
+            received = _received(rule, roster, row, found)
+            cells[L.status_header(rule.title)] = milestone_status(rule.due, received, now, rule.policy.tz)
+            if rule.pattern:
+                cells[L.file_header(rule.title)] = found[1] if found else ""
+            if received:
+                continue
+            reminder = _reminder(team, rule, ledger, links.get(tid), mail, now)
+            if reminder is not None:
+                out.reminders.append(reminder)
+    return out
+
+
+def _received(rule: MilestoneRule, roster: Tab | None, row: int | None, found) -> bool:
+    if not rule.needs_evidence:
+        return True
+    ticked_box = rule.checkbox and roster is not None and row is not None and ticked(
+        roster.value(row, L.received_header(rule.title)))
+    return bool(ticked_box or found)
+
+
+def _reminder(team: Team, rule: MilestoneRule, ledger: Mapping[str, LedgerEntry], link: str | None,
+              mail: MailRules, now: datetime) -> Reminder | None:
+    prefix = f"{team.team_id}:{rule.key}:"
+    # A failed send may be tried again; anything else in the ledger is never planned twice.
+    already = {key[len(prefix):] for key, entry in ledger.items() if key.startswith(prefix) and entry.status != FAILED}
+    step = due_step(rule.due, rule.policy, now, already)
+    if step is None:
+        return None
+    sub = team.submission
+    local_today = now.astimezone(rule.policy.tz).date()
+    return Reminder(key=prefix + step, team_id=team.team_id, team_name=sub.team_name, school=sub.school,
+                    milestone_key=rule.key, milestone_title=rule.title, due=rule.due, step=step,
+                    to=(sub.facilitator_email,), cc=_cc(team, mail), facilitator_name=sub.facilitator_name,
+                    folder_link=link, evidence=rule.evidence_text(),
+                    overdue_days=max((local_today - rule.due).days, 0))
+
+
+def _cc(team: Team, mail: MailRules) -> tuple[str, ...]:
+    domains = {d.lower() for d in mail.allowed_domains}
+    cc: list[str] = []
+    if mail.cc_members:
+        cc += [m.email for m in team.submission.members
+               if m.email and m.email.rsplit("@", 1)[-1].lower() in domains]
+    if mail.cc_coordinator and mail.coordinator_email:
+        cc.append(mail.coordinator_email)
+    return tuple(dict.fromkeys(c for c in cc if c.lower() != team.submission.facilitator_email.lower()))

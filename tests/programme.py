@@ -1,0 +1,106 @@
+"""A whole PLT programme on a live emulator, for end-to-end tests: the Belmont example
+config pointed at the emulator, `plt init` done, and helpers to act as facilitators and
+coordinators do (through the emulator's admin API and the real Google clients)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import requests
+
+from config.load import load_settings
+from sheets.book import read_book
+from sync.init import initialise
+from sync.job import RunOptions, run
+from sync.metering import Meter
+from sync.senders import sender_from_settings
+from sync.workspace import connect
+
+DOMAIN = "belmont.example.org"
+TZ = ZoneInfo("America/New_York")
+
+
+def at(text: str) -> datetime:
+    """A local programme time, e.g. at("2017-10-10 06:00")."""
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@dataclass
+class Programme:
+    endpoint: str
+    config_path: Path
+    response_ids: dict[str, str] = field(default_factory=dict)   # facilitator email -> response id
+
+    @classmethod
+    def create(cls, endpoint: str, folder: Path, edit=None) -> "Programme":
+        text = resources.files("config").joinpath("example.toml").read_text(encoding="utf-8")
+        if edit:
+            text = edit(text)
+        path = folder / "plt.toml"
+        path.write_text(text, encoding="utf-8")
+        programme = cls(endpoint, path)
+        initialise(programme.settings(), connect(None, endpoint), path)
+        return programme
+
+    def settings(self):
+        return load_settings(self.config_path, {"PLT_GOOGLE_ENDPOINT": self.endpoint})
+
+    def workspace(self, meter: Meter | None = None):
+        return connect(None, self.endpoint, meter)
+
+    # Facilitators.
+    def submit(self, first: str, last: str, *, team: str = "", school: str = "Chenery Middle School",
+               members: str = "", topic: str = "Close reading", submitted: str = "2017-10-02T14:00:00Z",
+               **extra: str) -> str:
+        email = f"{first.lower()}.{last.lower()}@{DOMAIN}"
+        q = self.settings().form.questions
+        answers = {q.facilitator_name: f"{first} {last}", q.team_name: team or f"{last} PLT", q.school: school,
+                   q.topic: topic, q.goal_type: "Student Learning", q.meeting_time: "Tuesdays 3:00",
+                   q.training: "Enrolled in the facilitator training course",
+                   q.members: members or f"Sam Lee <sam.lee@{DOMAIN}>"}
+        answers.update({getattr(q, k): v for k, v in extra.items()})
+        body = {"answers": {k: v for k, v in answers.items() if v != ""}, "respondentEmail": email,
+                "submittedAt": submitted}
+        form_id = self.settings().form.id
+        if email in self.response_ids:
+            rid = self.response_ids[email]
+            requests.put(f"{self.endpoint}/_emulator/forms/{form_id}/responses/{rid}", json=body,
+                         timeout=30).raise_for_status()
+            return rid
+        response = requests.post(f"{self.endpoint}/_emulator/forms/{form_id}/responses", json=body, timeout=30)
+        response.raise_for_status()
+        self.response_ids[email] = response.json()["responseId"]
+        return self.response_ids[email]
+
+    def delete_response(self, email: str) -> None:
+        rid = self.response_ids.pop(email)
+        requests.delete(f"{self.endpoint}/_emulator/forms/{self.settings().form.id}/responses/{rid}",
+                        timeout=30).raise_for_status()
+
+    # The job.
+    def sync(self, now: datetime, *, dry_run: bool = False, allow_shrink: bool = False, send: bool = True):
+        settings = self.settings()
+        meter = Meter()
+        workspace = self.workspace(meter)
+        sender = sender_from_settings(settings, workspace, {}) if send else None
+        return run(settings, workspace, meter, now=now, options=RunOptions(dry_run, allow_shrink), sender=sender)
+
+    # What coordinators see.
+    def book(self):
+        return read_book(self.workspace().gspread.http_client, self.settings().roster.spreadsheet_id)
+
+    def records(self, tab: str) -> list[dict]:
+        sheet = self.book().tab(tab)
+        return [sheet.record(r) for r in sheet.data_rows()]
+
+    def stats(self) -> dict:
+        return requests.get(f"{self.endpoint}/_emulator/stats", timeout=30).json()
+
+    def reset_stats(self) -> None:
+        requests.delete(f"{self.endpoint}/_emulator/stats", timeout=30)
+
+    def mail(self) -> list[dict]:
+        return requests.get(f"{self.endpoint}/_emulator/mail", timeout=30).json()

@@ -1,0 +1,106 @@
+"""The pure planner: teams, roster diff, withdrawals, problems, and the quiet re-run."""
+from datetime import datetime, timedelta, timezone
+
+from forms.model import Member, Problem, Submission
+from sheets import layout as L
+from sheets.book import Book, Tab
+from sync.apply import build_edits
+from sync.model import AddRow, AddTab, KEY_EMAIL_AND_NAME, SetLastRun, UpdateRow, team_id
+from sync.plan import Observed, Rules, choose_teams, plan
+
+T0 = datetime(2017, 10, 2, 14, 0, tzinfo=timezone.utc)
+RULES = Rules("facilitator_email", ("Team charter",), "America/New_York", "r1")
+
+
+def sub(rid, email="ana.lopez@belmont.example.org", team="Reading Workshop", at=T0, members=("b@belmont.example.org",)):
+    return Submission(rid, at, "Ana Lopez", email, team, "Chenery Middle School", "Close reading", "Student Learning",
+                      "Tuesdays 3:15", "Enrolled", tuple(Member(m.split("@")[0], m) for m in members))
+
+
+def empty_book() -> Book:
+    return Book("sheet1", "Roster", {})
+
+
+def apply_to(book: Book, actions) -> Book:
+    """Play the planned edits into the in-memory book, as the sheet would hold them."""
+    build_edits(book, actions, RULES.milestone_titles)
+    return book
+
+
+def test_latest_submission_per_facilitator_wins_and_earlier_is_superseded():
+    teams = choose_teams([sub("r1"), sub("r2", at=T0 + timedelta(days=1), team="Renamed")], "facilitator_email")
+    (team,) = teams.values()
+    assert team.submission.response_id == "r2"
+    assert team.superseded == ("r1",)
+
+
+def test_email_plus_team_name_key_keeps_two_teams_of_one_facilitator():
+    teams = choose_teams([sub("r1"), sub("r2", team="Math Talks")], KEY_EMAIL_AND_NAME)
+    assert len(teams) == 2
+
+
+def test_team_id_is_stable_and_derived_from_key():
+    assert team_id("ana.lopez@belmont.example.org") == team_id("ana.lopez@belmont.example.org")
+    assert team_id("a@x.org") != team_id("b@x.org")
+    assert team_id("a@x.org").startswith("PLT-")
+
+
+def test_first_run_creates_tabs_and_rows_then_second_run_plans_only_last_run_time():
+    book = empty_book()
+    first = plan(Observed([sub("r1")], [], book, 1), RULES, T0)
+    kinds = {type(a) for a in first.actions}
+    assert AddTab in kinds and AddRow in kinds
+    assert first.teams_new == 1
+    apply_to(book, first.actions)
+    second = plan(Observed([sub("r1")], [], book, 1), RULES, T0 + timedelta(hours=1))
+    assert [type(a) for a in second.actions] == [SetLastRun]
+    assert second.teams_unchanged == 1
+
+
+def test_changed_answer_updates_only_the_changed_cell():
+    book = empty_book()
+    apply_to(book, plan(Observed([sub("r1")], [], book, 1), RULES, T0).actions)
+    edited = sub("r1", team="Reading Workshop II")
+    actions = plan(Observed([edited], [], book, 1), RULES, T0).actions
+    updates = [a for a in actions if isinstance(a, UpdateRow) and a.tab == L.ROSTER]
+    assert len(updates) == 1
+    assert [h for h, _, _ in updates[0].changes] == ["Team name"]
+
+
+def test_deleted_response_marks_team_withdrawn_and_keeps_row():
+    book = empty_book()
+    apply_to(book, plan(Observed([sub("r1"), sub("r2", email="c@belmont.example.org")], [], book, 2), RULES, T0).actions)
+    result = plan(Observed([sub("r1")], [], book, 1), RULES, T0)
+    withdrawn = [a for a in result.actions if isinstance(a, UpdateRow) and a.tab == L.ROSTER]
+    assert result.teams_withdrawn == 1
+    assert withdrawn[0].changes == ((L.TEAM_STATUS, "active", "withdrawn"),)
+
+
+def test_problem_appears_once_and_is_resolved_when_a_later_submission_fixes_it():
+    book = empty_book()
+    bad = Problem("r1", "members", "", "no members were listed")
+    facilitators = {"r1": ("ana.lopez@belmont.example.org", T0)}
+    first = plan(Observed([], [bad], book, 1, facilitators), RULES, T0)
+    assert first.problems_new == 1
+    apply_to(book, first.actions)
+    again = plan(Observed([], [bad], book, 1, facilitators), RULES, T0)
+    assert again.problems_new == 0 and again.problems_open == 1
+    fixed = plan(Observed([sub("r2", at=T0 + timedelta(days=1))], [bad], book, 2,
+                          {**facilitators, "r2": ("ana.lopez@belmont.example.org", T0 + timedelta(days=1))}),
+                 RULES, T0 + timedelta(days=1))
+    assert fixed.problems_resolved == 1
+
+
+def test_coordinator_columns_and_order_are_respected():
+    """A coordinator moved columns and typed notes: only owned, changed cells are planned."""
+    headers = ["Notes", "Team name", L.TEAM_ID, "Coordinator column"]
+    tid = team_id("ana.lopez@belmont.example.org")
+    roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
+    book = Book("s", "t", {L.ROSTER: roster})
+    actions = plan(Observed([sub("r1")], [], book, 1), RULES, T0).actions
+    edits = build_edits(book, actions, RULES.milestone_titles)
+    assert roster.value(1, "Notes") == "call Ana"
+    assert roster.value(1, "Coordinator column") == "keep"
+    assert roster.value(1, "Team name") == "Reading Workshop"
+    assert all(r["updateCells"]["range"]["startColumnIndex"] != 0
+               for r in edits.requests if "updateCells" in r and r["updateCells"]["range"]["sheetId"] == 7)

@@ -1,0 +1,154 @@
+"""`plt sync` end to end on the emulator: the roster shows every team once, coordinators'
+edits survive, unusable answers are explained, and a quiet re-run writes one cell."""
+import pytest
+
+from sheets import layout as L
+from sync.errors import SafetyStop
+from sync.lock import run_lock
+from sync.errors import LockHeld
+from programme import DOMAIN, Programme, at
+
+
+@pytest.fixture
+def programme(endpoint, tmp_path):
+    return Programme.create(endpoint, tmp_path)
+
+
+def roster(programme):
+    return {r[L.TEAM_ID]: r for r in programme.records(L.ROSTER)}
+
+
+def test_first_sync_lists_each_team_once_and_quiet_rerun_writes_only_the_last_run_time(programme):
+    programme.submit("Ana", "Lopez", team="Close Reading 7")
+    programme.submit("Ben", "Okafor", team="Number Talks", school="Burbank Elementary School")
+    first = programme.sync(at("2017-10-10 06:00"))
+    assert first.teams["new"] == 2 and first.exit_code == 0
+    rows = roster(programme)
+    assert sorted(r["Team name"] for r in rows.values()) == ["Close Reading 7", "Number Talks"]
+    assert all(r[L.TEAM_STATUS] == "active" for r in rows.values())
+
+    programme.reset_stats()
+    quiet = programme.sync(at("2017-10-10 06:15"))
+    calls = programme.stats()["by_method"]
+    assert quiet.teams["unchanged"] == 2 and quiet.teams["new"] == 0
+    assert calls.get("sheets.spreadsheets.batchUpdate") == 1
+    writes = {m: n for m, n in calls.items() if m.split(".")[-1] in ("create", "update", "delete", "batchUpdate")}
+    assert writes == {"sheets.spreadsheets.batchUpdate": 1}
+    assert quiet.api_calls["write"] == 1
+    assert "sheets.spreadsheets.values.batchUpdate" not in calls
+
+
+def test_resubmission_replaces_the_earlier_one(programme):
+    programme.submit("Ana", "Lopez", team="Close Reading 7")
+    programme.sync(at("2017-10-10 06:00"))
+    programme.response_ids.clear()  # a second, separate response from the same facilitator
+    programme.submit("Ana", "Lopez", team="Close Reading Grade 7", submitted="2017-10-05T10:00:00Z")
+    report = programme.sync(at("2017-10-11 06:00"))
+    rows = roster(programme)
+    assert len(rows) == 1
+    assert next(iter(rows.values()))["Team name"] == "Close Reading Grade 7"
+    assert report.teams == {"total": 1, "new": 0, "updated": 1, "unchanged": 0, "withdrawn": 0}
+
+
+def test_edited_response_updates_only_changed_cells_and_keeps_coordinator_notes(programme):
+    programme.submit("Ana", "Lopez", team="Close Reading 7")
+    programme.sync(at("2017-10-10 06:00"))
+    sheet = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id)
+    ws = sheet.worksheet(L.ROSTER)
+    notes_col = ws.row_values(1).index(L.NOTES) + 1
+    ws.update_cell(2, notes_col, "Met with Ana on 10/12")
+    ws.insert_cols([["Coordinator flag", "follow up"]], col=2)   # a coordinator's own column
+    programme.submit("Ana", "Lopez", team="Close Reading 7", meeting_time="Thursdays 7:15")
+    report = programme.sync(at("2017-10-12 06:00"))
+    row = programme.records(L.ROSTER)[0]
+    assert report.teams["updated"] == 1
+    assert row["Meeting time"] == "Thursdays 7:15"
+    assert row[L.NOTES] == "Met with Ana on 10/12"
+    assert row["Coordinator flag"] == "follow up"
+
+
+def test_rows_sorted_by_a_coordinator_are_still_found_by_team_id(programme):
+    for first, last in (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young")):
+        programme.submit(first, last)
+    programme.sync(at("2017-10-10 06:00"))
+    ws = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id).worksheet(L.ROSTER)
+    values = ws.get_all_values()
+    header, body = values[0], values[1:]
+    sorted_body = sorted(body, key=lambda r: r[header.index("Facilitator")], reverse=True)
+    ws.update([header] + sorted_body, "A1", raw=True)   # the coordinator sorted by facilitator, Z-A
+    programme.submit("Ben", "Okafor", topic="Number talks, revised")
+    programme.sync(at("2017-10-11 06:00"))
+    rows = programme.records(L.ROSTER)
+    assert len(rows) == 3
+    assert [r["Topic"] for r in rows if r["Facilitator"] == "Ben Okafor"] == ["Number talks, revised"]
+    assert [r["Facilitator"] for r in rows] == ["Cy Young", "Ben Okafor", "Ana Lopez"]
+
+
+def test_deleted_response_marks_the_team_withdrawn_and_keeps_its_row(programme):
+    for first, last in (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young")):
+        programme.submit(first, last)
+    programme.sync(at("2017-10-10 06:00"))
+    programme.delete_response(f"ben.okafor@{DOMAIN}")
+    report = programme.sync(at("2017-10-11 06:00"))
+    states = {r["Facilitator"]: r[L.TEAM_STATUS] for r in programme.records(L.ROSTER)}
+    assert report.teams["withdrawn"] == 1
+    assert states == {"Ana Lopez": "active", "Ben Okafor": "withdrawn", "Cy Young": "active"}
+
+
+def test_formula_looking_topic_is_stored_as_text_never_a_formula(programme):
+    topic = '=IMPORTXML("http://example.org/x","//a")'
+    programme.submit("Ana", "Lopez", topic=topic)
+    programme.sync(at("2017-10-10 06:00"))
+    ws = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id).worksheet(L.ROSTER)
+    col = ws.row_values(1).index("Topic") + 1
+    assert ws.cell(2, col, value_render_option="FORMULA").value == topic
+    assert ws.cell(2, col, value_render_option="UNFORMATTED_VALUE").value == topic
+
+
+def test_unusable_response_becomes_a_problem_row_once_and_resolves_when_fixed(programme):
+    programme.submit("Ana", "Lopez", members=" ")
+    first = programme.sync(at("2017-10-10 06:00"))
+    problems = [p for p in programme.records(L.PROBLEMS) if p["Status"] == "open"]
+    assert first.teams["total"] == 0
+    assert any(p["Field"] == "members" for p in problems)
+    programme.sync(at("2017-10-10 07:00"))
+    assert len(programme.records(L.PROBLEMS)) == len(problems)
+    programme.submit("Ana", "Lopez", members=f"Sam Lee <sam.lee@{DOMAIN}>")
+    fixed = programme.sync(at("2017-10-11 06:00"))
+    assert fixed.problems["resolved"] >= 1
+    assert all(p["Status"] == "resolved" for p in programme.records(L.PROBLEMS) if p["Field"] == "members")
+
+
+def test_dry_run_lists_the_plan_and_writes_nothing(programme):
+    programme.submit("Ana", "Lopez")
+    programme.reset_stats()
+    report = programme.sync(at("2017-10-10 06:00"), dry_run=True)
+    calls = programme.stats()["by_method"]
+    assert report.dry_run and any(a["action"] == "AddRow" for a in report.actions)
+    assert not [m for m in calls if m.endswith(("batchUpdate", "create", "batch"))]
+    assert programme.records(L.ROSTER) == []
+
+
+def test_form_suddenly_empty_is_a_safety_stop_that_writes_nothing(programme):
+    for first, last in (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young")):
+        programme.submit(first, last)
+    programme.sync(at("2017-10-10 06:00"))
+    for email in list(programme.response_ids):
+        programme.delete_response(email)
+    programme.reset_stats()
+    with pytest.raises(SafetyStop):
+        programme.sync(at("2017-10-11 06:00"))
+    assert "sheets.spreadsheets.batchUpdate" not in programme.stats()["by_method"]
+    report = programme.sync(at("2017-10-11 06:00"), allow_shrink=True)
+    assert report.teams["withdrawn"] == 3
+
+
+def test_second_run_on_the_same_config_is_refused_while_the_first_holds_the_lock(tmp_path):
+    config = tmp_path / "plt.toml"
+    config.write_text("")
+    with run_lock(config):
+        with pytest.raises(LockHeld):
+            with run_lock(config):
+                pass
+    with run_lock(config):
+        pass
