@@ -225,6 +225,15 @@ def export(call: Call, file_id: str):
                         f"to {call.arg('mimeType', '')}.", reason="badRequest")
 
 
+@api.route("GET", _FILES + "/<file_id>/comments", "drive.comments.list")
+def list_comments(call: Call, file_id: str) -> dict:
+    """Files carry no comments in the emulator; gspread's copy asks for them."""
+    find_file(call, file_id)
+    if not call.arg("fields"):
+        raise ApiError(400, "The 'fields' parameter is required for this method.", reason="required")
+    return {"kind": "drive#commentList", "comments": []}
+
+
 # Uploads, permissions and the batch endpoint live in their own modules; their routes are here.
 _UPLOAD = "/upload/drive/v3/files"
 api.route("POST", _UPLOAD, "drive.files.create", write=True)(drive_batch.upload)

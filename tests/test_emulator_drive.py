@@ -390,3 +390,18 @@ def test_batched_permissions_reach_their_folders(drive):
 def _names_of_grantees(drive, file_id):
     listed = drive.permissions().list(fileId=file_id, fields="permissions(emailAddress)").execute()
     return sorted(p["emailAddress"] for p in listed["permissions"])
+
+
+def test_gspread_creates_finds_shares_copies_and_deletes_a_roster(endpoint):
+    workspace = connect(None, endpoint)
+    parent = _folder(workspace.drive, "PLT programme")
+    gc = workspace.gspread
+    roster = gc.create("PLT roster", folder_id=parent["id"])
+    assert gc.open("PLT roster").id == roster.id
+    assert [f["id"] for f in gc.list_spreadsheet_files(folder_id=parent["id"])] == [roster.id]
+    roster.share("facilitator@belmont.example.org", perm_type="user", role="writer", notify=False)
+    assert "facilitator@belmont.example.org" in [p.get("emailAddress") for p in roster.list_permissions()]
+    backup = gc.copy(roster.id, title="Roster backup")
+    assert sorted(s.title for s in gc.openall()) == ["PLT roster", "Roster backup"]
+    gc.del_spreadsheet(backup.id)
+    assert [s.title for s in gc.openall()] == ["PLT roster"]
