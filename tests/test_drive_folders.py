@@ -13,7 +13,7 @@ from googleapiclient import discovery
 from drive.batch import apply_changes
 from drive.folders import find_folder, list_team_folders
 from drive.model import FOLDER_MIME, CreateFolder, RenameFolder
-from sync.workspace import discovery_document
+from sync.workspace import connect, discovery_document
 
 
 class RecordingHttp(httplib2.Http):
@@ -187,3 +187,12 @@ def test_renamed_team_gets_its_folder_renamed(env):
     results, _ = env.apply([RenameFolder("T0000", folder_id, "PLT 0: Grade 4 Literacy")])
     assert results[0].ok
     assert find_folder(env.drive, env.parent, "T0000").name == "PLT 0: Grade 4 Literacy"
+
+
+def test_the_workspace_drive_client_reads_and_creates_team_folders(endpoint):
+    drive = connect(None, endpoint).drive
+    parent = drive.files().create(body={"name": "PLTs", "mimeType": FOLDER_MIME}, fields="id").execute()["id"]
+    results, calls = apply_changes(drive, [CreateFolder("T1", "PLT 1", parent)])
+    folders, _ = list_team_folders(drive, parent)
+    assert results[0].ok and calls == 1
+    assert folders["T1"].folder_id == results[0].value["id"]
