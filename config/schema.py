@@ -7,6 +7,7 @@ is reported instead of silently ignored. Checks that span several keys or sectio
 """
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -143,6 +144,14 @@ class Mail(Section):
     skip_weekends: bool = True
     templates_dir: FilePath | None = None
     smtp: Smtp | None = None
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        """`quiet_hours` as (start, end) times; the window may run past midnight."""
+        if self.quiet_hours is None:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
 
 
 class Settings(Section):

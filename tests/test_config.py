@@ -3,7 +3,7 @@ out of messages, the endpoint override and writing created ids back."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pydantic
@@ -78,6 +78,7 @@ def test_example_config_loads_with_no_problems_and_reads_like_belmont():
     ]
     assert settings.milestone("signed_charter").evidence_file_pattern == "*charter*"
     assert settings.drive.allowed_domains == ["belmont.example.org"]
+    assert settings.mail.quiet_window == (time(20, 0), time(7, 0))
     assert settings.google.credentials == "application_default"
     assert (settings.form.id, settings.roster.spreadsheet_id, settings.drive.parent_folder_id) == ("", "", "")
 
