@@ -17,10 +17,11 @@ _SEPARATORS = ",;\r\n"
 _BULLET = re.compile(r"^(?:[-*•·‣◦]|\d{1,3}[.)])\s+")
 
 
-def parse_members(text: str, staff: Mapping[str, str] = {}) -> tuple[list[Member], list[Note]]:
+def parse_members(text: str, staff: Mapping[str, str] | StaffDirectory = {}) -> tuple[list[Member], list[Note]]:
     """Every member `text` names, in order, with notes on the ones that could not be
-    used as written. Duplicates are kept here; `check_members` removes them."""
-    directory = StaffDirectory(staff)
+    used as written. Duplicates are kept here; `check_members` removes them. Pass a
+    `StaffDirectory` when reading many responses, so the staff list is indexed once."""
+    directory = staff if isinstance(staff, StaffDirectory) else StaffDirectory(staff)
     members: list[Member] = []
     notes: list[Note] = []
     for entry in split_entries(text):

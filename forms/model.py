@@ -3,7 +3,7 @@ problems made from it. Plain frozen data, so the sync core can plan from it with
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
@@ -103,11 +103,16 @@ class Problem:
         object.__setattr__(self, "reason", visible(self.reason))
 
 
+# Control characters (Unicode category Cc) and surrogates (Cs), as `is_control` defines them.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SHOWN_AS_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def visible(text: str) -> str:
     """`text` with control characters (other than line breaks and tabs) and broken
     surrogates written as escapes (`\\x00`), cut to a cell's length, so a coordinator can
     see what was there and a sheet can hold it."""
-    return "".join(_escape(c) if is_control(c) and c not in "\n\t" else c for c in text)[:CELL_LIMIT]
+    return _SHOWN_AS_ESCAPE.sub(lambda m: _escape(m.group()), text)[:CELL_LIMIT]
 
 
 def quoted(text: str, limit: int = 80) -> str:
@@ -120,7 +125,7 @@ def is_control(char: str) -> bool:
     """A character no spreadsheet cell or email should carry: C0/C1 controls (NUL, CR,
     escape) and halves of broken surrogate pairs. Zero-width and direction marks are not
     controls: names in many scripts need them."""
-    return unicodedata.category(char) in ("Cc", "Cs")
+    return CONTROL.fullmatch(char) is not None
 
 
 def _escape(char: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .members import check_members, normalise_name, parse_members
+from .members import StaffDirectory, check_members, normalise_name, parse_members
 from .model import (ERROR, FIELDS, REQUIRED, WARNING, FormSnapshot, Member, Problem, Question, Response,
                     Submission, quoted)
 from .validate import Note, clean_text, in_domains, normalise_email, split_name_and_email
@@ -76,7 +76,8 @@ def to_submissions(snapshot: FormSnapshot, question_titles: Mapping[str, str], *
     """Every usable response as a Submission, and every problem found, in form order.
     Never raises on what a facilitator typed."""
     questions = map_questions(snapshot, question_titles)
-    rules = Rules(tuple(d.strip().lower() for d in allowed_domains), staff, tuple(require_school_in))
+    rules = Rules(tuple(d.strip().lower() for d in allowed_domains), StaffDirectory(staff),
+                  tuple(require_school_in))
     submissions: list[Submission] = []
     problems: list[Problem] = list(questions.problems)
     for response in snapshot.responses:
@@ -93,7 +94,7 @@ class Rules:
     """What the district's config says answers must respect."""
 
     allowed_domains: tuple[str, ...]
-    staff: Mapping[str, str]
+    staff: StaffDirectory
     schools: tuple[str, ...]
 
 
@@ -112,8 +113,8 @@ class ResponseReading:
         text = {field: self._text(field) for field in FIELDS if field not in ("facilitator_email", "members")}
         email = self._facilitator_email()
         members = self._members(email, text["facilitator_name"])
-        for field in ("team_name", "school"):
-            if not text[field]:
+        for field in REQUIRED:
+            if field in text and not text[field]:
                 self._missing(field)
         text["school"] = self._choice("school", text["school"], self.rules.schools or self._choices("school"))
         text["goal_type"] = self._choice("goal_type", text["goal_type"], self._choices("goal_type"))

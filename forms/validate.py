@@ -22,6 +22,8 @@ class Note:
 
 # Free text.
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
+# Every control character except the line breaks and tabs a multi-line answer keeps.
+_REMOVED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(raw: str, *, multiline: bool = False) -> tuple[str, list[Note]]:
@@ -34,12 +36,11 @@ def clean_text(raw: str, *, multiline: bool = False) -> tuple[str, list[Note]]:
     notes: list[Note] = []
     text = raw
     if not multiline and _LINE_BREAKS.search(text.strip()):
-        notes.append(Note(raw, "line breaks were joined into one line"))
+        notes.append(Note(raw, "line breaks and tabs were replaced by spaces"))
     if not multiline:
         text = _LINE_BREAKS.sub(" ", text)
-    removed = sum(1 for c in text if is_control(c) and c not in "\r\n\t")
+    text, removed = _REMOVED.subn("", text)
     if removed:
-        text = "".join(c for c in text if not is_control(c) or c in "\r\n\t")
         notes.append(Note(raw, f"removed {_count(removed, 'invisible control character')} "
                                "(such as NUL) that a spreadsheet cannot hold"))
     text = text.strip()

@@ -89,7 +89,7 @@ def test_nul_and_control_characters_are_removed_with_a_warning():
 def test_line_breaks_in_a_single_line_answer_become_one_space_with_a_warning():
     text, notes = clean_text("Reading\r\nTeam\n")
     assert text == "Reading Team"
-    assert [n.reason for n in notes] == ["line breaks were joined into one line"]
+    assert [n.reason for n in notes] == ["line breaks and tabs were replaced by spaces"]
 
 
 def test_multiline_answer_keeps_cr_lf_and_tabs_exactly():
@@ -119,3 +119,12 @@ def test_cleaned_single_line_text_never_holds_a_control_character(raw):
     text, _ = clean_text(raw)
     assert not any(ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 for c in text)
     assert len(text) <= CELL_LIMIT and text == text.strip()
+
+
+def test_control_characters_are_exactly_unicode_controls_and_surrogates():
+    import unicodedata
+
+    from forms.model import is_control
+
+    assert all(is_control(chr(code)) == (unicodedata.category(chr(code)) in ("Cc", "Cs"))
+               for code in range(0x110000))
