@@ -1,4 +1,4 @@
-"""The emulator's own admin API (not Google's), under /_emulator/.
+"""The emulator's own admin API (not Google's), under /_emulator/, plus the HTML view at `/`.
 
 Tests and benchmarks use it to look at what a sync run cost, to make Google misbehave on
 purpose, and to start over. Admin calls are never counted, delayed, charged or failed.
@@ -15,7 +15,7 @@ purpose, and to start over. Admin calls are never counted, delayed, charged or f
 """
 from __future__ import annotations
 
-from .core import Api, ApiError, Call
+from .core import Api, ApiError, Call, Raw
 
 api = Api("admin")
 
@@ -80,3 +80,9 @@ def reset(call: Call) -> dict:
     call.emulator.quotas.clear_usage()
     return {}
 
+
+@api.route("GET", "/", "admin.view")
+def view(call: Call) -> Raw:
+    from .view import render
+
+    return Raw(render(call.emulator).encode("utf-8"), "text/html; charset=utf-8")
