@@ -154,10 +154,13 @@ class _Run:
 
     def _send_batch(self, chunk: list[Pending]) -> None:
         answers: dict[str, tuple[object, HttpError | None]] = {}
+
+        def keep(request_id: str, response, error: HttpError | None) -> None:
+            answers[request_id] = (response, error)
+
         batch = self.drive.new_batch_http_request()
         for p in chunk:
-            batch.add(build_request(self.drive, p.change), request_id=str(p.index),
-                      callback=lambda request_id, response, error: answers.__setitem__(request_id, (response, error)))
+            batch.add(build_request(self.drive, p.change), request_id=str(p.index), callback=keep)
         whole: Failure | None = None
         self.calls += 1
         try:

@@ -119,7 +119,6 @@ class RecordGrants:
 
 DriveChange = Union[CreateFolder, RenameFolder, CopyTemplate, AddPermission, UpdatePermission,
                     RemovePermission, RecordGrants]
-PERMISSION_CHANGES = (AddPermission, UpdatePermission, RemovePermission)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Finding team charters in team folders against the emulator, in a bounded number of calls."""
 from __future__ import annotations
 
-import json
 import urllib.parse
 import urllib.request
 
