@@ -89,8 +89,8 @@ Text = Annotated[str, _rule("text", "expected non-empty text", lambda v: bool(v.
 TimeZoneName = Annotated[str, _rule("time_zone", "expected an IANA time zone like America/New_York", _is_time_zone)]
 Email = Annotated[str, _rule("email", "expected an email address like plt@belmont.example.org",
                              lambda v: bool(_EMAIL.match(v)))]
-Address = Annotated[str, _rule("address", 'expected an email address, optionally with a name: "PLT Office <plt@example.org>"',
-                               _is_address)]
+Address = Annotated[str, _rule(
+    "address", 'expected an email address, optionally with a name: "PLT Office <plt@example.org>"', _is_address)]
 Domain = Annotated[str, BeforeValidator(_lower), _rule("domain", "expected a domain like belmont.example.org",
                                                        lambda v: bool(_DOMAIN.match(v)))]
 Slug = Annotated[str, _rule("slug", "expected lower-case letters, digits and _ only, like signed_charter",
