@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import urllib.parse
-import urllib.request
 
 import httplib2
 import pytest
