@@ -155,14 +155,14 @@ def emulator() -> None:
 @emulator.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("--data", default=":memory:", show_default=True,
-              help="SQLite file keeping the emulator's state between runs.")
+@click.option("--data", default=None, help="SQLite file keeping the emulator's state between runs "
+                                           "(default: in memory, gone when it stops).")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Delay added to every request.")
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Fraction of requests answered with a transient error.")
 @click.option("--seed", type=int, default=None, help="Seed of the fault injection, for repeatable runs.")
-def serve(port: int, data: str, latency_ms: float, fault_rate: float, seed: int | None):
+def serve(port: int, data: str | None, latency_ms: float, fault_rate: float, seed: int | None):
     """Serve the emulator on 127.0.0.1 until interrupted."""
     try:
         from emulator.serve import serve as serve_emulator
