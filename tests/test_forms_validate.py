@@ -1,11 +1,13 @@
 """Single answers: email addresses and free text made safe for a spreadsheet cell."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forms.model import CELL_LIMIT, Problem
+from forms.model import CELL_LIMIT, Problem, is_control
 from forms.validate import clean_text, email_fault, normalise_email, split_name_and_email
 
 
@@ -122,9 +124,5 @@ def test_cleaned_single_line_text_never_holds_a_control_character(raw):
 
 
 def test_control_characters_are_exactly_unicode_controls_and_surrogates():
-    import unicodedata
-
-    from forms.model import is_control
-
     assert all(is_control(chr(code)) == (unicodedata.category(chr(code)) in ("Cc", "Cs"))
                for code in range(0x110000))
