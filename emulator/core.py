@@ -296,11 +296,12 @@ def parse_fields(text: str) -> dict:
             if end_char and text[pos] == end_char:
                 pos += 1
                 return node
-            match = re.compile(r"\s*([A-Za-z0-9_*]+(?:/[A-Za-z0-9_*]+)*)\s*").match(text, pos)
+            # Google accepts both `sheets/data` and `sheets.data` as a path.
+            match = re.compile(r"\s*([A-Za-z0-9_*]+(?:[/.][A-Za-z0-9_*]+)*)\s*").match(text, pos)
             if not match:
                 raise ApiError(400, f"Invalid field selection {text}")
             pos = match.end()
-            parts = match.group(1).split("/")
+            parts = re.split(r"[/.]", match.group(1))
             sub: dict = {}
             if pos < len(text) and text[pos] == "(":
                 pos += 1

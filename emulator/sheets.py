@@ -1,0 +1,220 @@
+"""Sheets v4 as gspread 6.2.1 and google-api-python-client use it: the route table.
+
+The stored document is described in emulator/sheets_model.py; values.* live in
+sheets_values.py, batchUpdate request kinds in sheets_requests.py / sheets_objects.py /
+sheets_metadata.py, the Spreadsheet resource in sheets_get.py, cell input and display
+(including what is and is not evaluated in formulas) in sheets_cells.py.
+
+A spreadsheet is also a Drive file: creating one registers the file, a title change here
+renames it, and every change moves its modifiedTime, as in Google. Drive calls
+`new_spreadsheet`, `rename_spreadsheet` and `delete_spreadsheet` for its side.
+"""
+from __future__ import annotations
+
+from . import sheets_metadata, sheets_requests
+from . import sheets_values as values
+from .core import Api, Call
+from .sheets_get import spreadsheet_json
+from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber
+
+api = Api("sheets")
+_ONE = "/v4/spreadsheets/<spreadsheet_id>"
+_SPREADSHEET = "application/vnd.google-apps.spreadsheet"
+
+
+# What Drive calls.
+def new_spreadsheet(emulator, spreadsheet_id: str, title: str) -> dict:
+    """A blank spreadsheet (one 1000 x 26 "Sheet1"), as Drive's files.create makes it."""
+    return emulator.store.put("spreadsheet", spreadsheet_id, new_document(spreadsheet_id, title))
+
+
+def rename_spreadsheet(emulator, spreadsheet_id: str, title: str) -> None:
+    doc = emulator.store.get("spreadsheet", spreadsheet_id)
+    if doc is not None:
+        emulator.store.touch("spreadsheet", spreadsheet_id)
+        doc["properties"]["title"] = title
+
+
+def delete_spreadsheet(emulator, spreadsheet_id: str) -> None:
+    emulator.store.delete("spreadsheet", spreadsheet_id)
+
+
+# Access.
+def _document(call: Call, spreadsheet_id: str, *, write: bool = False) -> dict:
+    """The spreadsheet the caller may read (or change), else Google's 404 / 403."""
+    from .drive_files import ROLE_RANK, role_of
+
+    doc = call.store.get("spreadsheet", spreadsheet_id)
+    if doc is None:
+        raise SheetsError(404, "Requested entity was not found.")
+    drive_file = call.store.get("file", spreadsheet_id)
+    if drive_file is not None:
+        role = role_of(drive_file, call.emulator.user_email)
+        if role is None or (write and ROLE_RANK[role] < ROLE_RANK["writer"]):
+            raise SheetsError(403, "The caller does not have permission")
+    if write:
+        call.store.touch("spreadsheet", spreadsheet_id)
+    return doc
+
+
+def _changed(call: Call, doc: dict) -> None:
+    """The Drive file follows the spreadsheet: same name, fresh modifiedTime."""
+    from .drive_files import touch_file
+
+    drive_file = call.store.get("file", doc["spreadsheetId"])
+    if drive_file is not None:
+        drive_file["name"] = doc["properties"]["title"]
+        touch_file(call, drive_file)
+
+
+# Spreadsheets.
+@api.route("POST", "/v4/spreadsheets", "sheets.spreadsheets.create", write=True)
+def create(call: Call) -> dict:
+    from .drive import register_file
+
+    body = call.json()
+    spreadsheet_id = call.emulator.new_id()
+    title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
+    doc = new_document(spreadsheet_id, title)
+    doc["properties"].update({k: v for k, v in (body.get("properties") or {}).items() if k != "title"})
+    wanted = body.get("sheets") or []
+    if wanted:
+        doc["sheets"] = []
+        for position, sheet in enumerate(wanted):
+            props = sheet.get("properties") or {}
+            taken = {s["properties"]["sheetId"] for s in doc["sheets"]}
+            sheet_id = props.get("sheetId", 0 if position == 0 else new_numeric_id(taken))
+            grid = props.get("gridProperties") or {}
+            doc["sheets"].append(new_sheet(sheet_id, props.get("title") or f"Sheet{position + 1}", position,
+                                           grid.get("rowCount", 1000), grid.get("columnCount", 26), props))
+        renumber(doc)
+    call.store.put("spreadsheet", spreadsheet_id, doc)
+    register_file(call.emulator, file_id=spreadsheet_id, name=title, mime_type=_SPREADSHEET)
+    return spreadsheet_json(doc)
+
+
+@api.route("GET", _ONE, "sheets.spreadsheets.get")
+def get(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id)
+    return spreadsheet_json(doc, call.query.getlist("ranges"), call.flag("includeGridData"), call.arg("fields"))
+
+
+@api.route("POST", _ONE + ":batchUpdate", "sheets.spreadsheets.batchUpdate", write=True)
+def batch_update(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    body = call.json()
+    replies = sheets_requests.run(sheets_requests.Context(doc, call.emulator.user_email), body.get("requests") or [])
+    _changed(call, doc)
+    answer = {"spreadsheetId": spreadsheet_id, "replies": replies}
+    if body.get("includeSpreadsheetInResponse"):
+        answer["updatedSpreadsheet"] = spreadsheet_json(doc, body.get("responseRanges"),
+                                                        bool(body.get("responseIncludeGridData")))
+    return answer
+
+
+# Values.
+@api.route("GET", _ONE + "/values/<path:range_>", "sheets.spreadsheets.values.get")
+def values_get(call: Call, spreadsheet_id: str, range_: str) -> dict:
+    doc = _document(call, spreadsheet_id)
+    return values.value_range(doc, range_, call.arg("valueRenderOption"), call.arg("majorDimension"))
+
+
+@api.route("GET", _ONE + "/values:batchGet", "sheets.spreadsheets.values.batchGet")
+def values_batch_get(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id)
+    ranges = [values.value_range(doc, text, call.arg("valueRenderOption"), call.arg("majorDimension"))
+              for text in call.query.getlist("ranges")]
+    return {"spreadsheetId": spreadsheet_id, "valueRanges": ranges}
+
+
+@api.route("PUT", _ONE + "/values/<path:range_>", "sheets.spreadsheets.values.update", write=True)
+def values_update(call: Call, spreadsheet_id: str, range_: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    body = call.json()
+    rows = values.checked_values(body)
+    option = values.input_option(call.arg("valueInputOption"))
+    answer = values.write_block(values.resolve(doc, range_), rows, option, spreadsheet_id)
+    _changed(call, doc)
+    return _with_data(call, doc, answer)
+
+
+def _with_data(call: Call, doc: dict, answer: dict) -> dict:
+    """`includeValuesInResponse`: echo what the written range now holds."""
+    if call.flag("includeValuesInResponse") and "updatedRange" in answer:
+        answer["updatedData"] = values.value_range(doc, answer["updatedRange"],
+                                                   call.arg("responseValueRenderOption"))
+    return answer
+
+
+@api.route("POST", _ONE + "/values:batchUpdate", "sheets.spreadsheets.values.batchUpdate", write=True)
+def values_batch_update(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    body = call.json()
+    option = values.input_option(body.get("valueInputOption"))
+    responses = []
+    for position, item in enumerate(body.get("data") or []):
+        rows = values.checked_values(item, f"data[{position}].values")
+        answer = values.write_block(values.resolve(doc, item.get("range", "")), rows, option, spreadsheet_id)
+        if body.get("includeValuesInResponse") and "updatedRange" in answer:
+            answer["updatedData"] = values.value_range(doc, answer["updatedRange"],
+                                                       body.get("responseValueRenderOption"))
+        responses.append(answer)
+    _changed(call, doc)
+    return _batch_totals(spreadsheet_id, responses)
+
+
+def _batch_totals(spreadsheet_id: str, responses: list[dict]) -> dict:
+    answer = {"spreadsheetId": spreadsheet_id}
+    touched = [r for r in responses if "updatedRange" in r]
+    if touched:
+        answer.update(totalUpdatedRows=sum(r["updatedRows"] for r in touched),
+                      totalUpdatedColumns=sum(r["updatedColumns"] for r in touched),
+                      totalUpdatedCells=sum(r["updatedCells"] for r in touched),
+                      totalUpdatedSheets=len({r["updatedRange"].rsplit("!", 1)[0] for r in touched}))
+    answer["responses"] = responses
+    return answer
+
+
+@api.route("POST", _ONE + "/values/<path:range_>:append", "sheets.spreadsheets.values.append", write=True)
+def values_append(call: Call, spreadsheet_id: str, range_: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    option = values.input_option(call.arg("valueInputOption"))
+    insert = call.arg("insertDataOption", "OVERWRITE") == "INSERT_ROWS"
+    answer = values.append(doc, range_, call.json(), option, insert)
+    _with_data(call, doc, answer["updates"])
+    _changed(call, doc)
+    return answer
+
+
+@api.route("POST", _ONE + "/values/<path:range_>:clear", "sheets.spreadsheets.values.clear", write=True)
+def values_clear(call: Call, spreadsheet_id: str, range_: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    cleared = values.clear(doc, range_)
+    _changed(call, doc)
+    return {"spreadsheetId": spreadsheet_id, "clearedRange": cleared}
+
+
+@api.route("POST", _ONE + "/values:batchClear", "sheets.spreadsheets.values.batchClear", write=True)
+def values_batch_clear(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id, write=True)
+    cleared = [values.clear(doc, text) for text in call.json().get("ranges") or []]
+    _changed(call, doc)
+    return {"spreadsheetId": spreadsheet_id, "clearedRanges": cleared}
+
+
+# Developer metadata.
+@api.route("POST", _ONE + "/developerMetadata:search", "sheets.spreadsheets.developerMetadata.search")
+def metadata_search(call: Call, spreadsheet_id: str) -> dict:
+    doc = _document(call, spreadsheet_id)
+    return sheets_metadata.search(doc, call.json().get("dataFilters") or [])
+
+
+@api.route("GET", _ONE + "/developerMetadata/<metadata_id>", "sheets.spreadsheets.developerMetadata.get")
+def metadata_get(call: Call, spreadsheet_id: str, metadata_id: str) -> dict:
+    doc = _document(call, spreadsheet_id)
+    if not metadata_id.isdigit():
+        raise SheetsError(400, f"Invalid value at 'metadata_id' (TYPE_INT32), \"{metadata_id}\"")
+    entry = sheets_metadata.get(doc, int(metadata_id))
+    if entry is None:
+        raise SheetsError(404, f"No developer metadata with ID: {metadata_id}")
+    return entry
