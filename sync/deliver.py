@@ -77,9 +77,25 @@ def _resolve(out: Delivery, action: ResolveSending, sender, stamp: str) -> None:
                                    "it is sent again while still due"))
 
 
+def _already_sent(sender, message_id: str) -> str | None:
+    """The sent-mail id of `message_id`, where the sender can look; None otherwise."""
+    if not getattr(sender, "at_least_once_safe", False):
+        return None
+    try:
+        return sender.find_sent(message_id)
+    except SendError:
+        return None
+
+
 def _send(out: Delivery, action: SendReminder, sender, head: Letterhead, now: datetime, stamp: str,
           template: str | None) -> None:
     reminder = action.reminder
+    # A failed send may have been delivered all the same (an answer lost after Gmail took it).
+    found = _already_sent(sender, action.message_id) if action.retry else None
+    if found:
+        out.confirmed += 1
+        out.updates.append(_ledger(reminder.key, SENT, stamp, found, "confirmed in sent mail"))
+        return
     try:
         subject, text, html = render_reminder(reminder, programme=head.programme, coordinator=head.coordinator,
                                               templates_dir=head.templates_dir, template=template or "reminder")
@@ -87,6 +103,11 @@ def _send(out: Delivery, action: SendReminder, sender, head: Letterhead, now: da
                                 text=text, html=html, domain=head.domain, date=now)
         sent_id = sender.send(message)
     except (SendError, ValueError) as error:
+        found = _already_sent(sender, action.message_id) if isinstance(error, SendError) else None
+        if found:
+            out.sent += 1
+            out.updates.append(_ledger(reminder.key, SENT, stamp, found, "confirmed in sent mail after an error"))
+            return
         reason = getattr(error, "reason", None) or str(error)
         out.failed += 1
         out.failures.append(f"{reminder.team_id}: reminder {reminder.step} for {reminder.milestone_title}: {reason}")

@@ -130,6 +130,7 @@ class SendReminder(Action):
 
     reminder: Any          # mail.message.Reminder
     message_id: str
+    retry: bool = False    # an earlier send of this key failed: it may have gone out after all
 
     def describe(self) -> str:
         r = self.reminder

@@ -321,14 +321,15 @@ def _plan_reminders(p: _Planner) -> None:
                   ("Milestone", reminder.milestone_title), ("Step", reminder.step),
                   ("Recipients", ", ".join(reminder.to + reminder.cc)), ("Message-ID", mid), ("Status", SENDING),
                   ("Time", stamp), ("Sent ID", ""), ("Detail", ""))
-        if (reminder.key,) in ledger:  # a failed send, tried again
+        retry = (reminder.key,) in ledger   # a failed send, tried again
+        if retry:
             tab = p.tab(L.REMINDERS)
             row = ledger[(reminder.key,)]
             p.actions.append(UpdateRow(L.REMINDERS, (reminder.key,),
                                        tuple((h, tab.value(row, h), v) for h, v in values), reminder.team_id))
         else:
             p.actions.append(AddRow(L.REMINDERS, values, reminder.team_id))
-        p.actions.append(SendReminder(reminder, mid))
+        p.actions.append(SendReminder(reminder, mid, retry))
 
 
 def roster_team_count(book: Book) -> int:

@@ -103,6 +103,8 @@ class _MeteredHttp(httplib2.Http):
 
 def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None, meter=None):
     http = _MeteredHttp(meter, timeout=HTTP_TIMEOUT_S) if meter else httplib2.Http(timeout=HTTP_TIMEOUT_S)
+    # Drive answers 308 between the chunks of a resumable upload: not a redirect to follow.
+    http.redirect_codes = http.redirect_codes - {308}
     if credentials is not None and not isinstance(credentials, AnonymousCredentials):
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=http)
     return discovery.build_from_document(discovery_document(api, endpoint), http=http)

@@ -103,4 +103,4 @@ class Programme:
         requests.delete(f"{self.endpoint}/_emulator/stats", timeout=30)
 
     def mail(self) -> list[dict]:
-        return requests.get(f"{self.endpoint}/_emulator/mail", timeout=30).json()
+        return requests.get(f"{self.endpoint}/_emulator/mail", timeout=30).json()["messages"]
