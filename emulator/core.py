@@ -204,6 +204,7 @@ class Emulator:
     def handle(self, method: str, raw_path: str, query_string: str, headers: Headers | dict,
                body: bytes) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request: (status, headers, body). Raises ConnectionReset."""
+        method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
         except ApiError as err:
@@ -265,6 +266,19 @@ def _validated(route: Route, status: int, headers: dict[str, str], body: bytes) 
         return status, headers, body
     err = ApiError(500, problem)
     return _json_answer(err.code, err.body())
+
+
+def _method_override(method: str, query_string: str, headers: Headers, body: bytes) -> tuple[str, str, bytes]:
+    """Google's clients send a GET whose URL would be too long as a POST carrying
+    `X-HTTP-Method-Override: GET` and the query in a form-encoded body; Google accepts it."""
+    override = headers.get("X-HTTP-Method-Override")
+    if method != "POST" or not override:
+        return method, query_string, body
+    if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+        extra = body.decode("utf-8")
+        query_string = f"{query_string}&{extra}" if query_string and extra else (query_string or extra)
+        body = b""
+    return override.upper(), query_string, body
 
 
 def _json_answer(status: int, payload: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

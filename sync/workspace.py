@@ -102,7 +102,9 @@ class _MeteredHttp(httplib2.Http):
 
 
 def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None, meter=None):
-    http = _MeteredHttp(meter, timeout=HTTP_TIMEOUT_S) if meter else httplib2.Http(timeout=HTTP_TIMEOUT_S)
+    # A local endpoint is reached directly, never through a proxy the environment names.
+    options = {"timeout": HTTP_TIMEOUT_S, **({"proxy_info": None} if endpoint else {})}
+    http = _MeteredHttp(meter, **options) if meter else httplib2.Http(**options)
     # Drive answers 308 between the chunks of a resumable upload: not a redirect to follow.
     http.redirect_codes = http.redirect_codes - {308}
     if credentials is not None and not isinstance(credentials, AnonymousCredentials):
@@ -115,6 +117,10 @@ def endpoint_http_client(endpoint: str) -> type[HTTPClient]:
     base = endpoint.rstrip("/")
 
     class EndpointHTTPClient(HTTPClient):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.session.trust_env = False  # never route the local endpoint through a proxy
+
         def request(self, method, endpoint, *args, **kwargs):  # noqa: D401 - gspread's signature
             for host in _GOOGLE_HOSTS:
                 if endpoint.startswith(host):

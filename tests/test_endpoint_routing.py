@@ -154,3 +154,24 @@ def test_clients_built_from_settings_follow_the_endpoint_variable(recorder, only
     assert workspace.endpoint == url
     workspace.forms.forms().get(formId="1Form").execute()
     assert [urlsplit(r["path"]).path for r in requests] == ["/v1/forms/1Form"]
+
+
+def test_emulator_traffic_ignores_a_proxy_named_in_the_environment(monkeypatch, endpoint):
+    """District networks often set HTTP_PROXY; the local endpoint must still be reached directly."""
+    from sync.workspace import connect as connect_clients
+
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    workspace = connect_clients(None, endpoint)
+    assert workspace.drive.files().list(pageSize=1).execute()["files"] == []
+    sheet_id = workspace.sheets.spreadsheets().create(body={"properties": {"title": "t"}}).execute()["spreadsheetId"]
+    assert workspace.gspread.open_by_key(sheet_id).title == "t"
+
+
+def test_a_long_query_sent_as_a_method_override_post_is_answered(endpoint):
+    """The Google client sends GETs longer than 2,048 characters as POST + X-HTTP-Method-Override."""
+    from sync.workspace import connect as connect_clients
+
+    drive = connect_clients(None, endpoint).drive
+    parents = " or ".join(f"'{'x' * 40}{i}' in parents" for i in range(60))
+    assert drive.files().list(q=f"({parents}) and trashed = false", pageSize=10).execute()["files"] == []
