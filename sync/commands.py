@@ -9,6 +9,8 @@ otherwise; each returns an `ExitStatus` (None means OK) or raises a `PltError`.
 """
 from __future__ import annotations
 
+import json
+
 from config import Settings
 from sync.environment import Environment
 from sync.errors import ExitStatus, NotYetAvailable
@@ -16,15 +18,43 @@ from sync.options import DemoOptions, StatusOptions, SyncOptions
 
 
 def demo_command(options: DemoOptions, env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("demo", "the end-to-end demonstration on the built-in emulator arrives with the sync job")
+    from sync.demo import run_demo, summary
+
+    result = run_demo(options.workdir)
+    print(json.dumps(result.to_json(), indent=2) if options.json else summary(result), file=env.stdout)
+    return ExitStatus.OK
 
 
 def init_command(settings: Settings, env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("init", "creating the form, master roster and parent folder arrives in a later release")
+    from sync.google_session import workspace_from_settings
+    from sync.init import initialise
+
+    result = initialise(settings, workspace_from_settings(settings, env.environ), settings.path)
+    for line in result.lines():
+        print(line, file=env.stdout)
+    if result.created:
+        print(f"wrote the new ids into {settings.path}", file=env.stdout)
+    return ExitStatus.OK
 
 
 def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("sync", "the roster, folder and reminder job arrives in a later release")
+    from sync.google_session import workspace_from_settings
+    from sync.job import RunOptions, run
+    from sync.lock import run_lock
+    from sync.metering import Meter
+    from sync.senders import sender_from_settings
+
+    with run_lock(settings.path):
+        meter = Meter()
+        workspace = workspace_from_settings(settings, env.environ, meter)
+        sender = None if options.dry_run else sender_from_settings(settings, workspace, env.environ)
+        report = run(settings, workspace, meter, now=options.now or env.clock(), sender=sender, clock=env.clock, sleep=env.sleep,
+                     options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))
+    print(json.dumps(report.to_json(), indent=2) if options.json else report.human(), file=env.stdout)
+    if report.exit_code:
+        print(f"{len(report.failures)} action(s) failed and will be retried next run; "
+              "see the Problems and Runs tabs", file=env.stderr)
+    return ExitStatus(report.exit_code)
 
 
 def status_command(settings: Settings, options: StatusOptions, env: Environment) -> ExitStatus | None:

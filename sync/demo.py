@@ -25,11 +25,22 @@ from .job import RunOptions, run
 from .metering import Meter
 from .report import Report
 from .workspace import connect
+from mail.gmail import GmailSender
+from sheets import layout as L
+from sheets.book import Edits, read_book, write_book
 
 TZ = ZoneInfo("America/New_York")
-# The demo's clock: the programme's first sync after the October 6 submission deadline.
-FIRST_SYNC = datetime(2017, 10, 10, 6, 0, tzinfo=TZ)
-QUIET_SYNC = datetime(2017, 10, 10, 6, 15, tzinfo=TZ)
+# The demo's clock, across the Belmont calendar: the first sync after the October 6
+# submission deadline, a quiet re-run, a week before the November 17 charter deadline,
+# the Monday after it, and that Monday again (nothing is sent twice).
+TIMELINE = (
+    ("first sync after submissions closed", datetime(2017, 10, 10, 6, 0, tzinfo=TZ)),
+    ("quiet re-run: nothing new", datetime(2017, 10, 10, 6, 15, tzinfo=TZ)),
+    ("a week before the charter is due", datetime(2017, 11, 10, 8, 30, tzinfo=TZ)),
+    ("after the charter deadline", datetime(2017, 11, 20, 8, 30, tzinfo=TZ)),
+    ("the same morning again", datetime(2017, 11, 20, 8, 45, tzinfo=TZ)),
+)
+SMART_GOAL, CHARTER = "smart_goal", "signed_charter"
 
 
 @dataclass
@@ -39,6 +50,8 @@ class DemoResult:
     reports: list[Report]
     spreadsheet_id: str
     kept: bool
+    labels: list[str]
+    mail: list[dict]
 
     def to_json(self) -> dict:
         return {"runs": [r.to_json() for r in self.reports]}
@@ -94,12 +107,61 @@ def run_demo(workdir: Path | None = None) -> DemoResult:
         initialise(settings, connect(None, server.url), config_path)
         settings = load_settings(config_path, environ)
         submit_samples(server.url, settings)
-        reports = [_sync(settings, server.url, now) for now in (FIRST_SYNC, QUIET_SYNC)]
+        reports = []
+        for index, (_label, now) in enumerate(TIMELINE):
+            if index == 2:
+                coordinators_and_teams_at_work(settings, connect(None, server.url))
+            reports.append(_sync(settings, server.url, now))
+        mail = requests.get(f"{server.url}/_emulator/mail", timeout=30).json()["messages"]
     if not kept:
         shutil.rmtree(folder, ignore_errors=True)
-    return DemoResult(folder, server.url, reports, settings.roster.spreadsheet_id, kept)
+    return DemoResult(folder, server.url, reports, settings.roster.spreadsheet_id, kept,
+                      [label for label, _ in TIMELINE], mail)
+
+
+def coordinators_and_teams_at_work(settings, workspace) -> None:
+    """Between October and November: the coordinator ticks the SMART goals received, and
+    some teams put their signed charter in their folder."""
+    book = read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id)
+    roster = book.tab(L.ROSTER)
+    smart = L.received_header(settings.milestone(SMART_GOAL).title)
+    col = roster.column(smart)
+    edits = Edits(book)
+    for row in roster.data_rows():
+        if roster.value(row, "Facilitator") not in D.LATE_SMART_GOALS:
+            edits.set_row(roster, row, {col: True})
+    write_book(workspace.gspread.http_client, edits)
+    for row in roster.data_rows():
+        if roster.value(row, "Facilitator") in D.CHARTER_IN_FOLDER:
+            folder_id = str(roster.value(row, L.FOLDER)).rstrip("/").rsplit("/", 1)[-1]
+            name = f"{roster.value(row, 'Team name')} - signed team charter.pdf"
+            workspace.drive.files().create(body={"name": name, "parents": [folder_id]}).execute()
 
 
 def _sync(settings, endpoint: str, now: datetime) -> Report:
     meter = Meter()
-    return run(settings, connect(None, endpoint, meter), meter, now=now, options=RunOptions())
+    workspace = connect(None, endpoint, meter)
+    return run(settings, workspace, meter, now=now, options=RunOptions(), sender=GmailSender(workspace.gmail))
+
+
+def summary(result: DemoResult) -> str:
+    """What `plt demo` prints: each run, the reminders that went out, and where to look."""
+    lines = ["PLT Sync demo: the Belmont PLT programme on the built-in Google Workspace emulator", ""]
+    for label, report in zip(result.labels, result.reports):
+        calls = report.api_calls
+        lines.append(f"{report.now[:16].replace('T', ' ')}  {label}")
+        lines.append(f"    {report.summary_line()}")
+        lines.append(f"    API calls: {calls['total']} ({calls['read']} read, {calls['write']} write)")
+    lines += ["", f"Reminders sent: {len(result.mail)} (each once)"]
+    lines += [f"    {', '.join(m['to'])}: {m['subject']}" for m in result.mail[:12]]
+    if len(result.mail) > 12:
+        lines.append(f"    ... and {len(result.mail) - 12} more")
+    lines.append("")
+    if result.kept:
+        lines += [f"The demo's data is kept in {result.workdir}. To look around:",
+                  f"    plt emulator serve --data {result.workdir / 'emulator.sqlite'}",
+                  "    then open http://127.0.0.1:8765/ for the roster, folders and sent mail, or",
+                  f"    PLT_GOOGLE_ENDPOINT=http://127.0.0.1:8765 plt status --config {result.workdir / 'plt.toml'}"]
+    else:
+        lines.append("Run `plt demo --workdir DIR` to keep the sheet, folders and mail and browse them.")
+    return "\n".join(lines)

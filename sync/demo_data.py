@@ -90,3 +90,8 @@ DUPLICATE = {**SUBMISSIONS[2], "members": "\n".join(person(*m) for m in [("Grace
 # Ethan Brooks edits his response to change the meeting time.
 EDIT_OF = 5
 EDITED = {**SUBMISSIONS[5], "meeting_time": "Tuesdays 3:15-4:15", "submitted": "2017-10-06T12:00:00Z"}
+
+# In November: two teams have not turned in their SMART goal; three have put their signed
+# charter in their team folder.
+LATE_SMART_GOALS = ("Owen Murphy", "Iris Wong")
+CHARTER_IN_FOLDER = ("Maria Santos", "Nora Quinn", "Hana Sato")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, TextIO
@@ -23,6 +24,8 @@ class Environment:
     stderr: TextIO
     environ: Mapping[str, str] = field(default_factory=dict)
     clock: Callable[[], datetime] = _utc_now
+    # How the job waits between retries of a transient failure (tests hand in a no-op).
+    sleep: Callable[[float], None] = time.sleep
     # The module (or any object) whose functions carry out each command: `sync.commands`
     # unless a test hands in its own.
     commands: Any = None

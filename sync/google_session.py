@@ -29,12 +29,12 @@ _ADC_HINT = ("run `gcloud auth application-default login`, set GOOGLE_APPLICATIO
              'or set credentials = "service_account" in [google]')
 
 
-def workspace_from_settings(settings: Settings, environ: Mapping[str, str] = os.environ) -> Workspace:
-    """Every client the job needs, routed to the endpoint when one is set."""
+def workspace_from_settings(settings: Settings, environ: Mapping[str, str] = os.environ, meter=None) -> Workspace:
+    """Every client the job needs, routed to the endpoint when one is set; `meter` counts their calls."""
     endpoint = environ.get(ENDPOINT_VARIABLE) or settings.google.endpoint
     if endpoint:
-        return connect(None, endpoint)
-    return connect(credentials_from_settings(settings), None)
+        return connect(None, str(endpoint), meter)
+    return connect(credentials_from_settings(settings), None, meter)
 
 
 def credentials_from_settings(settings: Settings) -> Credentials:

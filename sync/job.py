@@ -6,6 +6,7 @@ it never reads the clock for decisions (only to stamp when the run started and e
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -50,8 +51,9 @@ def new_run_id(now: datetime) -> str:
 
 
 def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options: RunOptions = RunOptions(),
-        sender=None, clock: Callable[[], datetime] = _utcnow) -> Report:
-    """One sync. `sender` sends reminders (None: no reminder is sent, e.g. on a dry run)."""
+        sender=None, clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep) -> Report:
+    """One sync. `sender` sends reminders (None: no reminder is sent, e.g. on a dry run);
+    `sleep` waits between retries of transient failures."""
     started = clock()
     report = Report(new_run_id(started), started.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"),
                     options.dry_run)
@@ -59,7 +61,7 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     teams = choose_teams(observed.submissions, settings.roster.team_key)
     guard_shrink(observed, len(teams), settings.roster.shrink_threshold, options.allow_shrink)
     drive_plan = plan_drive(teams, observed.folders, drive_rules(settings))
-    results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes)[0]
+    results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
     evidence = find_all_evidence(workspace, rules, observed.folders, teams)

@@ -86,7 +86,8 @@ class Programme:
         meter = Meter()
         workspace = self.workspace(meter)
         sender = sender_from_settings(settings, workspace, {}) if send else None
-        return run(settings, workspace, meter, now=now, options=RunOptions(dry_run, allow_shrink), sender=sender)
+        return run(settings, workspace, meter, now=now, options=RunOptions(dry_run, allow_shrink), sender=sender,
+                   sleep=lambda _seconds: None)
 
     # What coordinators see.
     def book(self):

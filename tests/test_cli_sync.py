@@ -1,0 +1,111 @@
+"""The cron job through the real `plt` command line against the emulator."""
+import io
+import json
+from importlib import resources
+
+import pytest
+import requests
+import tomlkit
+
+from sync.cli import run
+from sync.environment import Environment
+from sync.lock import run_lock
+from programme import DOMAIN
+
+
+def plt(args, endpoint):
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(stdout=out, stderr=err, environ={"PLT_GOOGLE_ENDPOINT": endpoint}, sleep=lambda _s: None)
+    status = run(args, env)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def config(tmp_path, endpoint):
+    path = tmp_path / "plt.toml"
+    path.write_text(resources.files("config").joinpath("example.toml").read_text(encoding="utf-8"))
+    status, out, err = plt(["init", "--config", str(path)], endpoint)
+    assert status == 0, err
+    assert "created form.id" in out
+    return path
+
+
+def submit(endpoint, config, first, last):
+    document = tomlkit.parse(config.read_text())
+    q = document["form"]["questions"]
+    body = {"answers": {q["facilitator_name"]: f"{first} {last}", q["team_name"]: f"{last} PLT",
+                        q["school"]: "Belmont High School", q["members"]: f"Sam Lee <sam.lee@{DOMAIN}>"},
+            "respondentEmail": f"{first.lower()}.{last.lower()}@{DOMAIN}", "submittedAt": "2017-10-02T12:00:00Z"}
+    url = f"{endpoint}/_emulator/forms/{document['form']['id']}/responses"
+    return requests.post(url, json=body, timeout=10).json()["responseId"]
+
+
+def test_init_writes_ids_back_keeping_comments_and_a_second_init_creates_nothing(config, endpoint):
+    text = config.read_text()
+    document = tomlkit.parse(text)
+    assert document["form"]["id"] and document["roster"]["spreadsheet_id"] and document["drive"]["parent_folder_id"]
+    assert "# The facilitators' Google Form." in text
+    status, out, _ = plt(["init", "--config", str(config)], endpoint)
+    assert status == 0 and "created" not in out
+
+
+def test_sync_json_report_then_quiet_rerun(config, endpoint):
+    submit(endpoint, config, "Ana", "Lopez")
+    status, out, err = plt(["sync", "--config", str(config), "--json", "--now", "2017-10-10T06:00"], endpoint)
+    assert status == 0, err
+    report = json.loads(out)
+    for key in ("run_id", "started_at", "finished_at", "now", "dry_run", "exit_code", "teams", "problems",
+                "folders", "sharing", "reminders", "api_calls", "actions"):
+        assert key in report
+    assert report["teams"]["new"] == 1 and report["folders"]["created"] == 1 and report["sharing"]["added"] == 2
+    assert report["now"].startswith("2017-10-10T06:00:00-04:00")
+    status, out, _ = plt(["sync", "--config", str(config), "--json", "--now", "2017-10-10T06:15"], endpoint)
+    quiet = json.loads(out)
+    assert status == 0 and quiet["teams"]["unchanged"] == 1
+    assert quiet["api_calls"]["write"] == 1 and quiet["api_calls"]["total"] <= 6
+
+
+def test_dry_run_prints_the_plan_and_exits_0(config, endpoint):
+    submit(endpoint, config, "Ana", "Lopez")
+    status, out, _ = plt(["sync", "--config", str(config), "--dry-run", "--now", "2017-10-10T06:00"], endpoint)
+    assert status == 0
+    assert "dry run, nothing written" in out and "would CreateFolder" in out
+
+
+def test_second_sync_while_one_runs_exits_3(config, endpoint):
+    with run_lock(config):
+        status, _, err = plt(["sync", "--config", str(config)], endpoint)
+    assert status == 3 and "another `plt sync` is running" in err
+
+
+def test_form_emptied_exits_5_and_allow_shrink_goes_ahead(config, endpoint):
+    ids = [submit(endpoint, config, "Ana", "Lopez"), submit(endpoint, config, "Ben", "Okafor")]
+    plt(["sync", "--config", str(config), "--now", "2017-10-10T06:00"], endpoint)
+    form_id = tomlkit.parse(config.read_text())["form"]["id"]
+    for rid in ids:
+        requests.delete(f"{endpoint}/_emulator/forms/{form_id}/responses/{rid}", timeout=10)
+    status, _, err = plt(["sync", "--config", str(config), "--now", "2017-10-11T06:00"], endpoint)
+    assert status == 5 and "--allow-shrink" in err
+    status, _, _ = plt(["sync", "--config", str(config), "--now", "2017-10-11T06:00", "--allow-shrink"], endpoint)
+    assert status == 0
+
+
+def test_a_spreadsheet_that_is_gone_is_an_access_error_exit_4(config, endpoint):
+    document = tomlkit.parse(config.read_text())
+    document["roster"]["spreadsheet_id"] = "no-such-spreadsheet"
+    config.write_text(tomlkit.dumps(document))
+    status, _, err = plt(["sync", "--config", str(config)], endpoint)
+    assert status == 4 and "cannot access the master spreadsheet" in err
+
+
+def test_failed_sharing_exits_1_and_the_next_run_recovers(config, endpoint):
+    submit(endpoint, config, "Ana", "Lopez")
+    requests.post(f"{endpoint}/_emulator/faults", json={"kinds": [500], "methods": ["drive.permissions.create"],
+                                                       "count": 50}, timeout=10).raise_for_status()
+    status, out, err = plt(["sync", "--config", str(config), "--json", "--now", "2017-10-10T06:00"], endpoint)
+    assert status == 1 and "see the Problems and Runs tabs" in err
+    assert json.loads(out)["folders"]["created"] == 1
+    requests.delete(f"{endpoint}/_emulator/faults", timeout=10)
+    status, out, _ = plt(["sync", "--config", str(config), "--json", "--now", "2017-10-10T07:00"], endpoint)
+    report = json.loads(out)
+    assert status == 0 and report["sharing"]["added"] == 2 and report["problems"]["resolved"] >= 1
