@@ -1,6 +1,8 @@
 """The emulator's admin API over plain HTTP, and the standalone `serve` entry."""
+import json
 import threading
 import time
+import urllib.request
 
 from emulator.core import Emulator
 from emulator.serve import serve
@@ -70,20 +72,37 @@ def test_admin_refuses_responses_for_unknown_forms(admin):
     assert status == 404 and body["error"]["code"] == 404
 
 
-def test_serve_prints_the_endpoint_and_keeps_data_in_its_file(tmp_path):
-    data = str(tmp_path / "emulator.sqlite")
+def _serving(**options):
+    """Runs `serve` on a free port in a thread; (the printed lines, the endpoint, a stop function)."""
     lines, stop = [], threading.Event()
-    runner = threading.Thread(target=serve, kwargs={"port": 0, "data": data, "out": lines.append, "stop": stop})
+    runner = threading.Thread(target=serve, kwargs={"port": 0, "out": lines.append, "stop": stop, **options})
     runner.start()
     for _ in range(100):
         if lines:
             break
         time.sleep(0.05)
-    url = lines[0].split('"')[1]
+
+    def stopped() -> bool:
+        stop.set()
+        runner.join(timeout=10)
+        return not runner.is_alive()
+    return lines, lines[0].split('"')[1], stopped
+
+
+def test_serve_prints_the_endpoint_and_keeps_data_in_its_file(tmp_path):
+    data = str(tmp_path / "emulator.sqlite")
+    lines, url, stopped = _serving(data=data)
     assert url.startswith("http://127.0.0.1:") and "PLT_GOOGLE_ENDPOINT=" + url in lines[1]
     form_id = connect(None, url).forms.forms().create(body={"info": {"title": "Kept"}}).execute()["formId"]
-    stop.set()
-    runner.join(timeout=10)
-    assert not runner.is_alive()
+    assert stopped()
     reopened = Emulator(Store(data))
     assert reopened.store.get("form", form_id)["info"]["title"] == "Kept"
+
+
+def test_serve_with_a_fault_rate_injects_every_kind_of_failure_repeatably():
+    _lines, url, stopped = _serving(fault_rate=0.25, seed=3)
+    with urllib.request.urlopen(url + "/_emulator/faults") as response:
+        rules = json.loads(response.read())["rules"]
+    assert stopped()
+    assert rules[0]["rate"] == 0.25 and rules[0]["seed"] == 3
+    assert rules[0]["kinds"] == ["429", "500", "503", "reset", "commit_then_fail"]

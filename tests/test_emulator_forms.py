@@ -237,6 +237,8 @@ def test_form_is_a_drive_file_and_gone_once_deleted_there(endpoint, admin):
     response_id = _submit(admin, form_id, {"Facilitator name": "Ana"})
     drive_file = workspace.drive.files().get(fileId=form_id, fields="id,name,mimeType").execute()
     assert drive_file == {"id": form_id, "name": "Untitled form", "mimeType": "application/vnd.google-apps.form"}
+    workspace.drive.files().update(fileId=form_id, body={"name": "PLT sign-up (Belmont)"}).execute()
+    assert workspace.forms.forms().get(formId=form_id).execute()["info"]["documentTitle"] == "PLT sign-up (Belmont)"
     workspace.drive.files().delete(fileId=form_id).execute()
     assert _status(workspace.forms.forms().get(formId=form_id)) == 404
     assert _status(workspace.forms.forms().responses().list(formId=form_id)) == 404
