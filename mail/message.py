@@ -73,15 +73,21 @@ def _unsafe_in_header(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _DIRECTION_OVERRIDES
 
 
-def mailbox(field: str, value: str, display_name: str = "") -> Address:
+def mailbox(field: str, value: str, display_name: str = "", bare: bool = False) -> Address:
     """The one mailbox `value` names ("a@x.org" or "Name <a@x.org>"), or ValueError naming
-    `field`. `display_name` is used when `value` carries none of its own."""
+    `field`. `display_name` is used when `value` carries none of its own.
+
+    With `bare`, `value` must be the address and nothing else: recipients come from form
+    answers whose domain was checked on the raw text, so the parser may not read a
+    different address out of it ("x@evil.org <jdoe@district.org>")."""
     if any(_unsafe_in_header(ch) for ch in value):
         raise ValueError(f"{field}: address contains a line break or control character")
     parsed = utils.getaddresses([value])
     if len(parsed) != 1 or not parsed[0][1]:
         raise ValueError(f"{field}: {value!r} is not exactly one email address")
     name, spec = parsed[0]
+    if bare and (name or spec != value.strip()):
+        raise ValueError(f"{field}: {value!r} must be an email address and nothing else")
     try:
         address = Address(addr_spec=spec)
     except Exception as error:  # the parser raises several types for a bad addr-spec
@@ -115,13 +121,15 @@ def build_message(reminder: Reminder, *, from_address: str, reply_to: str | None
     message["Message-ID"] = message_id(reminder.key, domain)
     # RFC 3834: tells out-of-office responders this is automated mail not to answer.
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    # Quoted-printable keeps the message 7-bit clean whatever the script of a team's name,
+    # so it survives relays that do not speak 8BITMIME and has no overlong lines.
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     return message
 
 
 def _recipients(field: str, values: tuple[str, ...], first_name: str = "") -> tuple[Address, ...]:
-    return tuple(mailbox(f"{field}[{i}]", value, first_name if i == 0 else "")
+    return tuple(mailbox(f"{field}[{i}]", value, first_name if i == 0 else "", bare=True)
                  for i, value in enumerate(values))
 
 

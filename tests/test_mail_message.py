@@ -116,6 +116,9 @@ def test_direction_overrides_are_removed_from_the_subject_but_arabic_letters_sta
     ("to[0]", {"to": ("a@x.org, evil@y.org",)}),
     ("to[1]", {"to": ("jdoe@belmont.k12.ma.us", "not an address")}),
     ("cc[0]", {"cc": ("b@x.org\nBcc: evil@y.org",)}),
+    ("to[0]", {"to": ("x@evil.org <jdoe@belmont.k12.ma.us>",)}),
+    ("cc[0]", {"cc": ("Jane <jdoe@belmont.k12.ma.us>",)}),
+    ("cc[0]", {"cc": ("x@evil.org (jdoe@belmont.k12.ma.us)",)}),
     ("to", {"to": ()}),
 ])
 def test_a_recipient_that_is_not_one_clean_address_is_refused_naming_the_field(field, changes):

@@ -23,6 +23,8 @@ from mail.smtp import SmtpSender
 
 USER, PASSWORD = "plt-mailer@belmont.k12.ma.us", "s3cret-Pa55word!"
 DOMAIN = "belmont.k12.ma.us"
+# Lines starting with dots: SMTP escapes them on the wire, and they must arrive unchanged.
+LETTER = "Dear Jane Doe,\n\nThe charter is due on Friday.\n.\n..signed, please\n"
 
 
 @dataclass
@@ -115,15 +117,15 @@ def start_server():
         controller.stop()
 
 
-def reminder_email(step: str = "before-7", to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",)):
+def reminder_email(step: str = "before-7", to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",),
+                   facilitator="Jane Doe", text=LETTER):
     reminder = Reminder(
         key=f"t-4f2a:charter:{step}", team_id="t-4f2a", team_name="Grade 3 Math Discourse", school="Winn Brook",
         milestone_key="charter", milestone_title="team charter", due=dt.date(2017, 11, 17), step=step,
-        to=to, cc=cc, facilitator_name="Jane Doe", folder_link=None, evidence="the signed charter",
+        to=to, cc=cc, facilitator_name=facilitator, folder_link=None, evidence="the signed charter",
         overdue_days=0)
     return build_message(reminder, from_address="Janice Darias <jdarias@belmont.k12.ma.us>", reply_to=None,
-                         subject="Reminder: team charter for Grade 3 Math Discourse due Nov 17",
-                         text="Dear Jane Doe,\n\nThe charter is due on Friday.\n.\n..signed, please\n",
+                         subject=f"Reminder: team charter for {facilitator}'s team due Nov 17", text=text,
                          html="<p>Dear Jane Doe,</p><p>The charter is due on <b>Friday</b>.</p>\n",
                          domain=DOMAIN, date=dt.datetime(2017, 11, 10, 13, tzinfo=dt.timezone.utc))
 
@@ -171,6 +173,21 @@ def test_reminder_arrives_over_implicit_tls(start_server, server_tls, trusting):
 
     [(_login, _from, _to, content)] = inbox.messages
     assert content == as_sent(message, content)
+
+
+def test_names_in_any_script_arrive_intact_in_a_seven_bit_clean_message(start_server):
+    inbox, port = start_server()
+    name, text = "مريم الحسيني 🧮", "عزيزتي مريم،\nميثاق الفريق مستحق يوم الجمعة. 👩‍🏫\n"
+    message = reminder_email(facilitator=name, text=text)
+
+    SmtpSender("127.0.0.1", port, "none").send(message)
+
+    [(_login, _from, _to, content)] = inbox.messages
+    assert content.isascii() and content == as_sent(message, content)
+    received = message_from_bytes(content, policy=policy.default)
+    assert received["To"].addresses[0].display_name == name
+    assert received["Subject"] == f"Reminder: team charter for {name}'s team due Nov 17"
+    assert received.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
 
 
 def test_reminder_goes_through_an_internal_relay_without_login(start_server):
