@@ -259,6 +259,17 @@ def test_an_untrusted_certificate_is_a_permanent_error(start_server, server_tls)
     assert failed.value.transient is False
 
 
+def test_a_server_without_starttls_is_never_used_unencrypted_instead(start_server, trusting):
+    inbox, port = start_server()
+    sender = SmtpSender("127.0.0.1", port, "starttls", USER, PASSWORD, ssl_context=trusting)
+
+    with pytest.raises(SendError, match="does not support") as failed:
+        sender.send(reminder_email())
+
+    assert failed.value.transient is False
+    assert inbox.messages == []
+
+
 def test_a_server_that_is_down_is_a_transient_error():
     sender = SmtpSender("127.0.0.1", free_port(), "none", timeout=5)
 
