@@ -192,8 +192,9 @@ def replay_recording(path: Path) -> Result:
     return result
 
 
-def replay_folder(folder: Path, out=sys.stdout, verbose: bool = False) -> list[Result]:
+def replay_folder(folder: Path, out=None, verbose: bool = False) -> list[Result]:
     """Replay every recording in `folder` (each on its own emulator, several at a time)."""
+    out = out or sys.stdout
     paths = [p for p in sorted(folder.glob("*.json"))
              if "interactions" in json.loads(p.read_text(encoding="utf-8"))]
     results = []
