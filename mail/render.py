@@ -9,6 +9,7 @@ source, so a team called "{{ 7*7 }}" is called exactly that. HTML templates esca
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
@@ -51,7 +52,10 @@ def reminder_context(reminder: Reminder, *, programme: str, coordinator: str) ->
     return context
 
 
+@lru_cache(maxsize=8)
 def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    """One environment per template folder, so each template is compiled once per run
+    (Jinja2 still notices a template file changed on disk)."""
     packaged = PackageLoader("mail", "templates")
     loader = ChoiceLoader([FileSystemLoader(str(templates_dir)), packaged]) if templates_dir else packaged
     return ImmutableSandboxedEnvironment(
