@@ -105,7 +105,8 @@ def _store_message(call: Call, raw: bytes, thread_id: str | None) -> dict:
            "raw": base64.urlsafe_b64encode(raw).decode("ascii"), "messageId": message_id,
            "from": str(message.get("From", "")), **addresses,
            "replyTo": str(message["Reply-To"]) if message["Reply-To"] else None,
-           "subject": str(message.get("Subject", "")), "date": str(message.get("Date", "")),
+           # Unfolding keeps the space of a fold right after "Subject:"; Gmail shows none.
+           "subject": str(message.get("Subject", "")).strip(), "date": str(message.get("Date", "")),
            "text": text, "html": html_body, "snippet": _snippet(text, html_body)}
     doc["threadId"] = _thread_of(call, message, thread_id) or doc["id"]
     call.store.put("message", doc["id"], doc)
