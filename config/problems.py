@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from sync.errors import ConfigProblem
 
 SECRET_WORDS = ("key", "secret", "token", "password")
+# Keys of the schema whose names contain a secret word but whose values are plain settings.
+NOT_SECRET = frozenset({"key", "team_key"})
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHOWN_LIMIT = 60
 
@@ -48,7 +50,8 @@ def toml_path(loc: Iterable[Any]) -> str:
 
 
 def may_be_secret(loc: Iterable[Any]) -> bool:
-    return any(isinstance(part, str) and any(word in part.lower() for word in SECRET_WORDS) for part in loc)
+    return any(isinstance(part, str) and part not in NOT_SECRET and any(word in part.lower() for word in SECRET_WORDS)
+               for part in loc)
 
 
 def shown(value: Any) -> str:

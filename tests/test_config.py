@@ -245,3 +245,23 @@ def test_write_ids_adds_a_section_the_file_lacks(tmp_path):
     write_ids(path, {"roster.spreadsheet_id": "1BxiM-sheet"})
     assert load_settings(path, {}).roster.spreadsheet_id == "1BxiM-sheet"
     assert path.read_text(encoding="utf-8").startswith(MINIMAL)
+
+
+def test_plain_settings_named_key_show_what_was_typed(tmp_path):
+    """A milestone key or the team key is no secret: the coordinator sees what they typed."""
+    from importlib import resources
+
+    import tomlkit
+
+    from config import load_settings
+    from sync.errors import ConfigError
+
+    document = tomlkit.parse(resources.files("config").joinpath("example.toml").read_text(encoding="utf-8"))
+    document["roster"]["team_key"] = "school"
+    document["milestone"][0]["key"] = "Signed Charter!"
+    path = tmp_path / "plt.toml"
+    path.write_text(tomlkit.dumps(document))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {})
+    text = caught.value.describe()
+    assert '"school"' in text and "Signed Charter!" in text
