@@ -82,6 +82,9 @@ def _mail_problems(mail: dict) -> Iterator[ConfigProblem]:
     if isinstance(smtp, dict) and ("username_env" in smtp) != ("password_env" in smtp):
         missing = "password_env" if "username_env" in smtp else "username_env"
         yield ConfigProblem(f"mail.smtp.{missing}", "required when the other of username_env/password_env is set")
+    if isinstance(smtp, dict) and smtp.get("security") == "none" and "username_env" in smtp:
+        yield ConfigProblem("mail.smtp.security", 'a login needs an encrypted connection: use "starttls" or "ssl", '
+                                                  "or remove username_env/password_env for an open relay")
     templates = mail.get("templates_dir")
     if isinstance(templates, str) and not Path(templates).is_dir():
         yield ConfigProblem("mail.templates_dir", f"expected an existing folder, got {shown(templates)} (not found)")

@@ -6,6 +6,7 @@ sender cannot look (SMTP) it is marked `unconfirmed` for a coordinator and never
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,12 +46,29 @@ class Delivery:
 def deliver(actions, sender, letterhead: Letterhead, now: datetime, templates: dict[str, str]) -> Delivery:
     out = Delivery()
     stamp = local_time(now, letterhead.time_zone)
-    for action in actions:
-        if isinstance(action, ResolveSending):
-            _resolve(out, action, sender, stamp)
-        elif isinstance(action, SendReminder):
-            _send(out, action, sender, letterhead, now, stamp, templates.get(action.reminder.milestone_key))
+    with contextlib.ExitStack() as stack:
+        try:
+            # A sender that keeps a session (SMTP) uses one connection for the whole run.
+            if hasattr(sender, "__enter__"):
+                stack.enter_context(sender)
+        except SendError as error:
+            _nothing_sent(out, actions, stamp, error.reason)
+            return out
+        for action in actions:
+            if isinstance(action, ResolveSending):
+                _resolve(out, action, sender, stamp)
+            elif isinstance(action, SendReminder):
+                _send(out, action, sender, letterhead, now, stamp, templates.get(action.reminder.milestone_key))
     return out
+
+
+def _nothing_sent(out: Delivery, actions, stamp: str, reason: str) -> None:
+    """The mail server could not be reached: every reminder stays due for the next run."""
+    for action in actions:
+        if isinstance(action, SendReminder):
+            out.failed += 1
+            out.failures.append(f"{action.reminder.team_id}: reminder {action.reminder.step}: {reason}")
+            out.updates.append(_ledger(action.reminder.key, FAILED, stamp, detail=reason))
 
 
 def _ledger(key: str, status: str, stamp: str, sent_id: str = "", detail: str = "") -> UpdateRow:
