@@ -50,15 +50,17 @@ def _is_export(interaction: dict, ids: IdMap) -> bool:
 
 
 def _foreign_file(interaction: dict, ids: IdMap) -> bool:
+    """A file the recording neither made nor listed, which the recorded account could not read."""
     found = _FILE_ID.search(urllib.parse.urlsplit(interaction["request"]["uri"]).path)
-    return bool(found) and found.group(1) not in ids.strings and not _creates(interaction)
+    refused = interaction["response"]["status"]["code"] in (403, 404)
+    return bool(found) and refused and found.group(1) not in ids.strings and not _creates(interaction)
 
 
 SKIPS = (
     Skip("files.export renders a spreadsheet as CSV/PDF/XLSX; PLT Sync reads values through the Sheets "
          "API and the emulator answers export with a 400 saying it does not render files", _is_export),
-    Skip("the file belongs to another Google account the recording could read about; the emulator "
-         "serves a single account, so an id it never issued is 404, not 403", _foreign_file),
+    Skip("the file belongs to another Google account, which refused access (403); the emulator "
+         "serves a single account, so an id it never issued is 404", _foreign_file),
 )
 
 
@@ -212,7 +214,8 @@ def replay_folder(folder: Path, out=None, verbose: bool = False) -> list[Result]
 def summary(results: list[Result]) -> str:
     matched, total, skipped = (sum(r.matched for r in results), sum(r.total for r in results),
                                sum(r.skipped for r in results))
-    return f"conformance: {matched}/{total} interactions match" + (f", {skipped} deliberately skipped" if skipped else "")
+    line = f"conformance: {matched}/{total} interactions match"
+    return line + (f", {skipped} deliberately skipped" if skipped else "")
 
 
 def main(argv: list[str] | None = None) -> int:

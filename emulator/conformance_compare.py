@@ -88,8 +88,10 @@ def compare(recorded: Any, actual: Any, ids: IdMap, path: str = "$", key: str | 
 
 def _compare_value(recorded: Any, actual: Any, ids: IdMap, path: str, key: str | None) -> list[str]:
     if isinstance(recorded, str) and isinstance(actual, str):
-        if key in STRING_ID_KEYS or key in OPAQUE_KEYS and recorded and actual:
-            ok = key in OPAQUE_KEYS or ids.bind(recorded, actual)
+        if key in OPAQUE_KEYS:
+            ok = bool(recorded) == bool(actual)
+        elif key in STRING_ID_KEYS:
+            ok = ids.bind(recorded, actual)
         elif _TIMESTAMP.match(recorded):
             ok = bool(_TIMESTAMP.match(actual))
         elif _EMAIL.match(recorded):

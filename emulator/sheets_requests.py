@@ -49,7 +49,8 @@ def run(ctx: Context, requests: list[dict]) -> list[dict]:
         kind, body = next(iter(request.items()))
         handler = HANDLERS.get(kind)
         if handler is None:
-            raise SheetsError(400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{position}]'")
+            raise SheetsError(400, "Invalid JSON payload received. "
+                                   f"Unknown name \"{kind}\" at 'requests[{position}]': Cannot find field.")
         try:
             reply = handler(ctx, body or {})
         except RequestError as err:

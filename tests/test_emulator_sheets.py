@@ -318,8 +318,8 @@ def test_replies_come_back_in_request_order(sheets, roster):
     requests = [
         {"addSheet": {"properties": {"title": "Dashboard", "gridProperties": {"rowCount": 20, "columnCount": 5}}}},
         {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 10}},
-        {"createDeveloperMetadata": {"developerMetadata": {
-            "metadataKey": "plt-tab", "metadataValue": "roster", "location": {"sheetId": 0}, "visibility": "DOCUMENT"}}},
+        {"createDeveloperMetadata": {"developerMetadata": {"metadataKey": "plt-tab", "metadataValue": "roster",
+                                                           "location": {"sheetId": 0}, "visibility": "DOCUMENT"}}},
     ]
     replies = sheets.batchUpdate(spreadsheetId=roster, body={"requests": requests}).execute()["replies"]
     assert list(replies[0]) == ["addSheet"] and replies[1] == {}
@@ -376,3 +376,16 @@ def test_deleting_columns_shifts_values_left(sheets, roster):
         "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}}}]}).execute()
     assert _values(sheets, roster, "Roster!1:1") == {"range": "Roster!A1:Y1", "majorDimension": "ROWS",
                                                      "values": [["Team", "School"]]}
+
+
+def test_a_ten_thousand_row_roster_stays_workable(sheets, roster):
+    sheets.batchUpdate(spreadsheetId=roster, body={"requests": [
+        {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 9000}}]}).execute()
+    rows = [[f"T{r}"] + [f"r{r}c{c}" for c in range(1, 25)] for r in range(10000)]
+    assert _write(sheets, roster, "Roster!A1", rows)["updatedCells"] == 250000
+    _write(sheets, roster, "Roster!B5000", [["edited by a coordinator"]])
+    appended = sheets.values().append(spreadsheetId=roster, range="Roster!A1", valueInputOption="RAW",
+                                      body={"values": [["T10000"]]}).execute()
+    assert appended["updates"]["updatedRange"] == "Roster!A10001"
+    everything = _values(sheets, roster, "Roster")["values"]
+    assert len(everything) == 10001 and everything[4999][1] == "edited by a coordinator"
