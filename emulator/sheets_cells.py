@@ -13,8 +13,7 @@ Google's "automatic" format does for plain numbers.
 """
 from __future__ import annotations
 
-import ast
-import operator
+import math
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -23,8 +22,7 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _EPOCH = date(1899, 12, 30)
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-        ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_TOKEN = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[-+*/^()]")
 
 
 def from_raw(value: Any) -> dict:
@@ -86,23 +84,54 @@ def _date_serial(text: str) -> tuple[int, str] | None:
 
 
 def evaluate(formula: str) -> int | float | None:
-    """The value of a constant arithmetic formula; None for anything else."""
-    try:
-        tree = ast.parse(formula[1:].replace("^", "**"), mode="eval")
-        value = _arith(tree.body)
-    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, TypeError):
+    """The value of a constant arithmetic formula (`=(2+3)*4/5`); None for anything else."""
+    tokens = _TOKEN.findall(formula[1:].replace(" ", ""))
+    if "".join(tokens) != formula[1:].replace(" ", ""):
         return None
-    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else value
+    try:
+        value, rest = _sum(tokens)
+    except (IndexError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if rest:
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
-def _arith(node: ast.AST) -> float:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-        return _OPS[type(node.op)](_arith(node.left), _arith(node.right))
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
-        return _OPS[type(node.op)](_arith(node.operand))
-    raise ValueError("not constant arithmetic")
+def _sum(tokens: list[str]) -> tuple[float, list[str]]:
+    value, tokens = _product(tokens)
+    while tokens and tokens[0] in "+-":
+        right, rest = _product(tokens[1:])
+        value, tokens = (value + right if tokens[0] == "+" else value - right), rest
+    return value, tokens
+
+
+def _product(tokens: list[str]) -> tuple[float, list[str]]:
+    value, tokens = _power(tokens)
+    while tokens and tokens[0] in "*/":
+        right, rest = _power(tokens[1:])
+        value, tokens = (value * right if tokens[0] == "*" else value / right), rest
+    return value, tokens
+
+
+def _power(tokens: list[str]) -> tuple[float, list[str]]:
+    """`^` groups left to right in Sheets: =2^3^2 is 64."""
+    value, tokens = _unary(tokens)
+    while tokens and tokens[0] == "^":
+        right, tokens = _unary(tokens[1:])
+        value = math.pow(value, right)
+    return value, tokens
+
+
+def _unary(tokens: list[str]) -> tuple[float, list[str]]:
+    if tokens[0] in "+-":
+        value, rest = _unary(tokens[1:])
+        return (-value if tokens[0] == "-" else value), rest
+    if tokens[0] == "(":
+        value, rest = _sum(tokens[1:])
+        if not rest or rest[0] != ")":
+            raise ValueError("unbalanced parentheses")
+        return value, rest[1:]
+    return float(tokens[0]), tokens[1:]
 
 
 # Showing a value back.

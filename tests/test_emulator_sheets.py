@@ -103,6 +103,13 @@ def test_user_entered_stores_formulas_and_parses_typed_text(sheets, roster):
     assert _values(sheets, roster, "Roster!A1", valueRenderOption="FORMULA")["values"] == [["=1+1"]]
 
 
+def test_only_constant_arithmetic_formulas_get_a_value(sheets, roster):
+    _write(sheets, roster, "Roster!A1", [["=2^3^2", "=-(1+2)*2", "=COUNTA(B:B)", "=1/0"]], "USER_ENTERED")
+    assert _values(sheets, roster, "Roster!A1:D1")["values"] == [["64", "-6"]]
+    assert _values(sheets, roster, "Roster!A1:D1", valueRenderOption="FORMULA")["values"] == [
+        ["=2^3^2", "=-(1+2)*2", "=COUNTA(B:B)", "=1/0"]]
+
+
 def test_raw_numbers_and_booleans_render_like_google(sheets, roster):
     _write(sheets, roster, "Roster!A1", [[1, 1.45, 0.4, True, 42.0]])
     assert _values(sheets, roster, "Roster!A1:E1")["values"] == [["1", "1.45", "0.4", "TRUE", "42"]]
