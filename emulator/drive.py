@@ -89,7 +89,11 @@ _ORDER_KEYS = {"name": lambda d: d["name"].lower(), "name_natural": lambda d: d[
 
 
 def _ordered(docs: list[dict], order_by: str) -> list[dict]:
-    """Sort by each `orderBy` key, last key first, so the first key decides (stable sorts)."""
+    """Sort by each `orderBy` key, last key first, so the first key decides (stable sorts).
+    Without `orderBy`, Google lists the most recently modified first (newest created first
+    among equals), as the recorded traffic shows."""
+    if not order_by.strip():
+        return sorted(reversed(docs), key=lambda d: d.get("modifiedTime", ""), reverse=True)
     keys = [part.split() for part in order_by.split(",") if part.strip()]
     for words in reversed(keys):
         if words[0] not in _ORDER_KEYS or len(words) > 2 or (len(words) == 2 and words[1] != "desc"):
