@@ -1,0 +1,93 @@
+"""How `plt status` looks: rich tables on a terminal, plain aligned text when the output
+goes to a file, a pipe or a cron mail, and one JSON object with `--json`."""
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .status import MilestoneCount, ProgrammeStatus, SchoolStatus
+
+
+def show(status: ProgrammeStatus, stream: TextIO, *, as_json: bool = False, terminal: bool | None = None) -> None:
+    """Print `status` on `stream`; `terminal` overrides the check whether it is a TTY."""
+    if as_json:
+        print(json.dumps(status.to_json(), indent=2), file=stream)
+        return
+    if terminal is None:
+        terminal = stream.isatty()
+    if terminal:
+        _rich(status, Console(file=stream, highlight=False))
+    else:
+        print(plain_text(status), file=stream)
+
+
+def cell(count: MilestoneCount) -> str:
+    """One school's standing on one milestone, e.g. `3/4 received (75%), 1 overdue`."""
+    text = f"{count.received}/{count.teams} received ({count.percent(count.received)}%)"
+    extras = [f"{n} {word}" for n, word in ((count.overdue, "overdue"), (count.due_soon, "due soon"),
+                                           (count.missing, "missing"), (count.not_checked, "not checked yet"))
+              if n]
+    return ", ".join([text, *extras]) if count.teams else "no teams"
+
+
+def _header(status: ProgrammeStatus) -> str:
+    when = status.last_sync or "never (run `plt sync` first)"
+    return f"{status.programme}\nLast sync: {when}"
+
+
+def plain_text(status: ProgrammeStatus) -> str:
+    """Aligned text that reads well in a cron mail or a log."""
+    rows = [*status.schools, status.total]
+    width = max(len(s.school) for s in rows)
+    lines = [_header(status)]
+    for index, title in enumerate(m.title for m in status.total.milestones):
+        lines += ["", title]
+        lines += [f"  {s.school:<{width}}  {cell(s.milestones[index])}" for s in rows]
+    lines += ["", "Teams and members"]
+    lines += [f"  {s.school:<{width}}  {_plural(s.teams, 'team')}, {_plural(s.members, 'member')}" for s in rows]
+    lines += ["", _overdue_heading(status)]
+    lines += [f"  {t.school} | {t.team} | {t.facilitator} <{t.facilitator_email}> | {', '.join(t.milestones)}"
+              for t in status.overdue]
+    return "\n".join(lines)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _overdue_heading(status: ProgrammeStatus) -> str:
+    return f"Overdue teams: {len(status.overdue)}" if status.overdue else "Overdue teams: none"
+
+
+def _rich(status: ProgrammeStatus, console: Console) -> None:
+    console.print(f"[bold]{escape(status.programme)}[/bold]")
+    console.print(escape(f"Last sync: {status.last_sync or 'never (run `plt sync` first)'}"))
+    table = Table(title="Teams and milestones per school", title_justify="left")
+    for name in ("School", "Teams", "Members", *(m.title for m in status.total.milestones)):
+        table.add_column(name, justify="right" if name in ("Teams", "Members") else "left", overflow="fold")
+    for school in status.schools:
+        table.add_row(*_row(school))
+    table.add_row(*_row(status.total), style="bold", end_section=True)
+    console.print(table)
+    if not status.overdue:
+        console.print("Overdue teams: none")
+        return
+    late = Table(title=_overdue_heading(status), title_justify="left")
+    for name in ("School", "Team", "Facilitator", "Overdue"):
+        late.add_column(name, overflow="fold")
+    for team in status.overdue:
+        late.add_row(*(escape(text) for text in (team.school, team.team, f"{team.facilitator} <{team.facilitator_email}>",
+                                                ", ".join(team.milestones))))
+    console.print(late)
+
+
+def _row(school: SchoolStatus) -> list[str]:
+    cells = []
+    for count in school.milestones:
+        text = cell(count)
+        cells.append(f"[red]{text}[/red]" if count.overdue else text)
+    return [escape(school.school), str(school.teams), str(school.members), *cells]
