@@ -141,10 +141,18 @@ def auth() -> None:
 
 
 @auth.command()
+@click.option("--client-secrets", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The OAuth client (Desktop app) JSON downloaded from the Google Cloud console.")
+@click.option("--token", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to keep the token: the file [google].credentials_file will name.")
+@click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser.")
 @click.pass_obj
-def login(env: Environment):
-    """Sign in as a user in a browser and keep the token file the config names."""
-    return env.command("auth_login_command")(env)
+def login(env: Environment, client_secrets: Path, token: Path, no_browser: bool):
+    """Sign in as a user in a browser and keep the token (readable by you only) for [google]."""
+    from sync.auth import LoginOptions
+
+    options = LoginOptions(client_secrets=client_secrets, token=token, open_browser=not no_browser)
+    return env.command("auth_login_command")(options, env)
 
 
 @plt.group()

@@ -13,7 +13,7 @@ import json
 
 from config import Settings
 from sync.environment import Environment
-from sync.errors import ExitStatus, NotYetAvailable
+from sync.errors import ExitStatus
 from sync.options import DemoOptions, StatusOptions, SyncOptions
 
 
@@ -58,14 +58,36 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
 
 
 def status_command(settings: Settings, options: StatusOptions, env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("status", "the per-school team and milestone summary arrives in a later release")
+    from sync.google_session import workspace_from_settings
+    from sync.status import read_status
+    from sync.status_view import show
+
+    status = read_status(settings, workspace_from_settings(settings, env.environ))
+    show(status, env.stdout, as_json=options.json)
+    return ExitStatus.OK
 
 
 def doctor_command(settings: Settings, env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("doctor", "checking credentials, scopes and access arrives in a later release "
-                                    "(the config itself was checked and is valid)")
+    from sync.doctor import Context, exit_status, run_checks, summary
+    from sync.doctor_checks import CHECKS
+    from sync.progress import progress
+
+    with progress(env.stdout, "checking", len(CHECKS), env.environ) as shown:
+        def report(result):
+            for line in result.lines():
+                shown.say(line)
+            shown.advance()
+
+        results = run_checks(Context.create(settings, env.environ), CHECKS, report, shown.describe)
+    status = exit_status(results)
+    print(summary(results), file=env.stderr if status else env.stdout)
+    return status
 
 
-def auth_login_command(env: Environment) -> ExitStatus | None:
-    raise NotYetAvailable("auth login", "signing in with a browser arrives in a later release; use a "
-                                        "service account or application-default credentials meanwhile")
+def auth_login_command(options, env: Environment, make_flow=None) -> ExitStatus | None:
+    from sync.auth import installed_app_flow, login
+
+    path = login(options, make_flow or installed_app_flow)
+    print(f"signed in; the token is in {path} (readable by you only). Set credentials = \"oauth\" and "
+          f"credentials_file = \"{path}\" in [google], then run `plt doctor`", file=env.stdout)
+    return ExitStatus.OK
