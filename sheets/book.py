@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 Cell = str | bool | int | float
 
+# Besides values, the read brings the layout facts sync repairs: sheet-level lists (rules,
+# protections, charts) and, per cell, only fields that are absent from plain cells (a
+# checkbox's validation type, a cell-level link), so a 10,000-row roster grows little.
 READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,index,"
                "gridProperties(rowCount,columnCount,frozenRowCount)),"
-               "data(rowData(values(formattedValue,effectiveValue))))")
+               "conditionalFormats(ranges,booleanRule.condition),"
+               "protectedRanges(protectedRangeId,range,description,warningOnly),"
+               "charts(chartId,spec(title,basicChart(domains,series))),"
+               "data(rowData(values(formattedValue,effectiveValue,dataValidation.condition.type,"
+               "userEnteredFormat.textFormat.link))))")
 
 
 @dataclass
@@ -26,6 +33,12 @@ class Tab:
     rows: list[list[Cell]]         # row 0 holds the headers
     row_count: int                 # the grid's size, which writes may have to grow
     col_count: int
+    frozen_rows: int = 0
+    rules: list[dict] = field(default_factory=list)        # conditional formats: ranges + condition
+    protected: list[dict] = field(default_factory=list)    # protected ranges
+    charts: list[dict] = field(default_factory=list)       # chartId + spec (title, domains, series)
+    checkboxes: dict[int, int] = field(default_factory=dict)   # column -> data rows from row 2 with one
+    links: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) -> cell-level link
 
     @property
     def header(self) -> list[str]:
@@ -94,10 +107,41 @@ def parse_book(payload: Mapping[str, Any]) -> Book:
         props = sheet["properties"]
         grid = props.get("gridProperties", {})
         data = (sheet.get("data") or [{}])[0]
-        rows = [[_cell_value(c) for c in r.get("values", [])] for r in data.get("rowData", [])]
-        tabs[props["title"]] = Tab(props["title"], props["sheetId"], rows,
-                                   grid.get("rowCount", 0), grid.get("columnCount", 0))
+        cells = [r.get("values", []) for r in data.get("rowData", [])]
+        rows = [[_cell_value(c) for c in line] for line in cells]
+        tabs[props["title"]] = Tab(props["title"], props.get("sheetId", 0), rows,
+                                   grid.get("rowCount", 0), grid.get("columnCount", 0),
+                                   frozen_rows=grid.get("frozenRowCount", 0),
+                                   rules=list(sheet.get("conditionalFormats", [])),
+                                   protected=list(sheet.get("protectedRanges", [])),
+                                   charts=list(sheet.get("charts", [])),
+                                   checkboxes=_checkbox_rows(cells), links=_links(cells))
     return Book(payload["spreadsheetId"], payload.get("properties", {}).get("title", ""), tabs)
+
+
+def _checkbox_rows(cells: list[list[Mapping[str, Any]]]) -> dict[int, int]:
+    """For each column, how many data rows from the second row on hold a checkbox, unbroken."""
+    counts: dict[int, int] = {}
+    open_columns: set[int] | None = None
+    for line in cells[1:]:
+        boxed = {c for c, cell in enumerate(line)
+                 if (cell.get("dataValidation") or {}).get("condition", {}).get("type") == "BOOLEAN"}
+        open_columns = boxed if open_columns is None else open_columns & boxed
+        if not open_columns:
+            break
+        for col in open_columns:
+            counts[col] = counts.get(col, 0) + 1
+    return counts
+
+
+def _links(cells: list[list[Mapping[str, Any]]]) -> dict[tuple[int, int], str]:
+    found = {}
+    for r, line in enumerate(cells):
+        for c, cell in enumerate(line):
+            uri = (((cell.get("userEnteredFormat") or {}).get("textFormat") or {}).get("link") or {}).get("uri")
+            if uri:
+                found[(r, c)] = uri
+    return found
 
 
 def read_book(http_client, spreadsheet_id: str) -> Book:
@@ -140,7 +184,7 @@ class Edits:
         if index is not None:
             props["index"] = index
         self.requests.append({"addSheet": {"properties": props}})
-        tab = Tab(name, sheet_id, [], 1000, max(26, len(headers)))
+        tab = Tab(name, sheet_id, [], 1000, max(26, len(headers)), frozen_rows=1)
         self.book.tabs[name] = tab
         self.set_row(tab, 0, {i: h for i, h in enumerate(headers)})
         return tab
@@ -207,17 +251,24 @@ def write_book(http_client, edits: Edits) -> int:
     return 1
 
 
-def create_spreadsheet(http_client, title: str, tabs: Sequence[tuple[str, Sequence[str]]], time_zone: str) -> str:
-    """A new master spreadsheet with every tab and its header row, in one call."""
+def create_spreadsheet(http_client, title: str, tabs: Sequence[tuple[str, Sequence[str]]], time_zone: str,
+                       layout: Callable[[str, int, Sequence[str], int], Mapping[str, Any]] | None = None) -> str:
+    """A new master spreadsheet with every tab, its header row and, when `layout` is given,
+    each tab's formatting (called with the tab's name, sheet id, headers and row count; it
+    answers extra Sheet fields: `conditionalFormats`, `protectedRanges`, more `data`), in one call."""
     sheets = []
     for index, (name, headers) in enumerate(tabs):
-        sheets.append({
-            "properties": {"sheetId": stable_sheet_id(name), "title": name, "index": index,
+        sheet_id = stable_sheet_id(name)
+        sheet: dict[str, Any] = {
+            "properties": {"sheetId": sheet_id, "title": name, "index": index,
                            "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(headers)),
                                               "frozenRowCount": 1}},
             "data": [{"startRow": 0, "startColumn": 0,
                       "rowData": [{"values": [cell_data(h) for h in headers]}]}],
-        })
+        }
+        for key, value in (layout(name, sheet_id, headers, 1000) if layout else {}).items():
+            sheet[key] = sheet.get(key, []) + list(value)
+        sheets.append(sheet)
     body = {"properties": {"title": title, "timeZone": time_zone, "locale": "en_US"}, "sheets": sheets}
     response = http_client.request("post", "https://sheets.googleapis.com/v4/spreadsheets", json=body)
     return response.json()["spreadsheetId"]

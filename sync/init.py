@@ -11,6 +11,7 @@ from forms.create import create_form
 from sheets import layout as L
 from sheets.book import create_spreadsheet
 
+from .layout_plan import new_tab_layout
 from .workspace import Workspace
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -56,10 +57,12 @@ def _create_form(settings, workspace: Workspace) -> str:
 
 
 def _create_sheet(settings, workspace: Workspace) -> str:
-    layouts = L.all_layouts(tuple(m.title for m in settings.milestones))
+    """The master spreadsheet with its tabs, headers and layout, in one create call."""
+    titles = tuple(m.title for m in settings.milestones)
+    layouts = L.all_layouts(titles)
     tabs = [(name, layouts[name].headers) for name in L.TAB_ORDER]
     return create_spreadsheet(workspace.gspread.http_client, settings.roster.title, tabs,
-                              settings.programme.time_zone)
+                              settings.programme.time_zone, new_tab_layout(titles))
 
 
 def _create_parent(settings, workspace: Workspace) -> str:

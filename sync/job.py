@@ -27,6 +27,7 @@ from .deliver import Letterhead, deliver
 from .drive_plan import DriveRules, plan_drive, settle_drive
 from .errors import AccessError, SafetyStop, UsageError
 from .google_errors import reason_of, status_of, with_retries
+from .layout_plan import LayoutInputs, add_layout, team_facts
 from .metering import Meter
 from .milestones import MailRules, MilestoneRule, plan_milestones
 from .model import AddRow, ResolveSending, SendReminder, SetLastRun
@@ -71,7 +72,9 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     the_plan = plan(observed, sheet_rules, now, outcome, milestones)
     _fill_counts(report, the_plan, drive_plan, outcome)
     if not options.dry_run:
-        _apply(settings, workspace, observed.book, the_plan, report, meter, clock, sender, now)
+        layout = LayoutInputs(sheet_rules.milestone_titles,
+                              team_facts(teams, milestones.roster, sheet_rules.milestone_titles), settings.targets)
+        _apply(settings, workspace, observed.book, the_plan, report, meter, clock, sender, now, layout)
     report.finished_at = clock().isoformat(timespec="seconds")
     report.api_calls = meter.snapshot()
     return report
@@ -216,8 +219,10 @@ def drive_action(change) -> dict:
     return {"action": name, **fields, "describe": f"{name} for team {change.team_id} {target}".rstrip()}
 
 
-def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, clock, sender, now) -> None:
-    """One sheet write; with reminders, a second after sending completes their ledger rows."""
+def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, clock, sender, now,
+           layout: LayoutInputs) -> None:
+    """One sheet write (layout repairs and Dashboard included); with reminders, a second
+    after sending completes their ledger rows."""
     titles = tuple(m.title for m in settings.milestones)
     mail_actions = [a for a in the_plan.actions if isinstance(a, (SendReminder, ResolveSending))]
     sheet_actions = [a for a in the_plan.actions if not isinstance(a, (SendReminder, ResolveSending))]
@@ -227,10 +232,10 @@ def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, cl
         mail_actions = []
     changed = any(not isinstance(a, SetLastRun) for a in sheet_actions)
     if not mail_actions:
-        _write(workspace, book, sheet_actions, titles, report, meter, clock, changed)
+        _write(workspace, book, sheet_actions, titles, report, meter, clock, changed, layout)
         return
     _write(workspace, book, [a for a in sheet_actions if not isinstance(a, SetLastRun)], titles, report, meter,
-           clock, False)
+           clock, False, layout)
     delivery = deliver(mail_actions, sender, letterhead(settings), now,
                        {m.key: m.template for m in settings.milestones})
     report.reminders.update(sent=delivery.sent, failed=delivery.failed)
@@ -240,11 +245,14 @@ def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, cl
            report, meter, clock, True)
 
 
-def _write(workspace, book, actions, titles, report: Report, meter: Meter, clock, log_run: bool) -> None:
+def _write(workspace, book, actions, titles, report: Report, meter: Meter, clock, log_run: bool,
+           layout: LayoutInputs | None = None) -> None:
     if log_run or report.failures:
         # The Runs row counts this write too: it goes out in the same call.
         report.finished_at = clock().isoformat(timespec="seconds")
         report.api_calls = dict(meter.snapshot(), total=meter.total + 1)
         actions = [*actions, AddRow(L.RUNS, runs_row(report))]
     edits = build_edits(book, actions, titles)
+    if layout is not None:
+        add_layout(edits, actions, layout)
     with_retries(lambda: write_book(workspace.gspread.http_client, edits))
