@@ -109,13 +109,22 @@ def split_name_and_email(entry: str) -> tuple[str, str | None]:
     The email is returned as written (not yet checked), the name trimmed of brackets."""
     angle = _ANGLE.findall(entry)
     if len(angle) == 1:
-        name = _ANGLE.sub(" ", entry)
-        return name.strip(_EDGE_PUNCTUATION), angle[0]
+        return _trim_name(_ANGLE.sub(" ", entry)), angle[0]
     at_words = [word for word in entry.split() if "@" in word]
     if len(at_words) != 1:
         return entry.strip(), (entry.strip() if at_words else None)
-    name = entry.replace(at_words[0], " ", 1)
-    return name.strip(_EDGE_PUNCTUATION), at_words[0].strip(_EDGE_PUNCTUATION)
+    return _trim_name(entry.replace(at_words[0], " ", 1)), at_words[0].strip(_EDGE_PUNCTUATION)
+
+
+def _trim_name(text: str) -> str:
+    """The name left around an address, without the quotes, brackets and dashes that
+    framed it; a bracket the name itself opened stays closed ("Sam Lee (Math)")."""
+    name = text.strip(_EDGE_PUNCTUATION)
+    tail = text.rstrip()
+    for opening, closing in ("()", "[]"):
+        if name.count(opening) > name.count(closing) and tail.endswith(closing):
+            name += closing
+    return name
 
 
 def normalise_email(written: str) -> tuple[str | None, Note | None]:

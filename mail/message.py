@@ -23,6 +23,9 @@ DISPLAY_NAME_LIMIT = 100
 # Invisible characters that reorder text: in a header they can disguise what a message is
 # about, so they are neutralised like control characters. Letters of every script stay.
 _DIRECTION_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# How deep encoded words may nest before what is left is defused instead of decoded.
+_DECODE_ROUNDS = 4
+_HEADER_PARSER = policy.SMTP.header_factory
 _DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 
 
@@ -64,7 +67,21 @@ def message_id(key: str, domain: str) -> str:
 
 def header_text(value: str) -> str:
     """`value` made safe for one header line: control characters, line and paragraph
-    separators and direction overrides become spaces, and runs of spaces collapse."""
+    separators and direction overrides become spaces, and runs of spaces collapse.
+
+    The email package decodes RFC 2047 encoded words ("=?utf-8?q?=0D=0A...?=") in every
+    header value it is given, so a line break can hide inside one. They are decoded here
+    first, until none is left, and what they held is cleaned like the rest."""
+    text = _spaced(value)
+    for _round in range(_DECODE_ROUNDS):
+        decoded = _spaced(str(_HEADER_PARSER("subject", text)))
+        if decoded == text:
+            return text
+        text = decoded
+    return text.replace("=?", "= ?")
+
+
+def _spaced(value: str) -> str:
     cleaned = "".join(" " if _unsafe_in_header(ch) else ch for ch in value)
     return " ".join(cleaned.split())
 

@@ -100,7 +100,7 @@ class AccessError(PltError):
 
     def describe(self) -> str:
         code = f" (HTTP {self.status})" if self.status else ""
-        line = f"cannot access {self.resource}{code}: {self.reason}"
+        line = f"cannot access {self.resource}{code}: {self.reason.rstrip('.')}"
         return f"{line}. {self.hint}" if self.hint else line
 
 

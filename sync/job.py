@@ -17,6 +17,7 @@ from googleapiclient.errors import HttpError
 from drive.batch import apply_changes
 from drive.evidence import find_evidence
 from drive.folders import list_team_folders
+from drive.model import CreateFolder
 from forms.reader import read_form
 from forms.submissions import cross_team_warnings, to_submissions
 from sheets import layout as L
@@ -31,7 +32,7 @@ from .layout_plan import LayoutInputs, add_layout, team_facts
 from .metering import Meter
 from .milestones import MailRules, MilestoneRule, plan_milestones
 from .model import AddRow, ResolveSending, SendReminder, SetLastRun
-from .plan import Observed, Rules, choose_teams, plan, roster_team_count
+from .plan import Observed, Rules, choose_teams, form_errors, plan, roster_team_count
 from .report import Report
 from .schedule import ReminderPolicy
 from .workspace import Workspace
@@ -60,8 +61,14 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
                     options.dry_run)
     observed = read(settings, workspace)
     teams = choose_teams(observed.submissions, settings.roster.team_key)
-    guard_shrink(observed, len(teams), settings.roster.shrink_threshold, options.allow_shrink)
+    unreadable = form_errors(observed.problems)
+    report.failures += [f"the facilitator form: {p.reason}; no response could be read, so the roster was "
+                        "left as it is" for p in unreadable]
+    if not unreadable:
+        guard_shrink(observed, len(teams), settings.roster.shrink_threshold, options.allow_shrink)
     drive_plan = plan_drive(teams, observed.folders, drive_rules(settings))
+    if any(isinstance(change, CreateFolder) for change in drive_plan.changes):
+        check_parent_folder(workspace, settings.drive.parent_folder_id)
     results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
@@ -94,11 +101,28 @@ def read(settings, workspace: Workspace) -> Observed:
     problems = [*problems, *cross_team_warnings(latest)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
-    folders, _calls = _reading(f"the parent folder {settings.drive.parent_folder_id}",
-                               "share the folder with the account PLT Sync uses (Editor)",
-                               lambda: list_team_folders(workspace.drive, settings.drive.parent_folder_id))
+    folders = read_team_folders(workspace, settings.drive.parent_folder_id)
     return Observed(submissions, problems, book, len(snapshot.responses),
                     response_facilitators(snapshot, titles["facilitator_email"]), folders)
+
+
+def _parent_folder(parent_id: str) -> tuple[str, str]:
+    return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"
+
+
+def read_team_folders(workspace: Workspace, parent_id: str) -> dict:
+    """Team folders by team id (each found by its tag, wherever it is)."""
+    folders, _calls = _reading(*_parent_folder(parent_id), lambda: list_team_folders(workspace.drive, parent_id))
+    return folders
+
+
+def check_parent_folder(workspace: Workspace, parent_id: str) -> None:
+    """Before creating team folders: Drive still lists the team folders of a parent folder
+    that was unshared or deleted, so only asking for the parent itself tells. One call,
+    made only on runs that create folders, so a lost parent is one clear AccessError
+    instead of a failed folder for every new team."""
+    _reading(*_parent_folder(parent_id), lambda: workspace.drive.files().get(
+        fileId=parent_id, fields="id", supportsAllDrives=True).execute())
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
@@ -155,6 +179,7 @@ def drive_rules(settings) -> DriveRules:
 
 
 def _reading(resource: str, hint: str, call):
+    """`call` with retries; Google refusing access to `resource` becomes an AccessError."""
     try:
         return with_retries(call)
     except (HttpError, gspread.exceptions.APIError) as error:
@@ -255,4 +280,5 @@ def _write(workspace, book, actions, titles, report: Report, meter: Meter, clock
     edits = build_edits(book, actions, titles)
     if layout is not None:
         add_layout(edits, actions, layout)
-    with_retries(lambda: write_book(workspace.gspread.http_client, edits))
+    _reading(f"the master spreadsheet {book.spreadsheet_id}", "share the spreadsheet with the account PLT Sync "
+             "uses (Editor)", lambda: write_book(workspace.gspread.http_client, edits))

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from forms.model import Problem, Submission
+from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book, Tab
 
@@ -23,6 +23,11 @@ from .model import (Action, AddHeaders, AddRow, AddTab, Plan, ResolveSending, Se
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
+
+# Roster columns an optional question fills: while the form lacks that question (renamed
+# or deleted), the column keeps what earlier runs wrote instead of being blanked.
+OPTIONAL_COLUMNS = {"facilitator_name": "Facilitator", "topic": "Topic", "goal_type": "Goal type",
+                    "meeting_time": "Meeting time", "training": "Training"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,18 @@ class Rules:
     time_zone: str
     run_id: str = ""
     mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
+
+
+def form_errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems of the form itself that make every response unreadable: a question every
+    team needs was renamed or deleted, or none is configured."""
+    return [p for p in problems if not p.response_id and p.severity == ERROR]
+
+
+def unanswered_columns(problems: Iterable[Problem]) -> frozenset[str]:
+    """Roster columns whose optional question the form no longer has."""
+    return frozenset(OPTIONAL_COLUMNS[p.field] for p in problems
+                     if not p.response_id and p.field in OPTIONAL_COLUMNS)
 
 
 def choose_teams(submissions: Iterable[Submission], scheme: str) -> dict[str, Team]:
@@ -179,8 +196,12 @@ def plan(observed: Observed, rules: Rules, now: datetime, drive: DriveOutcome | 
     p = _Planner(observed, rules, now, drive, milestones)
     p.repair_layout()
     teams = choose_teams(observed.submissions, rules.team_key)
-    new, updated, unchanged, withdrawn = _plan_roster(p, teams)
-    _plan_members(p, teams)
+    new = updated = unchanged = withdrawn = 0
+    # Without a question every team needs, no response could be read: the roster and
+    # members stay as they are (no team is withdrawn) until the form or config is fixed.
+    if not form_errors(observed.problems):
+        new, updated, unchanged, withdrawn = _plan_roster(p, teams, unanswered_columns(observed.problems))
+        _plan_members(p, teams, unanswered_columns(observed.problems))
     opened, new_problems, resolved = _plan_problems(p, teams)
     _plan_reminders(p)
     stamp = now.astimezone(ZoneInfo(rules.time_zone)).isoformat(timespec="seconds")
@@ -190,8 +211,9 @@ def plan(observed: Observed, rules: Rules, now: datetime, drive: DriveOutcome | 
                 problems_new=new_problems, problems_resolved=resolved)
 
 
-def _plan_roster(p: _Planner, teams: Mapping[str, Team]) -> tuple[int, int, int, int]:
-    desired = {(tid,): roster_values(team, p.rules.time_zone) for tid, team in teams.items()}
+def _plan_roster(p: _Planner, teams: Mapping[str, Team], unanswered: frozenset[str]) -> tuple[int, int, int, int]:
+    desired = {(tid,): {h: v for h, v in roster_values(team, p.rules.time_zone).items() if h not in unanswered}
+               for tid, team in teams.items()}
     for (tid,), values in desired.items():
         if p.drive is not None and tid in p.drive.links:
             values[L.FOLDER] = p.drive.links[tid]
@@ -209,7 +231,7 @@ def _plan_roster(p: _Planner, teams: Mapping[str, Team]) -> tuple[int, int, int,
     return added, updated, len(teams) - added - updated, withdrawn
 
 
-def _plan_members(p: _Planner, teams: Mapping[str, Team]) -> None:
+def _plan_members(p: _Planner, teams: Mapping[str, Team], unanswered: frozenset[str]) -> None:
     desired: dict[tuple, dict[str, Any]] = {}
     team_of: dict[tuple, str] = {}
     for tid, team in teams.items():
@@ -220,6 +242,8 @@ def _plan_members(p: _Planner, teams: Mapping[str, Team]) -> None:
             key = member_key(tid, email, name)
             desired[key] = {L.TEAM_ID: tid, "Team name": sub.team_name, "Member": name, "Email": email,
                             "Role": role, "On team": "yes", **_access(p.drive, tid, email)}
+            if role == "facilitator" and OPTIONAL_COLUMNS["facilitator_name"] in unanswered:
+                del desired[key]["Member"]
             team_of[key] = tid
     p.sync_table(L.MEMBERS, desired, team_of)
     tab = p.tab(L.MEMBERS)
