@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 import tomlkit
@@ -213,3 +214,10 @@ def test_an_smtp_relay_that_cannot_be_reached_is_an_access_failure(programme):
     assert status == 4
     assert line_of(out, "mail can be sent").startswith("✗ ")
     assert "[mail.smtp]" in fix_after(out, "mail can be sent")
+
+
+def test_the_readme_lists_exactly_the_scopes_plt_sync_asks_for():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = [line.split("`")[1] for line in readme.splitlines() if line.startswith("| `https://www.googleapis")]
+    assert table == list(SCOPES)
+    assert ",".join(SCOPES) in readme
