@@ -1,0 +1,115 @@
+"""The Dashboard: teams, people and milestone progress per school, participation against
+targets, and a completion chart made once and kept pointing at the table."""
+import pytest
+
+from programme import Programme, at
+from sheets import dashboard as D
+from sheets import layout as L
+
+CHARTER = "Signed team charter"
+TITLES = ("Facilitator submission", "SMART goal submitted to evaluator", CHARTER)
+
+
+def team(school, people, charter):
+    return D.TeamFacts(school, frozenset(people), {CHARTER: charter})
+
+
+def test_each_school_counts_its_teams_people_and_milestone_progress():
+    teams = [team("Hale", {"a", "b", "c"}, "received"), team("Hale", {"c", "d"}, "overdue"),
+             team("Hale", {"e"}, "due soon"), team("Webster", {"f", "g"}, "missing")]
+    lines = D.school_lines(teams, [CHARTER], {"Hale": 8, "Webster": 40, "Rogers": 20},
+                           {"Hale": 0.25, "Rogers": 1.0})
+    by_school = {line.school: line for line in lines}
+    assert [line.school for line in lines] == ["Hale", "Rogers", "Webster", D.ALL_SCHOOLS]
+    hale = by_school["Hale"]
+    assert (hale.teams, hale.people, hale.staff) == (3, 5, 8)
+    assert hale.progress[CHARTER] == (1, 1, 1) and hale.percent_received(CHARTER) == 33
+    assert hale.participation() == 62
+    rogers = by_school["Rogers"]          # a target with no team yet still shows, at zero
+    assert (rogers.teams, rogers.people, rogers.participation()) == (0, 0, 0)
+    total = by_school[D.ALL_SCHOOLS]
+    assert (total.teams, total.people, total.staff, total.participation()) == (4, 7, 68, 10)
+    assert total.progress[CHARTER] == (1, 2, 1) and total.percent_received(CHARTER) == 25
+
+
+def test_without_staff_by_school_participation_is_left_blank():
+    lines = D.school_lines([team("Hale", {"a"}, "received")], [CHARTER], None, {"Hale": 0.25})
+    rows = D.table(lines, [CHARTER])
+    assert rows[0][:6] == list(D.BASE_HEADERS)
+    assert rows[1] == ["Hale", 1, 1, None, None, 25, 1, 0, 0, 100]
+    assert rows[2][0] == D.ALL_SCHOOLS and rows[2][3] is None
+
+
+def test_chart_reads_school_names_and_percentages_but_not_the_total_row():
+    spec = D.chart_spec(42, 3, [CHARTER, "Goal"])
+    domain = spec["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert (domain["startRowIndex"], domain["endRowIndex"], domain["startColumnIndex"]) == (2, 6, 0)
+    series = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in spec["basicChart"]["series"]]
+    headers = D.headers([CHARTER, "Goal"])
+    assert [headers[c] for c in series] == [f"{CHARTER} % received", "Goal % received"]
+
+
+@pytest.fixture
+def programme(endpoint, tmp_path):
+    programme = Programme.create(endpoint, tmp_path)
+    programme.submit("Ana", "Lopez", school="Belmont High School", members="Sam Lee <sam.lee@belmont.example.org>")
+    programme.submit("Ben", "Okafor", school="Belmont High School", members="Kim Ng <kim.ng@belmont.example.org>")
+    programme.submit("Cara", "Diaz", school="Chenery Middle School", members="Sam Lee <sam.lee@belmont.example.org>")
+    return programme
+
+
+def dashboard_rows(programme):
+    tab = programme.book().tab(L.DASHBOARD)
+    rows = tab.rows[D.TABLE_ROW:tab.used_rows()]
+    return tab, {row[0]: dict(zip(tab.rows[D.TABLE_ROW], row)) for row in rows[1:]}
+
+
+def test_dashboard_after_the_charter_deadline_shows_overdue_teams_and_targets(programme):
+    programme.sync(at("2017-10-10 06:00"))
+    programme.sync(at("2017-11-20 09:00"), send=False)
+    tab, rows = dashboard_rows(programme)
+    assert tab.value(0, L.LAST_SYNC_LABEL) == L.LAST_SYNC_LABEL and "2017-11-20" in str(tab.rows[0][1])
+    belmont = rows["Belmont High School"]
+    assert (belmont["Teams"], belmont["People in PLTs"], belmont["Target %"]) == ("2", "4", "80")
+    assert belmont[f"{CHARTER} overdue"] == "2" and belmont[f"{CHARTER} % received"] == "0"
+    assert rows["Chenery Middle School"]["Teams"] == "1"
+    assert rows[D.ALL_SCHOOLS]["Teams"] == "3" and rows[D.ALL_SCHOOLS]["People in PLTs"] == "6"
+    assert rows[D.ALL_SCHOOLS]["Participation %"] == ""
+
+
+def test_a_tick_updates_the_numbers_and_the_chart_is_made_once_then_follows_new_schools(programme):
+    programme.sync(at("2017-10-10 06:00"))
+    chart = programme.book().tab(L.DASHBOARD).charts
+    assert [c["spec"]["title"] for c in chart] == [D.CHART_TITLE]
+    roster = programme.book().tab(L.ROSTER)
+    row = roster.index_by((L.TEAM_ID,))[0][(str(roster.value(1, L.TEAM_ID)),)]
+    col = roster.column(L.received_header(CHARTER))
+    programme.workspace().sheets.spreadsheets().batchUpdate(
+        spreadsheetId=programme.settings().roster.spreadsheet_id, body={"requests": [{"updateCells": {
+            "range": {"sheetId": roster.sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
+                      "startColumnIndex": col, "endColumnIndex": col + 1},
+            "rows": [{"values": [{"userEnteredValue": {"boolValue": True}}]}], "fields": "userEnteredValue"}}]}
+    ).execute()
+    programme.submit("Dee", "Park", school="Butler Elementary School")
+    programme.sync(at("2017-10-11 06:00"))
+    tab, rows = dashboard_rows(programme)
+    assert rows[D.ALL_SCHOOLS][f"{CHARTER} received"] == "1" and rows["Butler Elementary School"]["Teams"] == "1"
+    assert [c["chartId"] for c in tab.charts] == [chart[0]["chartId"]]
+    domain = tab.charts[0]["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert domain["endRowIndex"] == D.TABLE_ROW + 1 + 3
+
+
+def test_staff_tab_with_schools_gives_participation_against_the_target(programme, endpoint):
+    spreadsheet = programme.settings().roster.spreadsheet_id
+    staff = [["Name", "Email", "School"]] + [[f"Teacher {i}", f"t{i}@belmont.example.org", "Belmont High School"]
+                                             for i in range(16)]
+    api = programme.workspace().sheets.spreadsheets()
+    api.batchUpdate(spreadsheetId=spreadsheet, body={"requests": [{"addSheet": {"properties": {"title": L.STAFF}}}]}
+                    ).execute()
+    api.values().update(spreadsheetId=spreadsheet, range=f"{L.STAFF}!A1", valueInputOption="RAW",
+                        body={"values": staff}).execute()
+    programme.sync(at("2017-10-10 06:00"))
+    _tab, rows = dashboard_rows(programme)
+    belmont = rows["Belmont High School"]
+    assert (belmont["Staff"], belmont["Participation %"], belmont["Target %"]) == ("16", "25", "80")
+    assert rows["Chenery Middle School"]["Staff"] == "0" and rows["Chenery Middle School"]["Participation %"] == ""
