@@ -66,7 +66,8 @@ def school_lines(teams: Iterable[TeamFacts], titles: Sequence[str], staff: Mappi
     by_school: dict[str, list[TeamFacts]] = {school: [] for school in targets}
     for team in teams:
         by_school.setdefault(team.school, []).append(team)
-    lines = [_line(school, members, titles, staff, targets.get(school)) for school, members in sorted(by_school.items())]
+    lines = [_line(school, members, titles, staff, targets.get(school))
+             for school, members in sorted(by_school.items())]
     return lines + [_total(lines, by_school, titles, staff)]
 
 
