@@ -19,6 +19,7 @@ import google.auth
 import google_auth_httplib2
 import gspread
 import httplib2
+import requests
 from google.auth.credentials import AnonymousCredentials, Credentials
 from googleapiclient import discovery
 from googleapiclient.discovery_cache import get_static_doc
@@ -90,21 +91,45 @@ def discovery_document(api: str, endpoint: str | None = None) -> dict:
 
 
 class _MeteredHttp(httplib2.Http):
-    """httplib2 that reports each request it sends to a Meter."""
+    """httplib2 that reports each request it sends to a Meter, and waits for the Pacer
+    (sync/pacing.py) before sending when one is given."""
 
-    def __init__(self, meter, **kwargs):
+    def __init__(self, meter, pacer=None, **kwargs):
         super().__init__(**kwargs)
         self._meter = meter
+        self._pacer = pacer
 
-    def request(self, uri, method="GET", *args, **kwargs):
-        self._meter.record(method, uri)
-        return super().request(uri, method, *args, **kwargs)
+    def request(self, uri, method="GET", body=None, *args, **kwargs):
+        if self._pacer is not None:
+            self._pacer.before(method, uri, body)
+        if self._meter is not None:
+            self._meter.record(method, uri)
+        response, content = super().request(uri, method, body, *args, **kwargs)
+        if self._pacer is not None and response.status == 429:
+            self._pacer.refused(method, uri, response.get("retry-after"))
+        return response, content
 
 
-def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None, meter=None):
+class _PacedAdapter(requests.adapters.HTTPAdapter):
+    """gspread's transport, waiting for the Pacer before each request it sends."""
+
+    def __init__(self, pacer):
+        super().__init__()
+        self._pacer = pacer
+
+    def send(self, request, *args, **kwargs):
+        self._pacer.before(request.method, request.url, request.body)
+        response = super().send(request, *args, **kwargs)
+        if response.status_code == 429:
+            self._pacer.refused(request.method, request.url, response.headers.get("Retry-After"))
+        return response
+
+
+def build_service(api: str, credentials: Credentials | None, endpoint: str | None = None, meter=None,
+                  pacer=None):
     # A local endpoint is reached directly, never through a proxy the environment names.
     options = {"timeout": HTTP_TIMEOUT_S, **({"proxy_info": None} if endpoint else {})}
-    http = _MeteredHttp(meter, **options) if meter else httplib2.Http(**options)
+    http = _MeteredHttp(meter, pacer, **options) if meter or pacer else httplib2.Http(**options)
     # Drive answers 308 between the chunks of a resumable upload: not a redirect to follow.
     http.redirect_codes = http.redirect_codes - {308}
     if credentials is not None and not isinstance(credentials, AnonymousCredentials):
@@ -131,24 +156,29 @@ def endpoint_http_client(endpoint: str) -> type[HTTPClient]:
     return EndpointHTTPClient
 
 
-def build_gspread(credentials: Credentials | None, endpoint: str | None = None, meter=None) -> gspread.Client:
+def build_gspread(credentials: Credentials | None, endpoint: str | None = None, meter=None,
+                  pacer=None) -> gspread.Client:
     if endpoint:
         client = gspread.Client(AnonymousCredentials(), http_client=endpoint_http_client(endpoint))
     else:
         client = gspread.Client(credentials)
+    if pacer is not None:
+        for scheme in ("http://", "https://"):
+            client.http_client.session.mount(scheme, _PacedAdapter(pacer))
     if meter is not None:
         client.http_client.session.hooks["response"].append(
             lambda response, *args, **kwargs: meter.record(response.request.method, response.request.url))
     return client
 
 
-def connect(credentials: Credentials | None, endpoint: str | None = None, meter=None) -> Workspace:
+def connect(credentials: Credentials | None, endpoint: str | None = None, meter=None, pacer=None) -> Workspace:
     """Every client PLT Sync needs. With `endpoint`, credentials are anonymous.
-    With `meter`, every request is counted by its discovery method id."""
+    With `meter`, every request is counted by its discovery method id; with `pacer`
+    (sync/pacing.py), every request first waits until Google's per-minute quota has room."""
     if endpoint:
         credentials = AnonymousCredentials()
-    services = {api: build_service(api, credentials, endpoint, meter) for api in API_VERSIONS}
-    return Workspace(gspread=build_gspread(credentials, endpoint, meter), endpoint=endpoint, **services)
+    services = {api: build_service(api, credentials, endpoint, meter, pacer) for api in API_VERSIONS}
+    return Workspace(gspread=build_gspread(credentials, endpoint, meter, pacer), endpoint=endpoint, **services)
 
 
 # Credentials.
