@@ -202,8 +202,9 @@ class Emulator:
         return route, {k: urllib.parse.unquote(v) for k, v in args.items()}
 
     def handle(self, method: str, raw_path: str, query_string: str, headers: Headers | dict,
-               body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """Answer one HTTP request: (status, headers, body). Raises ConnectionReset."""
+               body: bytes, *, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
+        """Answer one HTTP request: (status, headers, body). Raises ConnectionReset.
+        A part of a batch (`in_batch`) is not delayed again: the batch's one round trip was."""
         method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
@@ -214,7 +215,7 @@ class Emulator:
         if route.api == "admin" or not route.counted:
             return self._run(call, args)
         self.stats.count(route)
-        if self.latency_ms:
+        if self.latency_ms and not in_batch:
             time.sleep(self.latency_ms / 1000.0)
         try:
             self.quotas.charge(route, call)

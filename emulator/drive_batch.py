@@ -144,7 +144,7 @@ def _dispatch(call: Call, request: bytes) -> tuple[int, dict[str, str], bytes]:
     path, _, query = target.partition("?")
     if "://" in path:
         path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
-    return call.emulator.handle(method, path, query, headers, body)
+    return call.emulator.handle(method, path, query, headers, body, in_batch=True)
 
 
 def _answer_part(boundary: str, content_id: str, status: int, headers: dict[str, str], body: bytes) -> bytes:
