@@ -1,0 +1,57 @@
+"""The fewest calls any tool could make for a scenario, given Google's API shapes.
+
+A sync must read the form (one `forms.get`), every response page (5,000 a page), the
+roster (one `spreadsheets.get`), the team folders (1,000 a page; one call when there are
+none yet), then write: Drive changes in batches of at most 100 (folders first, since
+sharing needs their ids), the sheet in one `batchUpdate`, and one Gmail call per email.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+RESPONSES_PER_PAGE = 5000
+FILES_PER_PAGE = 1000
+DRIVE_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a scenario has to do, whoever does it."""
+
+    responses: int
+    existing_folders: int = 0
+    new_folders: int = 0
+    sharing_changes: int = 0
+    emails: int = 0
+
+
+def pages(items: int, per_page: int) -> int:
+    return max(1, ceil(items / per_page))
+
+
+def lower_bound(work: Work) -> dict[str, int]:
+    """The lower bound, call by call, and its total under "total"."""
+    parts = {"forms.get": 1, "responses.list": pages(work.responses, RESPONSES_PER_PAGE), "sheets.get": 1,
+             "files.list": pages(work.existing_folders, FILES_PER_PAGE),
+             "folder batches": ceil(work.new_folders / DRIVE_BATCH),
+             "sharing batches": ceil(work.sharing_changes / DRIVE_BATCH),
+             "sheet writes": 1, "emails": work.emails}
+    parts["total"] = sum(parts.values())
+    return parts
+
+
+def first_sync(teams: int, shares_per_team: int) -> Work:
+    return Work(teams, 0, teams, teams * shares_per_team)
+
+
+def quiet_sync(teams: int) -> Work:
+    return Work(teams, teams)
+
+
+def changed_sync(teams: int, changed: int, sharing_changes_per_team: int) -> Work:
+    return Work(teams, teams, 0, changed * sharing_changes_per_team)
+
+
+def reminder_day(teams: int) -> Work:
+    return Work(teams, teams, emails=teams)
