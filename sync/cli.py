@@ -16,7 +16,7 @@ import click
 
 from config import Settings, load_settings
 from sync.environment import Environment
-from sync.errors import ExitStatus, NotYetAvailable, UsageError, describe
+from sync.errors import ExitStatus, NotYetAvailable, UsageError, credentials_refused, describe
 from sync.logs import configure_logging, logging_scope
 from sync.options import DemoOptions, StatusOptions, SyncOptions
 
@@ -203,7 +203,8 @@ def run(argv: Sequence[str], env: Environment) -> int:
 
 def report_failure(error: Exception, env: Environment) -> ExitStatus:
     message, status = describe(error)
-    if env.verbose:
+    # A refused credential's traceback would print the token endpoint's answer.
+    if env.verbose and not credentials_refused(error):
         traceback.print_exception(error, file=env.stderr)
     print(message, file=env.stderr)
     return status

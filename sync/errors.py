@@ -136,9 +136,27 @@ class PartialFailure(PltError):
         return f"{self.failed} of {self.total} actions failed; see the Problems and Runs tabs{tail}"
 
 
+def credentials_refused(error: BaseException) -> bool:
+    """Google's token endpoint refused the key or token. Its answer (and so the error's text)
+    can carry the signed assertion or the request sent, which are credentials themselves."""
+    from google.auth.exceptions import RefreshError
+
+    return isinstance(error, RefreshError)
+
+
+def _refusal_code(error: BaseException) -> str:
+    answer = error.args[1] if len(error.args) > 1 else None
+    code = answer.get("error") if isinstance(answer, dict) else None
+    return code if isinstance(code, str) and code.replace("_", "").isalnum() and len(code) < 40 else "refused"
+
+
 def describe(error: BaseException) -> tuple[str, ExitStatus]:
     """The one line (or block) to print for `error`, and the exit status to end with."""
     if isinstance(error, PltError):
         return error.describe(), error.exit_status
+    if credentials_refused(error):
+        refused = AccessError("Google Workspace", None, f"Google refused the credentials ({_refusal_code(error)})",
+                              "check the key or token file the config names, and that it is still valid")
+        return refused.describe(), refused.exit_status
     name = type(error).__name__
     return f"unexpected error: {name}: {error} (run with -v for details)", ExitStatus.PARTIAL
