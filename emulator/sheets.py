@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from . import sheets_metadata, sheets_requests
 from . import sheets_values as values
-from .core import Api, Call
+from .core import Api, ApiError, Call
+from .sheets_requests import Context
+from .sheets_requests import run as run_requests
 from .sheets_get import spreadsheet_json
 from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber
 
@@ -88,9 +90,43 @@ def create(call: Call) -> dict:
             doc["sheets"].append(new_sheet(sheet_id, props.get("title") or f"Sheet{position + 1}", position,
                                            grid.get("rowCount", 1000), grid.get("columnCount", 26), props))
         renumber(doc)
+        _fill_created_sheets(call, doc, wanted)
     call.store.put("spreadsheet", spreadsheet_id, doc)
     register_file(call.emulator, file_id=spreadsheet_id, name=title, mime_type=_SPREADSHEET)
     return spreadsheet_json(doc)
+
+
+def _fill_created_sheets(call: Call, doc: dict, wanted: list[dict]) -> None:
+    """A create body may carry each sheet's cells, column widths, conditional formats,
+    protected ranges and charts: applied as the equivalent batchUpdate requests would be."""
+    requests = []
+    for given, made in zip(wanted, doc["sheets"]):
+        sheet_id = made["properties"]["sheetId"]
+        requests += _grid_requests(sheet_id, given.get("data") or [])
+        requests += [{"addConditionalFormatRule": {"rule": rule, "index": i}}
+                     for i, rule in enumerate(given.get("conditionalFormats") or [])]
+        requests += [{"addProtectedRange": {"protectedRange": protected}}
+                     for protected in given.get("protectedRanges") or []]
+        requests += [{"addChart": {"chart": chart}} for chart in given.get("charts") or []]
+    if requests:
+        try:
+            run_requests(Context(doc, call.emulator.user_email), requests)
+        except SheetsError as err:
+            raise ApiError(err.code, err.message.replace("requests[", "sheets data[")) from None
+
+
+def _grid_requests(sheet_id: int, data: list[dict]) -> list[dict]:
+    out = []
+    for grid in data:
+        row0, col0 = grid.get("startRow", 0), grid.get("startColumn", 0)
+        if grid.get("rowData"):
+            out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row0, "columnIndex": col0},
+                                        "rows": grid["rowData"], "fields": "*"}})
+        for offset, props in enumerate(grid.get("columnMetadata") or []):
+            out.append({"updateDimensionProperties": {
+                "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col0 + offset,
+                          "endIndex": col0 + offset + 1}, "properties": props, "fields": ",".join(props)}})
+    return out
 
 
 @api.route("GET", _ONE, "sheets.spreadsheets.get")

@@ -396,3 +396,31 @@ def test_a_ten_thousand_row_roster_stays_workable(sheets, roster):
     assert appended["updates"]["updatedRange"] == "Roster!A10001"
     everything = _values(sheets, roster, "Roster")["values"]
     assert len(everything) == 10001 and everything[4999][1] == "edited by a coordinator"
+
+
+def test_create_applies_the_cells_widths_rules_and_protections_given_for_each_sheet(endpoint):
+    """PLT Sync's init creates the master sheet with its headers and layout in one call."""
+    from sync.workspace import connect as connect_clients
+
+    sheets = connect_clients(None, endpoint).sheets
+    body = {"properties": {"title": "Roster"}, "sheets": [{
+        "properties": {"sheetId": 7, "title": "Roster", "gridProperties": {"frozenRowCount": 1}},
+        "data": [{"startRow": 0, "startColumn": 0,
+                  "rowData": [{"values": [{"userEnteredValue": {"stringValue": "Team ID"}},
+                                          {"userEnteredValue": {"stringValue": "=not a formula"}}]}],
+                  "columnMetadata": [{"pixelSize": 140}]}],
+        "conditionalFormats": [{"ranges": [{"sheetId": 7, "startColumnIndex": 1, "endColumnIndex": 2}],
+                                "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": "overdue"}]},
+                                                "format": {"textFormat": {"bold": True}}}}],
+        "protectedRanges": [{"range": {"sheetId": 7, "startColumnIndex": 0, "endColumnIndex": 1},
+                             "description": "Filled in by PLT Sync", "warningOnly": True}]}]}
+    created = sheets.spreadsheets().create(body=body).execute()
+    sid = created["spreadsheetId"]
+    values = sheets.spreadsheets().values().get(spreadsheetId=sid, range="Roster!A1:B1",
+                                                valueRenderOption="FORMULA").execute()["values"]
+    got = sheets.spreadsheets().get(spreadsheetId=sid, fields="sheets(conditionalFormats,protectedRanges,"
+                                    "data(columnMetadata(pixelSize)))", includeGridData=True).execute()["sheets"][0]
+    assert values == [["Team ID", "=not a formula"]]
+    assert got["conditionalFormats"][0]["booleanRule"]["condition"]["type"] == "TEXT_EQ"
+    assert got["protectedRanges"][0]["warningOnly"] is True
+    assert got["data"][0]["columnMetadata"][0]["pixelSize"] == 140
