@@ -52,7 +52,8 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
                      options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))
     print(json.dumps(report.to_json(), indent=2) if options.json else report.human(), file=env.stdout)
     if report.exit_code:
-        print(f"{len(report.failures)} action(s) failed and will be retried next run; "
+        count = len(report.failures)
+        print(f"{count} failure{'s' if count != 1 else ''} this run (first: {report.failures[0]}); "
               "see the Problems and Runs tabs", file=env.stderr)
     return ExitStatus(report.exit_code)
 

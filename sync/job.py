@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+import google.auth.exceptions
 import gspread
+import httplib2
+import requests
 from googleapiclient.errors import HttpError
 
 from drive.batch import apply_changes
@@ -59,7 +62,7 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     started = clock()
     report = Report(new_run_id(started), started.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"),
                     options.dry_run)
-    observed = read(settings, workspace)
+    observed = read(settings, workspace, sleep)
     teams = choose_teams(observed.submissions, settings.roster.team_key)
     unreadable = form_errors(observed.problems)
     report.failures += [f"the facilitator form: {p.reason}; no response could be read, so the roster was "
@@ -68,11 +71,11 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
         guard_shrink(observed, len(teams), settings.roster.shrink_threshold, options.allow_shrink)
     drive_plan = plan_drive(teams, observed.folders, drive_rules(settings))
     if any(isinstance(change, CreateFolder) for change in drive_plan.changes):
-        check_parent_folder(workspace, settings.drive.parent_folder_id)
+        check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
-    evidence = find_all_evidence(workspace, rules, observed.folders, teams)
+    evidence = find_all_evidence(workspace, rules, observed.folders, teams, sleep)
     milestones = plan_milestones(teams, observed.book, rules, evidence, outcome.links, mail_rules(settings), now)
     sheet_rules = Rules(settings.roster.team_key, tuple(m.title for m in settings.milestones),
                         settings.programme.time_zone, report.run_id, mail_domain(settings))
@@ -87,13 +90,13 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     return report
 
 
-def read(settings, workspace: Workspace) -> Observed:
+def read(settings, workspace: Workspace, sleep: Callable[[float], None] = time.sleep) -> Observed:
     """Everything a run needs, in as few calls as the data allows."""
     snapshot = _reading(f"the facilitator form {settings.form.id}", "share the form with the account PLT Sync uses",
-                        lambda: read_form(workspace.forms, settings.form.id))
+                        lambda: read_form(workspace.forms, settings.form.id), sleep)
     book = _reading(f"the master spreadsheet {settings.roster.spreadsheet_id}",
                     "share the spreadsheet with the account PLT Sync uses (Editor)",
-                    lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id))
+                    lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
     titles = settings.form.questions.model_dump()
     submissions, problems = to_submissions(snapshot, titles, allowed_domains=settings.drive.allowed_domains,
                                            staff=staff_directory(book), require_school_in=settings.form.schools)
@@ -101,7 +104,7 @@ def read(settings, workspace: Workspace) -> Observed:
     problems = [*problems, *cross_team_warnings(latest)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
-    folders = read_team_folders(workspace, settings.drive.parent_folder_id)
+    folders = read_team_folders(workspace, settings.drive.parent_folder_id, sleep)
     return Observed(submissions, problems, book, len(snapshot.responses),
                     response_facilitators(snapshot, titles["facilitator_email"]), folders)
 
@@ -110,19 +113,20 @@ def _parent_folder(parent_id: str) -> tuple[str, str]:
     return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"
 
 
-def read_team_folders(workspace: Workspace, parent_id: str) -> dict:
+def read_team_folders(workspace: Workspace, parent_id: str, sleep=time.sleep) -> dict:
     """Team folders by team id (each found by its tag, wherever it is)."""
-    folders, _calls = _reading(*_parent_folder(parent_id), lambda: list_team_folders(workspace.drive, parent_id))
+    folders, _calls = _reading(*_parent_folder(parent_id), lambda: list_team_folders(workspace.drive, parent_id),
+                               sleep)
     return folders
 
 
-def check_parent_folder(workspace: Workspace, parent_id: str) -> None:
+def check_parent_folder(workspace: Workspace, parent_id: str, sleep=time.sleep) -> None:
     """Before creating team folders: Drive still lists the team folders of a parent folder
     that was unshared or deleted, so only asking for the parent itself tells. One call,
     made only on runs that create folders, so a lost parent is one clear AccessError
     instead of a failed folder for every new team."""
     _reading(*_parent_folder(parent_id), lambda: workspace.drive.files().get(
-        fileId=parent_id, fields="id", supportsAllDrives=True).execute())
+        fileId=parent_id, fields="id", supportsAllDrives=True).execute(), sleep)
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
@@ -159,14 +163,16 @@ def letterhead(settings) -> Letterhead:
                       mail_domain(settings), mail.templates_dir, settings.programme.time_zone)
 
 
-def find_all_evidence(workspace: Workspace, rules, folders, teams) -> dict[tuple[str, str], tuple[str, str]]:
+def find_all_evidence(workspace: Workspace, rules, folders, teams,
+                      sleep=time.sleep) -> dict[tuple[str, str], tuple[str, str]]:
     """Evidence files for every milestone with a pattern, over every live team's folder."""
     by_folder = {folders[tid].folder_id: tid for tid in teams if tid in folders and folders[tid].folder_id}
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for rule in rules:
         if not rule.pattern or not by_folder:
             continue
-        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern))
+        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern),
+                                     sleep=sleep)
         for folder_id, hit in files.items():
             found[(rule.key, by_folder[folder_id])] = hit
     return found
@@ -178,15 +184,19 @@ def drive_rules(settings) -> DriveRules:
                       tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
 
 
-def _reading(resource: str, hint: str, call):
+def _reading(resource: str, hint: str, call, sleep: Callable[[float], None] = time.sleep):
     """`call` with retries; Google refusing access to `resource` becomes an AccessError."""
     try:
-        return with_retries(call)
+        return with_retries(call, sleep=sleep)
     except (HttpError, gspread.exceptions.APIError) as error:
         status = status_of(error)
         if status in (401, 403, 404):
             raise AccessError(resource, status, reason_of(error), hint) from error
         raise
+    except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, requests.ConnectionError,
+            OSError) as error:
+        raise AccessError(resource, None, f"could not connect to Google ({type(error).__name__})",
+                          "check this machine's network, DNS and proxy settings; nothing was written") from error
 
 
 def staff_directory(book: Book) -> dict[str, str]:

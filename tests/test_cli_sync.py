@@ -109,3 +109,24 @@ def test_failed_sharing_exits_1_and_the_next_run_recovers(config, endpoint):
     status, out, _ = plt(["sync", "--config", str(config), "--json", "--now", "2017-10-10T07:00"], endpoint)
     report = json.loads(out)
     assert status == 0 and report["sharing"]["added"] == 2 and report["problems"]["resolved"] >= 1
+
+
+def test_google_out_of_reach_is_one_clear_line_and_exit_4(config, tmp_path):
+    """Nothing listens on the endpoint: the run explains the network problem, writes nothing."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    status, _, err = plt(["sync", "--config", str(config)], dead)
+    assert status == 4
+    assert "could not connect to Google" in err and "unexpected" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_failed_run_names_its_first_failure_on_stderr(config, endpoint):
+    submit(endpoint, config, "Ana", "Lopez")
+    requests.post(f"{endpoint}/_emulator/faults", json={"kinds": [500], "methods": ["drive.permissions.create"],
+                                                       "count": 50}, timeout=10).raise_for_status()
+    status, _, err = plt(["sync", "--config", str(config), "--now", "2017-10-10T06:00"], endpoint)
+    assert status == 1 and "first:" in err and "share with" in err
