@@ -81,7 +81,9 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
                         settings.programme.time_zone, report.run_id, mail_domain(settings))
     the_plan = plan(observed, sheet_rules, now, outcome, milestones)
     _fill_counts(report, the_plan, drive_plan, outcome)
-    if not options.dry_run:
+    if options.dry_run:
+        _preview_reminders(report, the_plan, settings)
+    else:
         layout = LayoutInputs(sheet_rules.milestone_titles,
                               team_facts(teams, milestones.roster, sheet_rules.milestone_titles), settings.targets)
         _apply(settings, workspace, observed.book, the_plan, report, meter, clock, sender, now, layout)
@@ -231,6 +233,24 @@ def guard_shrink(observed: Observed, live_teams: int, threshold: float, allowed:
     if live_teams < threshold * held:
         raise SafetyStop(f"the form yields {live_teams} teams but the roster holds {held} "
                          f"(below {threshold:.0%})", "--allow-shrink")
+
+
+def _preview_reminders(report: Report, the_plan, settings) -> None:
+    """A dry run shows each email it would send: recipients and subject."""
+    from mail.render import render_reminder
+
+    head = letterhead(settings)
+    sends = iter(a for a in the_plan.actions if isinstance(a, SendReminder))
+    for entry in report.actions:
+        if entry["action"] != "SendReminder":
+            continue
+        reminder = next(sends).reminder
+        subject, _text, _html = render_reminder(reminder, programme=head.programme, coordinator=head.coordinator,
+                                                templates_dir=head.templates_dir,
+                                                template=settings.milestone(reminder.milestone_key).template)
+        copy = f" (cc {', '.join(reminder.cc)})" if reminder.cc else ""
+        entry.update(subject=subject, describe=f"email {', '.join(reminder.to)}{copy}: {subject}")
+    report.reminders["skipped"] = sum(1 for a in report.actions if a["action"] == "SendReminder")
 
 
 def _fill_counts(report: Report, the_plan, drive_plan, outcome) -> None:

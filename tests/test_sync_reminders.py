@@ -122,3 +122,12 @@ def test_crash_between_send_and_ledger_completion_is_resolved_from_sent_mail(pro
     second = programme.sync(at("2017-11-20 10:00"))
     assert len(charter_mail(programme)) == 1, "the reminder was sent twice"
     assert second.reminders["sent"] == 0
+
+
+def test_dry_run_lists_each_email_with_recipients_and_subject_and_sends_nothing(programme):
+    report = programme.sync(at("2017-11-20 09:00"), dry_run=True)
+    previews = [a for a in report.actions if a["action"] == "SendReminder"]
+    assert len(previews) == 1
+    assert previews[0]["subject"].startswith("Overdue: Signed team charter for Close Reading 7")
+    assert f"ana.lopez@{DOMAIN}" in previews[0]["describe"]
+    assert charter_mail(programme) == [] and programme.records(L.REMINDERS) == []
