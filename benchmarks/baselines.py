@@ -157,4 +157,5 @@ class WholeSheet(Baseline):
         for name, rows in tabs.items():
             worksheet = patiently(lambda: book.worksheet(name))
             patiently(worksheet.clear)
+            patiently(lambda: worksheet.resize(rows=len(rows)))   # as set_with_dataframe(resize=True) does
             patiently(lambda: worksheet.update(rows, "A1", raw=True))
