@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from .model import FOLDER_MIME, folder_link
 from .query import in_parent, list_files, quoted
 
-__all__ = ["find_evidence", "folder_link", "name_prefix", "chunked_queries"]
+__all__ = ["find_evidence", "folder_link", "name_prefix", "chunked_queries", "search_word", "evidence_clause",
+           "match_evidence"]
 
 PARENTS_PER_QUERY = 50
 QUERY_CHARS = 1500  # the URL-encoded `q`; the rest of the URL takes some 300 more
@@ -62,6 +63,30 @@ def _query(folder_ids: list[str], prefix: str) -> str:
     q = "(" + " or ".join(in_parent(folder_id) for folder_id in folder_ids) + ")"
     q += f" and mimeType != {quoted(FOLDER_MIME)} and trashed=false"
     return q + f" and name contains {quoted(prefix)}" if prefix else q
+
+
+def search_word(pattern: str) -> str:
+    """The longest run of letters and digits in `pattern` ("charter" for "*charter*"):
+    Drive finds files with a word starting with it, in any folder, in one query."""
+    words = re.findall(r"[A-Za-z0-9]+", _WILDCARD.sub(" ", pattern))
+    return max(words, key=len) if words else ""
+
+
+def evidence_clause(patterns: Sequence[str]) -> str:
+    """The part of a `files.list` query that finds candidate evidence files anywhere:
+    "" when no pattern has a word to search for."""
+    words = sorted({search_word(p).lower() for p in patterns} - {""})
+    if not words:
+        return ""
+    names = " or ".join(f"name contains {quoted(word)}" for word in words)
+    return f"(mimeType != {quoted(FOLDER_MIME)} and trashed=false and ({names}))"
+
+
+def match_evidence(files: list[dict], folder_ids: Sequence[str], pattern: str) -> dict[str, tuple[str, str]]:
+    """{folder id: (file name, link)} for the files matching `pattern` inside the folders."""
+    found: dict[str, tuple[str, str]] = {}
+    _collect(files, set(folder_ids), pattern, found)
+    return found
 
 
 def name_prefix(pattern: str) -> str:

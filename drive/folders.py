@@ -22,6 +22,20 @@ def list_team_folders(drive, parent_id: str) -> tuple[dict[str, Folder], int]:
     return lookup_team_folders(drive, parent_id)
 
 
+def list_team_folders_and_files(drive, parent_id: str, clause: str) -> tuple[dict[str, Folder], list[dict], int]:
+    """Team folders (as `list_team_folders`) and, in the same paged call, the files matching
+    `clause` (an extra query part such as `evidence.evidence_clause`), with their parents."""
+    if not clause:
+        folders, calls = lookup_team_folders(drive, parent_id)
+        return folders, [], calls
+    tag = has_app_property(TEAM_MARKER_KEY, TEAM_MARKER_VALUE)
+    folder_q = f"({in_parent(parent_id)} and mimeType={quoted(FOLDER_MIME)} and trashed=false and {tag})"
+    files, calls = list_files(drive, f"{folder_q} or {clause}", FOLDER_FIELDS + ",mimeType,parents")
+    tagged = [f for f in files if f.get("mimeType") == FOLDER_MIME and parent_id in f.get("parents", [])]
+    others = [f for f in files if f.get("mimeType") != FOLDER_MIME]
+    return folders_by_team(tagged), others, calls
+
+
 def find_folder(drive, parent_id: str, team_id: str) -> Folder | None:
     """The folder of one team, looked up by its tag just before creating one, so a folder
     made by a run that crashed (or whose answer was lost) is reused, not made twice."""

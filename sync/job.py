@@ -18,8 +18,8 @@ import requests
 from googleapiclient.errors import HttpError
 
 from drive.batch import apply_changes
-from drive.evidence import find_evidence
-from drive.folders import list_team_folders
+from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
+from drive.folders import list_team_folders_and_files
 from drive.model import CreateFolder
 from forms.reader import read_form
 from forms.submissions import cross_team_warnings, to_submissions
@@ -75,8 +75,10 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
-    evidence = find_all_evidence(workspace, rules, observed.folders, teams, sleep)
+    evidence = find_all_evidence(workspace, rules, observed, teams, sleep)
     milestones = plan_milestones(teams, observed.book, rules, evidence, outcome.links, mail_rules(settings), now)
+    if confirm_missing_evidence(workspace, rules, observed.folders, milestones.reminders, evidence, sleep):
+        milestones = plan_milestones(teams, observed.book, rules, evidence, outcome.links, mail_rules(settings), now)
     sheet_rules = Rules(settings.roster.team_key, tuple(m.title for m in settings.milestones),
                         settings.programme.time_zone, report.run_id, mail_domain(settings))
     the_plan = plan(observed, sheet_rules, now, outcome, milestones)
@@ -106,20 +108,24 @@ def read(settings, workspace: Workspace, sleep: Callable[[float], None] = time.s
     problems = [*problems, *cross_team_warnings(latest)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
-    folders = read_team_folders(workspace, settings.drive.parent_folder_id, sleep)
+    patterns = [m.evidence_file_pattern for m in settings.milestones if m.evidence_file_pattern]
+    folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id, evidence_clause(patterns),
+                                            sleep)
     return Observed(submissions, problems, book, len(snapshot.responses),
-                    response_facilitators(snapshot, titles["facilitator_email"]), folders)
+                    response_facilitators(snapshot, titles["facilitator_email"]), folders, candidates)
 
 
 def _parent_folder(parent_id: str) -> tuple[str, str]:
     return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"
 
 
-def read_team_folders(workspace: Workspace, parent_id: str, sleep=time.sleep) -> dict:
-    """Team folders by team id (each found by its tag, wherever it is)."""
-    folders, _calls = _reading(*_parent_folder(parent_id), lambda: list_team_folders(workspace.drive, parent_id),
-                               sleep)
-    return folders
+def read_team_folders(workspace: Workspace, parent_id: str, clause: str = "",
+                      sleep=time.sleep) -> tuple[dict, list[dict]]:
+    """Team folders by team id (each found by its tag) and, in the same paged call, the
+    files that may be milestone evidence."""
+    folders, files, _calls = _reading(*_parent_folder(parent_id),
+                                      lambda: list_team_folders_and_files(workspace.drive, parent_id, clause), sleep)
+    return folders, files
 
 
 def check_parent_folder(workspace: Workspace, parent_id: str, sleep=time.sleep) -> None:
@@ -165,19 +171,47 @@ def letterhead(settings) -> Letterhead:
                       mail_domain(settings), mail.templates_dir, settings.programme.time_zone)
 
 
-def find_all_evidence(workspace: Workspace, rules, folders, teams,
+def find_all_evidence(workspace: Workspace, rules, observed: Observed, teams,
                       sleep=time.sleep) -> dict[tuple[str, str], tuple[str, str]]:
-    """Evidence files for every milestone with a pattern, over every live team's folder."""
+    """Evidence files for every milestone with a pattern, over every live team's folder:
+    matched among the files the folder listing already found, or (for a pattern with no
+    word Drive can search for) looked up folder by folder in a bounded number of calls."""
+    folders = observed.folders
     by_folder = {folders[tid].folder_id: tid for tid in teams if tid in folders and folders[tid].folder_id}
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for rule in rules:
         if not rule.pattern or not by_folder:
             continue
-        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern),
-                                     sleep=sleep)
+        if search_word(rule.pattern):
+            files = match_evidence(list(observed.evidence_files), list(by_folder), rule.pattern)
+        else:
+            files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern),
+                                         sleep=sleep)
         for folder_id, hit in files.items():
             found[(rule.key, by_folder[folder_id])] = hit
     return found
+
+
+def confirm_missing_evidence(workspace: Workspace, rules, folders, reminders, evidence: dict, sleep) -> bool:
+    """Before reminding a team that its evidence is missing, look in its folder file by file:
+    Drive's name search sees words only from their start ("TeamCharter.pdf" escapes it).
+    Adds what it finds to `evidence`; True when it found any."""
+    by_rule: dict[str, dict[str, str]] = {}
+    for reminder in reminders:
+        folder = folders.get(reminder.team_id)
+        if folder and folder.folder_id and (reminder.milestone_key, reminder.team_id) not in evidence:
+            by_rule.setdefault(reminder.milestone_key, {})[folder.folder_id] = reminder.team_id
+    patterns = {rule.key: rule.pattern for rule in rules if rule.pattern}
+    added = False
+    for key, by_folder in by_rule.items():
+        if key not in patterns:
+            continue
+        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), patterns[key]),
+                                     sleep=sleep)
+        for folder_id, hit in files.items():
+            evidence[(key, by_folder[folder_id])] = hit
+            added = True
+    return added
 
 
 def drive_rules(settings) -> DriveRules:

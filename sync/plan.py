@@ -42,6 +42,8 @@ class Observed:
     # submission from the same facilitator resolve an earlier response's problems.
     response_facilitators: Mapping[str, tuple[str, datetime]] = field(default_factory=dict)
     folders: Mapping[str, Any] = field(default_factory=dict)      # team id -> drive.model.Folder
+    # Files that may be milestone evidence, found in the same call as the folders.
+    evidence_files: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass(frozen=True)

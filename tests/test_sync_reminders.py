@@ -131,3 +131,22 @@ def test_dry_run_lists_each_email_with_recipients_and_subject_and_sends_nothing(
     assert previews[0]["subject"].startswith("Overdue: Signed team charter for Close Reading 7")
     assert f"ana.lopez@{DOMAIN}" in previews[0]["describe"]
     assert charter_mail(programme) == [] and programme.records(L.REMINDERS) == []
+
+
+def test_a_charter_whose_name_hides_the_word_still_stops_the_reminder(programme):
+    """Drive's name search sees words only from their start: "CloseReadingCharter.pdf" is
+    found by the folder-by-folder check made before any reminder goes out."""
+    programme.sync(at("2017-11-10 09:00"))
+    folder_id = programme.records(L.ROSTER)[0][L.FOLDER].rstrip("/").rsplit("/", 1)[-1]
+    programme.workspace().drive.files().create(
+        body={"name": "CloseReadingCharter.pdf", "parents": [folder_id]}).execute()
+    report = programme.sync(at("2017-11-16 09:00"))
+    assert report.reminders["sent"] == 0
+    assert programme.records(L.ROSTER)[0][L.status_header(CHARTER)] == "received"
+
+
+def test_quiet_rerun_costs_five_calls_one_of_them_a_write(programme):
+    programme.sync(at("2017-11-09 09:00"))
+    report = programme.sync(at("2017-11-09 09:15"))
+    assert report.api_calls["total"] == 5 and report.api_calls["write"] == 1
+    assert report.api_calls["by_method"]["drive.files.list"] == 1
