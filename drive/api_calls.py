@@ -14,8 +14,9 @@ def build_request(drive, change: DriveChange):
 
     Raises drive.tags.GrantsTooLarge when a granted set cannot be recorded."""
     if isinstance(change, CreateFolder):
+        recorded = {k: v for k, v in granted_properties(change.granted).items() if v is not None}
         body = {"name": change.name, "mimeType": FOLDER_MIME, "parents": [change.parent_id],
-                "appProperties": folder_tags(change.team_id)}
+                "appProperties": {**folder_tags(change.team_id), **recorded}}
         return drive.files().create(body=body, fields="id,name,webViewLink")
     if isinstance(change, RenameFolder):
         return drive.files().update(fileId=change.folder_id, body={"name": change.name}, fields="id,name")

@@ -68,6 +68,9 @@ class CreateFolder:
     team_id: str
     name: str
     parent_id: str
+    # The people PLT Sync is about to share the new folder with, recorded in the create
+    # itself (before anyone gets access, as RecordGrants would, but without a call of its own).
+    granted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,13 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
     from sync.job import RunOptions, run
     from sync.lock import run_lock
     from sync.metering import Meter
+    from sync.pacing import Pacer
     from sync.senders import sender_from_settings
 
     with run_lock(settings.path):
         meter = Meter()
-        workspace = workspace_from_settings(settings, env.environ, meter)
+        # A large run slows down to Google's per-minute quotas instead of collecting 429s.
+        workspace = workspace_from_settings(settings, env.environ, meter, Pacer(sleep=env.sleep))
         sender = None if options.dry_run else sender_from_settings(settings, workspace, env.environ)
         report = run(settings, workspace, meter, now=options.now or env.clock(), sender=sender, clock=env.clock, sleep=env.sleep,
                      options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))

@@ -11,7 +11,9 @@ from typing import Mapping, Sequence
 
 from drive.model import (AddPermission, ChangeResult, CopyTemplate, CreateFolder, DriveChange, Folder, Grant,
                          RemovePermission, RenameFolder, folder_link)
+from drive.model import RecordGrants
 from drive.sharing import sharing_changes
+from drive.tags import GrantsTooLarge, granted_properties
 
 from .model import Team
 
@@ -63,18 +65,33 @@ def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: 
     for tid, team in sorted(teams.items()):
         name = folder_name(rules, team)
         folder = folders.get(tid)
-        if folder is None:
-            changes.append(CreateFolder(tid, name, rules.parent_id))
-            changes += [CopyTemplate(tid, None, template) for template in rules.template_ids]
+        existing = folder is not None
+        if not existing:
             folder = Folder(None, name, tid, "")
         elif folder.name != name:
             changes.append(RenameFolder(tid, folder.folder_id, name))
         sharing, not_shared = sharing_changes(folder, grants(team, rules), allowed_domains=rules.allowed_domains,
                                               notify=rules.notify)
+        if not existing:
+            sharing = _create_with_record(tid, name, rules, sharing)
         changes += sharing
         if not_shared:
             blocked[tid] = tuple(not_shared)
     return DrivePlan(tuple(changes), blocked)
+
+
+def _create_with_record(tid: str, name: str, rules: DriveRules, sharing: list[DriveChange]) -> list[DriveChange]:
+    """A new folder is created already recording who it is about to be shared with, which
+    saves the separate record write a folder that exists needs."""
+    first = sharing[0] if sharing else None
+    granted = first.granted if isinstance(first, RecordGrants) else frozenset()
+    try:
+        granted_properties(granted)
+    except GrantsTooLarge:
+        granted = frozenset()   # left to RecordGrants, which reports it plainly
+    rest = sharing[1:] if granted else sharing
+    templates = [CopyTemplate(tid, None, template) for template in rules.template_ids]
+    return [CreateFolder(tid, name, rules.parent_id, granted), *templates, *rest]
 
 
 def settle_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], drive_plan: DrivePlan,

@@ -29,12 +29,14 @@ _ADC_HINT = ("run `gcloud auth application-default login`, set GOOGLE_APPLICATIO
              'or set credentials = "service_account" in [google]')
 
 
-def workspace_from_settings(settings: Settings, environ: Mapping[str, str] = os.environ, meter=None) -> Workspace:
-    """Every client the job needs, routed to the endpoint when one is set; `meter` counts their calls."""
+def workspace_from_settings(settings: Settings, environ: Mapping[str, str] = os.environ, meter=None,
+                            pacer=None) -> Workspace:
+    """Every client the job needs, routed to the endpoint when one is set; `meter` counts
+    their calls and `pacer` keeps them within Google's per-minute quotas."""
     endpoint = environ.get(ENDPOINT_VARIABLE) or settings.google.endpoint
     if endpoint:
-        return connect(None, str(endpoint), meter)
-    return connect(credentials_from_settings(settings), None, meter)
+        return connect(None, str(endpoint), meter, pacer)
+    return connect(credentials_from_settings(settings), None, meter, pacer)
 
 
 def credentials_from_settings(settings: Settings) -> Credentials:
