@@ -55,6 +55,23 @@ def granted_properties(granted: Iterable[str]) -> dict[str, str | None]:
     return {slot_key(i): pieces[i] if i < len(pieces) else None for i in range(GRANTED_SLOTS)}
 
 
+def _capacity() -> int:
+    return sum(PROPERTY_BYTES - len(slot_key(i).encode()) for i in range(GRANTED_SLOTS))
+
+
+def fits(granted: Iterable[str]) -> bool:
+    """Whether `granted` can be recorded: a quick bound first (each slot loses at most 3
+    bytes to a character it may not split), the exact cut only near the limit."""
+    size = sum(len(email.encode()) + 1 for email in granted)
+    if size <= _CAPACITY - 3 * GRANTED_SLOTS:
+        return True
+    try:
+        granted_properties(granted)
+    except GrantsTooLarge:
+        return False
+    return True
+
+
 def _split_bytes(text: str) -> list[str]:
     """Cut `text` into pieces that each fit their slot's byte budget, never inside a character."""
     pieces: list[str] = []
@@ -79,3 +96,6 @@ def granted_from_properties(properties: Mapping[str, str] | None) -> frozenset[s
         text += properties[slot_key(index)] or ""
         index += 1
     return frozenset(email for email in text.split(_SEPARATOR) if email)
+
+
+_CAPACITY = _capacity()

@@ -39,16 +39,23 @@ class Tab:
     charts: list[dict] = field(default_factory=list)       # chartId + spec (title, domains, series)
     checkboxes: dict[int, int] = field(default_factory=dict)   # column -> data rows from row 2 with one
     links: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) -> cell-level link
+    # Header text -> first column, built once: planning looks cells up millions of times.
+    _columns: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def header(self) -> list[str]:
         return [str(c).strip() for c in self.rows[0]] if self.rows else []
 
     def column(self, header: str) -> int | None:
-        try:
-            return self.header.index(header)
-        except ValueError:
-            return None
+        if self._columns is None:
+            self._columns = {}
+            for index, text in enumerate(self.header):
+                self._columns.setdefault(text, index)
+        return self._columns.get(header)
+
+    def headers_changed(self) -> None:
+        """Call after changing row 0 in place."""
+        self._columns = None
 
     def value(self, row: int, header: str) -> Cell:
         col = self.column(header)
@@ -241,6 +248,8 @@ class Edits:
             while len(cells) <= col:
                 cells.append("")
             cells[col] = "" if value is None else value
+        if row == 0:
+            tab.headers_changed()
 
 
 def write_book(http_client, edits: Edits) -> int:

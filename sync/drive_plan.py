@@ -13,7 +13,7 @@ from drive.model import (AddPermission, ChangeResult, CopyTemplate, CreateFolder
                          RemovePermission, RenameFolder, folder_link)
 from drive.model import RecordGrants
 from drive.sharing import sharing_changes
-from drive.tags import GrantsTooLarge, granted_properties
+from drive.tags import fits
 
 from .model import Team
 
@@ -85,9 +85,7 @@ def _create_with_record(tid: str, name: str, rules: DriveRules, sharing: list[Dr
     saves the separate record write a folder that exists needs."""
     first = sharing[0] if sharing else None
     granted = first.granted if isinstance(first, RecordGrants) else frozenset()
-    try:
-        granted_properties(granted)
-    except GrantsTooLarge:
+    if not fits(granted):
         granted = frozenset()   # left to RecordGrants, which reports it plainly
     rest = sharing[1:] if granted else sharing
     templates = [CopyTemplate(tid, None, template) for template in rules.template_ids]

@@ -7,6 +7,7 @@ re-runs and crashes never renumber teams.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import unicodedata
@@ -32,6 +33,7 @@ def team_key(submission: Submission, scheme: str) -> str:
     return email
 
 
+@functools.lru_cache(maxsize=65536)
 def team_id(key: str) -> str:
     """A short, stable, readable id: `PLT-` and 8 characters of the key's hash."""
     digest = hashlib.sha256(key.encode("utf-8")).digest()

@@ -106,6 +106,8 @@ def members_text(sub: Submission) -> str:
 
 def same(old: Any, new: Any) -> bool:
     """Sheets hands numbers back as formatted text; compare as a coordinator sees them."""
+    if type(old) is type(new) and old == new:
+        return True
     if isinstance(new, bool) or isinstance(old, bool):
         return old == new
     if isinstance(new, (int, float)) and not isinstance(new, bool):
@@ -117,8 +119,14 @@ def same(old: Any, new: Any) -> bool:
 
 
 def diff_row(tab: Tab, row: int, desired: Mapping[str, Any], owned: frozenset[str]) -> tuple[tuple[str, Any, Any], ...]:
-    return tuple((h, tab.value(row, h), v) for h, v in desired.items()
-                 if h in owned and not same(tab.value(row, h), v))
+    cells = tab.rows[row] if row < len(tab.rows) else []
+    changes = []
+    for header, new in desired.items():
+        col = tab.column(header)
+        old = cells[col] if col is not None and col < len(cells) else ""
+        if header in owned and not same(old, new):
+            changes.append((header, old, new))
+    return tuple(changes)
 
 
 class _Planner:
@@ -134,6 +142,7 @@ class _Planner:
         self.layouts = L.all_layouts(rules.milestone_titles)
         self.actions: list[Action] = []
         self.book = observed.book
+        self._indexes: dict[str, dict[tuple, int]] = {}
 
     def tab(self, name: str) -> Tab:
         """The tab as it will be once layout repairs are applied (empty when created)."""
@@ -150,10 +159,11 @@ class _Planner:
                 self.actions.append(AddHeaders(name, tuple(missing)))
 
     def index(self, name: str) -> dict[tuple, int]:
-        tab = self.tab(name)
-        if name == L.MEMBERS:
-            return members_index(tab)
-        return tab.index_by(self.layouts[name].key)[0]
+        """Row of each key in tab `name` (planning never changes the book: built once)."""
+        if name not in self._indexes:
+            tab = self.tab(name)
+            self._indexes[name] = members_index(tab) if name == L.MEMBERS else tab.index_by(self.layouts[name].key)[0]
+        return self._indexes[name]
 
     def sync_table(self, name: str, desired: Mapping[tuple, Mapping[str, Any]],
                    team_of: Mapping[tuple, str] | None = None) -> tuple[int, int]:

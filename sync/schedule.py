@@ -11,6 +11,7 @@ cron, a weekend) only the latest step that has come is sent, not every step miss
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -46,7 +47,8 @@ class ReminderPolicy:
             raise ValueError("quiet_hours: start and end are the same time")
 
 
-def steps(due: date, policy: ReminderPolicy) -> list[tuple[str, datetime]]:
+@functools.lru_cache(maxsize=256)
+def steps(due: date, policy: ReminderPolicy) -> tuple[tuple[str, datetime], ...]:
     """Every reminder step of a milestone due on `due`, in time order, with the local moment
     it becomes due: the before steps, then the after steps, `max_reminders` in all."""
     before = [(f"before-{days}", due - timedelta(days=days)) for days in sorted(policy.days_before, reverse=True)]
@@ -55,7 +57,7 @@ def steps(due: date, policy: ReminderPolicy) -> list[tuple[str, datetime]]:
              for days in range(policy.every_days_after, policy.every_days_after * after_count + 1,
                                policy.every_days_after)]
     timeline = (before + after)[: policy.max_reminders]
-    return [(name, datetime.combine(day, policy.send_at, tzinfo=policy.tz)) for name, day in timeline]
+    return tuple((name, datetime.combine(day, policy.send_at, tzinfo=policy.tz)) for name, day in timeline)
 
 
 def due_step(due: date, policy: ReminderPolicy, now: datetime, already: Collection[str]) -> str | None:
