@@ -1,0 +1,118 @@
+"""What a coordinator should see, worked out from what facilitators and coordinators did,
+never from the sync code: the independent half of the state-machine test.
+
+The machine tells the oracle every submission, edit and deletion of a form response and
+every hand-made change a coordinator makes; the oracle says which teams are live with
+which answers, who should have access to each team folder, which responses need a
+Problems row and which coordinator cells must still hold what was typed.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+
+DOMAIN = "belmont.example.org"
+SHRINK_THRESHOLD = 0.5    # the example config's [roster].shrink_threshold
+FACILITATOR_ROLE = "writer"
+MEMBER_ROLE = "writer"
+HAND_ROLE = "reader"
+
+
+def team_id(email: str) -> str:
+    """The documented Team ID contract ("a stable hash of the key"): `PLT-` and the first
+    8 base32 characters of the SHA-256 of the lower-cased facilitator email."""
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).digest()
+    return "PLT-" + base64.b32encode(digest)[:8].decode("ascii")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One facilitator's answers. `members` holds (name, email) pairs; none at all makes
+    the response unusable (the form's members question is required)."""
+
+    team_name: str
+    topic: str
+    members: tuple[tuple[str, str], ...]
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass
+class Response:
+    response_id: str
+    email: str
+    name: str
+    answers: Answers
+    submitted: str          # RFC 3339; strictly increasing over the whole run
+    live: bool = True
+
+
+@dataclass
+class Oracle:
+    responses: dict[str, Response] = field(default_factory=dict)
+    hand_shares: dict[str, set[str]] = field(default_factory=dict)     # team id -> emails shared by hand
+    notes: dict[tuple[str, str], object] = field(default_factory=dict)  # (team id, header) -> coordinator value
+
+    # What happened.
+    def submitted(self, response: Response) -> None:
+        self.responses[response.response_id] = response
+
+    def edited(self, response_id: str, answers: Answers, submitted: str) -> None:
+        response = self.responses[response_id]
+        response.answers, response.submitted = answers, submitted
+
+    def deleted(self, response_id: str) -> None:
+        self.responses[response_id].live = False
+
+    def typed(self, tid: str, header: str, value: object) -> None:
+        self.notes[(tid, header)] = value
+
+    def row_deleted(self, tid: str) -> None:
+        """A coordinator deleted the team's roster row, and their cells with it."""
+        for key in [k for k in self.notes if k[0] == tid]:
+            del self.notes[key]
+
+    def shared_by_hand(self, tid: str, email: str) -> None:
+        self.hand_shares.setdefault(tid, set()).add(email)
+
+    # What should be.
+    def live(self) -> list[Response]:
+        return [r for r in self.responses.values() if r.live]
+
+    def teams(self) -> dict[str, Response]:
+        """Team id -> the response the roster shows: each facilitator's latest usable one."""
+        latest: dict[str, Response] = {}
+        for response in self.live():
+            if not response.answers.usable:
+                continue
+            held = latest.get(response.email)
+            if held is None or response.submitted > held.submitted:
+                latest[response.email] = response
+        return {team_id(email): response for email, response in latest.items()}
+
+    def ever_usable(self) -> set[str]:
+        """Team ids that may have a roster row at all (live now or once)."""
+        return {team_id(r.email) for r in self.responses.values() if r.answers.usable}
+
+    def problem_responses(self) -> set[str]:
+        """Unusable live responses no later usable response of the same facilitator replaced."""
+        teams = {r.email: r for r in self.teams().values()}
+        return {r.response_id for r in self.live() if not r.answers.usable
+                and not (r.email in teams and teams[r.email].submitted > r.submitted)}
+
+    def folder_access(self, tid: str) -> dict[str, str]:
+        """Email -> role on the team's folder: the team's people plus whatever was shared by hand."""
+        response = self.teams()[tid]
+        access = {email: HAND_ROLE for email in self.hand_shares.get(tid, ())}
+        access.update({email.lower(): MEMBER_ROLE for _name, email in response.answers.members})
+        access[response.email] = FACILITATOR_ROLE
+        return access
+
+    def expects_safety_stop(self, active_rows: int) -> bool:
+        """The shrink guard: a roster holding teams, a form holding none or far fewer."""
+        if active_rows == 0:
+            return False
+        return not self.live() or len(self.teams()) < SHRINK_THRESHOLD * active_rows

@@ -1,0 +1,323 @@
+"""A stateful property test of the whole programme (as vdirsyncer tests its sync): facilitators
+submit, edit and delete responses, coordinators work in the roster and share folders by
+hand, the calendar moves across milestone dates, Google fails (429, 5xx, dropped
+connections, "commit, then fail"), runs crash at a random call and two runs start at once.
+After every sync that ran without faults, what coordinators see is checked against an
+oracle worked out from the same actions (tests/oracle.py): nothing lost, nothing duplicated.
+
+`Figures` counts what a session did; `make soak` runs the same machine at length.
+"""
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import gspread
+import httplib2
+import requests
+from googleapiclient.errors import HttpError
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
+
+from emulator.core import Emulator
+from emulator.server import EmulatorServer
+from oracle import DOMAIN, Answers, Oracle, Response, team_id
+from observe import Seen, Window, check_clean_sync, read_roster, team_folders
+from programme import Programme, at
+from sync.cli import run as plt
+from sync.environment import Environment
+from sync.errors import PltError, SafetyStop
+
+FACILITATORS = (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young"), ("Dee", "Marsh"))
+PEOPLE = tuple((f"{n} Staff", f"{n.lower()}.staff@{DOMAIN}") for n in ("Sam", "Kim", "Jo", "Lu", "Max"))
+HAND_SHARED = (f"principal@{DOMAIN}", f"coach@{DOMAIN}")
+TEAM_NAMES = ("Close Reading 7", "Number Talks", "Science Notebooks", "Écrire Ensemble")
+TOPICS = ("Close reading", "Fluency, grades 3-5", "=SUM(1,2)", "Line one\nline two")
+CHECKBOXES = ("SMART goal submitted to evaluator received", "Signed team charter received")
+FAULT_KINDS = (429, 500, 503, "reset", "commit_then_fail")
+METHODS = ("forms.forms.get", "forms.forms.responses.list", "sheets.spreadsheets.get",
+           "sheets.spreadsheets.batchUpdate", "drive.files.list", "drive.files.create", "drive.files.update",
+           "drive.permissions.create", "drive.permissions.delete", "drive.permissions.update",
+           "gmail.users.messages.send", "gmail.users.messages.list")
+# What a failed or crashed run may raise: Google's refusals, dropped connections, or one
+# of PLT Sync's own failures that the CLI reports in a line; anything else is a defect.
+GOOGLE_FAILURES = (HttpError, gspread.exceptions.APIError, OSError, httplib2.HttpLib2Error,
+                   requests.RequestException, PltError)
+START = at("2017-09-28 09:00")
+SUBMITTED_FROM = datetime(2017, 9, 20, 12, 0, tzinfo=timezone.utc)
+
+answers = st.builds(Answers, st.sampled_from(TEAM_NAMES), st.sampled_from(TOPICS),
+                    st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True).map(tuple))
+
+
+@dataclass
+class Figures:
+    examples: int = 0
+    syncs: int = 0
+    faults: int = 0
+    crashes: int = 0
+    concurrent: int = 0
+    violations: int = 0
+
+    def line(self) -> str:
+        return (f"examples={self.examples} syncs={self.syncs} faults injected={self.faults} crashes={self.crashes} "
+                f"concurrent runs={self.concurrent} violations found={self.violations}")
+
+
+class ProgrammeMachine(RuleBasedStateMachine):
+    """One programme on a fresh emulator per example; the oracle follows every action."""
+
+    endpoint = ""
+    figures = Figures()
+
+    def __init__(self):
+        super().__init__()
+        requests.post(f"{self.endpoint}/_emulator/reset", timeout=30).raise_for_status()
+        self.programme = Programme.create(self.endpoint, Path(tempfile.mkdtemp(prefix="plt-machine-")))
+        self.window = Window(self.programme)
+        self.oracle = Oracle()
+        self.seen = Seen()
+        self.now = START
+        self.submissions = 0
+        self.figures.examples += 1
+
+    # Facilitators.
+    def _next_submitted(self) -> str:
+        self.submissions += 1
+        return (SUBMITTED_FROM + timedelta(minutes=self.submissions)).isoformat().replace("+00:00", "Z")
+
+    def _body(self, email: str, name: str, given: Answers, submitted: str) -> dict:
+        q = self.window.settings.form.questions
+        members = "\n".join(f"{n} <{e}>" for n, e in given.members) or " "
+        return {"respondentEmail": email, "submittedAt": submitted,
+                "answers": {q.facilitator_name: name, q.team_name: given.team_name, q.school: "Chenery Middle School",
+                            q.topic: given.topic, q.goal_type: "Student Learning", q.meeting_time: "Tuesdays 3:00",
+                            q.training: "Enrolled in the facilitator training course", q.members: members}}
+
+    def _form_url(self) -> str:
+        return f"{self.endpoint}/_emulator/forms/{self.window.settings.form.id}/responses"
+
+    @rule(who=st.sampled_from(FACILITATORS), given=answers)
+    def submit_response(self, who, given):
+        email, name, submitted = f"{who[0].lower()}.{who[1].lower()}@{DOMAIN}", f"{who[0]} {who[1]}", \
+            self._next_submitted()
+        reply = requests.post(self._form_url(), json=self._body(email, name, given, submitted), timeout=30)
+        reply.raise_for_status()
+        self.oracle.submitted(Response(reply.json()["responseId"], email, name, given, submitted))
+
+    @precondition(lambda self: self.oracle.live())
+    @rule(pick=st.integers(0, 20), given=answers)
+    def edit_response(self, pick, given):
+        response = self.oracle.live()[pick % len(self.oracle.live())]
+        submitted = self._next_submitted()
+        body = self._body(response.email, response.name, given, submitted)
+        requests.put(f"{self._form_url()}/{response.response_id}", json=body, timeout=30).raise_for_status()
+        self.oracle.edited(response.response_id, given, submitted)
+
+    @precondition(lambda self: self.oracle.live())
+    @rule(pick=st.integers(0, 20))
+    def delete_response(self, pick):
+        response = self.oracle.live()[pick % len(self.oracle.live())]
+        requests.delete(f"{self._form_url()}/{response.response_id}", timeout=30).raise_for_status()
+        self.oracle.deleted(response.response_id)
+
+    # The calendar: across the submission (Oct 6), SMART goal (Nov 1) and charter (Nov 17) dates.
+    @rule(hours=st.sampled_from([1, 24, 72, 24 * 7, 24 * 12]))
+    def advance_clock(self, hours):
+        self.now = min(self.now + timedelta(hours=hours), at("2017-12-20 09:00"))
+
+    # Coordinators, in the Roster tab.
+    def _roster(self):
+        return self.window.roster_sheet()
+
+    def _rewrite(self, transform) -> None:
+        """Read the whole roster and write it back changed, as sorting or dragging a column does."""
+        sheet = self._roster()
+        rows = sheet.get(value_render_option=gspread.utils.ValueRenderOption.unformatted)
+        width = max((len(r) for r in rows), default=0)
+        if width == 0:
+            return
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+        sheet.update(transform(rows), "A1", raw=True)
+
+    @rule(column=st.integers(0, 30), reverse=st.booleans())
+    def sort_rows(self, column, reverse):
+        def by_column(rows):
+            key = column % len(rows[0])
+            return [rows[0]] + sorted(rows[1:], key=lambda r: str(r[key]), reverse=reverse)
+        self._rewrite(by_column)
+
+    @rule(source=st.integers(0, 30), to=st.integers(0, 30))
+    def move_column(self, source, to):
+        def moved(rows):
+            width = len(rows[0])
+            out = []
+            for r in rows:
+                r = list(r)
+                r.insert(to % width, r.pop(source % width))
+                out.append(r)
+            return out
+        self._rewrite(moved)
+
+    def _team_row(self, pick: int):
+        """(sheet, header, row number, team id) of one team's roster row, or None."""
+        sheet = self._roster()
+        header, rows = read_roster(sheet)
+        if not rows:
+            return None
+        number, record = rows[pick % len(rows)]
+        return sheet, header, number, record["Team ID"]
+
+    @rule(pick=st.integers(0, 20), column=st.integers(0, 30), text=st.sampled_from(["follow up", "=1+1", "ok"]))
+    def insert_coordinator_column(self, pick, column, text):
+        found = self._team_row(pick)
+        if found is None:
+            return
+        sheet, header, number, tid = found
+        title = f"Coordinator column {len(header)}"
+        values = [title] + ["" for _ in range(number - 1)]
+        values[number - 1] = text
+        sheet.insert_cols([values], col=column % len(header) + 1)
+        self.oracle.typed(tid, title, text)
+
+    @rule(pick=st.integers(0, 20), text=st.sampled_from(["Met on 10/12", "+44 call back", "-", "@coach"]))
+    def type_note(self, pick, text):
+        self._type(pick, "Notes", text)
+
+    @rule(pick=st.integers(0, 20), box=st.sampled_from(CHECKBOXES), ticked=st.booleans())
+    def tick_received(self, pick, box, ticked):
+        self._type(pick, box, ticked)
+
+    def _type(self, pick: int, header_text: str, value) -> None:
+        found = self._team_row(pick)
+        if found is None:
+            return
+        sheet, header, number, tid = found
+        sheet.update([[value]], gspread.utils.rowcol_to_a1(number, header.index(header_text) + 1), raw=True)
+        self.oracle.typed(tid, header_text, value)
+
+    @rule(pick=st.integers(0, 20))
+    def delete_roster_row(self, pick):
+        found = self._team_row(pick)
+        if found is None:
+            return
+        sheet, _header, number, tid = found
+        sheet.delete_rows(number)
+        self.oracle.row_deleted(tid)
+        self.seen.row_deleted(tid)
+
+    @rule(pick=st.integers(0, 20), person=st.sampled_from(HAND_SHARED))
+    def share_folder_by_hand(self, pick, person):
+        folders = team_folders(self.window)
+        if not folders:
+            return
+        tid = sorted(folders)[pick % len(folders)]
+        self.window.workspace.drive.permissions().create(
+            fileId=folders[tid][0]["id"], sendNotificationEmail=False,
+            body={"type": "user", "role": "reader", "emailAddress": person}).execute()
+        self.oracle.shared_by_hand(tid, person)
+
+    # Runs.
+    def _expects_stop(self) -> bool:
+        _header, rows = read_roster(self._roster())
+        active = {r["Team ID"] for _n, r in rows if r.get("Team status") != "withdrawn" and r.get("Team ID")}
+        return self.oracle.expects_safety_stop(len(active))
+
+    @rule()
+    def sync(self):
+        """A run with Google behaving: afterwards everything must be exactly right."""
+        if self._expects_stop():
+            before = self.seen.snapshot(self.window)
+            try:
+                self.programme.sync(self.now)
+                raise AssertionError("the form shrank far below the roster, yet the run went ahead")
+            except SafetyStop:
+                pass
+            assert self.seen.snapshot(self.window) == before, "a safety stop wrote something"
+        report = self.programme.sync(self.now, allow_shrink=True)
+        self.figures.syncs += 1
+        assert report.exit_code == 0, report.failures
+        check_clean_sync(self.window, self.oracle, self.seen)
+
+    @rule(kind=st.sampled_from(FAULT_KINDS), method=st.sampled_from(METHODS), after=st.integers(0, 3),
+          count=st.integers(1, 3))
+    def sync_with_faults(self, kind, method, after, count):
+        self.figures.faults += self._faulty(
+            {"kinds": [kind], "methods": [method], "after": after, "count": count})
+
+    @rule(calls=st.integers(0, 40))
+    def crash_mid_run(self, calls):
+        """Every call after the first `calls` is refused, as if the process died there."""
+        if self._faulty({"kinds": ["reset"], "after": calls, "count": 1_000_000}):
+            self.figures.crashes += 1
+
+    def _faulty(self, spec: dict) -> int:
+        base = f"{self.endpoint}/_emulator/faults"
+        requests.post(base, json=spec, timeout=30).raise_for_status()
+        try:
+            self.programme.sync(self.now, allow_shrink=True)
+        except GOOGLE_FAILURES:
+            pass
+        finally:
+            injected = sum(r["injected"] for r in requests.get(base, timeout=30).json()["rules"])
+            requests.delete(base, timeout=30).raise_for_status()
+        self.figures.syncs += 1
+        return injected
+
+    @rule()
+    def two_runs_at_once(self):
+        """Two `plt sync` on the same config started together: one runs, the other exits 3."""
+        stop = self._expects_stop()
+        requests.post(f"{self.endpoint}/_emulator/latency", json={"latency_ms": 15}, timeout=30)
+        barrier, codes = threading.Barrier(2), []
+        args = ["sync", "--config", str(self.programme.config_path), "--now", self.now.isoformat()]
+
+        def one_run():
+            env = Environment(stdout=io.StringIO(), stderr=io.StringIO(),
+                              environ={"PLT_GOOGLE_ENDPOINT": self.endpoint}, sleep=lambda _s: None)
+            barrier.wait()
+            codes.append(plt(args, env))
+        threads = [threading.Thread(target=one_run) for _ in range(2)]
+        # Each run points sys.stdout at its own stream and back; interleaved, the last to
+        # finish may restore the other's, so the test's own streams are put back here.
+        streams = sys.stdout, sys.stderr
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            sys.stdout, sys.stderr = streams
+            requests.post(f"{self.endpoint}/_emulator/latency", json={"latency_ms": 0}, timeout=30)
+        self.figures.concurrent += 1
+        self.figures.syncs += 1
+        assert sorted(codes) == sorted([3, 5 if stop else 0]), codes
+        if not stop:
+            check_clean_sync(self.window, self.oracle, self.seen)
+
+
+def run_machine(figures: Figures, hypothesis_settings: settings) -> None:
+    """Runs the machine on one emulator served for the whole session."""
+    with EmulatorServer(Emulator()) as server:
+        ProgrammeMachine.endpoint, ProgrammeMachine.figures = server.url, figures
+        try:
+            run_state_machine_as_test(ProgrammeMachine, settings=hypothesis_settings)
+        except BaseException:
+            figures.violations += 1
+            raise
+
+
+CI = settings(max_examples=10, stateful_step_count=10, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), database=None)
+
+
+def test_programme_loses_nothing_and_duplicates_nothing_through_faults_crashes_and_races():
+    figures = Figures()
+    run_machine(figures, CI)
+    assert figures.examples >= CI.max_examples and figures.violations == 0
