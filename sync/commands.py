@@ -43,6 +43,7 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
     from sync.lock import run_lock
     from sync.metering import Meter
     from sync.pacing import Pacer
+    from sync.progress import progress
     from sync.senders import sender_from_settings
 
     with run_lock(settings.path):
@@ -50,8 +51,10 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
         # A large run slows down to Google's per-minute quotas instead of collecting 429s.
         workspace = workspace_from_settings(settings, env.environ, meter, Pacer(sleep=env.sleep))
         sender = None if options.dry_run else sender_from_settings(settings, workspace, env.environ)
-        report = run(settings, workspace, meter, now=options.now or env.clock(), sender=sender, clock=env.clock, sleep=env.sleep,
-                     options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))
+        with progress(env.stderr, "plt sync", None, env.environ) as shown:
+            report = run(settings, workspace, meter, now=options.now or env.clock(), sender=sender, clock=env.clock,
+                         sleep=env.sleep, phase=shown.describe,
+                         options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))
     print(json.dumps(report.to_json(), indent=2) if options.json else report.human(), file=env.stdout)
     if report.exit_code:
         count = len(report.failures)

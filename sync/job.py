@@ -56,12 +56,15 @@ def new_run_id(now: datetime) -> str:
 
 
 def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options: RunOptions = RunOptions(),
-        sender=None, clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep) -> Report:
+        sender=None, clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep,
+        phase: Callable[[str], None] = lambda _text: None) -> Report:
     """One sync. `sender` sends reminders (None: no reminder is sent, e.g. on a dry run);
-    `sleep` waits between retries of transient failures."""
+    `sleep` waits between retries of transient failures; `phase` hears what the run is
+    doing now (a progress line on a terminal)."""
     started = clock()
     report = Report(new_run_id(started), started.isoformat(timespec="seconds"), now.isoformat(timespec="seconds"),
                     options.dry_run)
+    phase("reading the form, the roster and the team folders")
     observed = read(settings, workspace, sleep)
     teams = choose_teams(observed.submissions, settings.roster.team_key)
     unreadable = form_errors(observed.problems)
@@ -72,6 +75,7 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     drive_plan = plan_drive(teams, observed.folders, drive_rules(settings))
     if any(isinstance(change, CreateFolder) for change in drive_plan.changes):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
+    phase(f"team folders: {len(drive_plan.changes)} Drive changes")
     results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
@@ -82,6 +86,7 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     sheet_rules = Rules(settings.roster.team_key, tuple(m.title for m in settings.milestones),
                         settings.programme.time_zone, report.run_id, mail_domain(settings))
     the_plan = plan(observed, sheet_rules, now, outcome, milestones)
+    phase(f"writing the roster; {len(milestones.reminders)} reminders due")
     _fill_counts(report, the_plan, drive_plan, outcome)
     if options.dry_run:
         _preview_reminders(report, the_plan, settings)

@@ -130,3 +130,22 @@ def test_a_failed_run_names_its_first_failure_on_stderr(config, endpoint):
                                                        "count": 50}, timeout=10).raise_for_status()
     status, _, err = plt(["sync", "--config", str(config), "--now", "2017-10-10T06:00"], endpoint)
     assert status == 1 and "first:" in err and "share with" in err
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, as a person's shell is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_and_nothing_under_cron(config, endpoint):
+    submit(endpoint, config, "Ana", "Lopez")
+    args = ["sync", "--config", str(config), "--now", "2017-10-10T06:00"]
+    terminal = Terminal()
+    env = Environment(stdout=io.StringIO(), stderr=terminal, sleep=lambda _s: None,
+                      environ={"PLT_GOOGLE_ENDPOINT": endpoint, "TERM": "xterm"})
+    assert run(args, env) == 0
+    assert "reading the form, the roster and the team folders" in terminal.getvalue()
+    status, _, err = plt(args[:-1] + ["2017-10-10T07:00"], endpoint)   # cron: stderr is not a terminal
+    assert status == 0 and err == ""
