@@ -7,12 +7,13 @@ either the old file or the new one, never half of each.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
 import tomlkit
 from tomlkit.items import Table
+
+from .files import replace_file
 
 
 def write_ids(path: str | os.PathLike, ids: Mapping[str, str]) -> None:
@@ -22,7 +23,7 @@ def write_ids(path: str | os.PathLike, ids: Mapping[str, str]) -> None:
     for dotted, value in ids.items():
         *sections, key = dotted.split(".")
         _table(document, sections)[key] = value
-    _replace(path, tomlkit.dumps(document))
+    replace_file(path, tomlkit.dumps(document), path.stat().st_mode & 0o777)
 
 
 def _table(document: tomlkit.TOMLDocument, sections: list[str]):
@@ -35,19 +36,3 @@ def _table(document: tomlkit.TOMLDocument, sections: list[str]):
         if not isinstance(table, (Table, dict)):
             raise ValueError(f"{'.'.join(sections)} is not a table in the config file")
     return table
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` next to `path`, keep the file's permissions, then swap it in."""
-    mode = path.stat().st_mode & 0o777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from config.files import OWNER_ONLY, replace_file
+
 from .workspace import SCOPES, loose_permissions
 
 log = logging.getLogger(__name__)
-OWNER_ONLY = 0o600
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,7 @@ def login(options: LoginOptions, make_flow: Callable = installed_app_flow) -> Pa
 def write_token(path: Path, text: str) -> None:
     """Write `text` to `path` readable and writable by its owner only, replacing any old
     token atomically, so a crash leaves either the old token or the new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    replace_file(path, text, OWNER_ONLY)
 
 
 def warn_if_shared(path: Path) -> bool:
