@@ -9,7 +9,6 @@ the old one), never written world-readable and tightened afterwards.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
