@@ -55,14 +55,19 @@ class Oracle:
     responses: dict[str, Response] = field(default_factory=dict)
     hand_shares: dict[str, set[str]] = field(default_factory=dict)     # team id -> emails shared by hand
     notes: dict[tuple[str, str], object] = field(default_factory=dict)  # (team id, header) -> coordinator value
+    once_usable: set[str] = field(default_factory=set)  # team ids some response was ever usable for
 
     # What happened.
     def submitted(self, response: Response) -> None:
         self.responses[response.response_id] = response
+        if response.answers.usable:
+            self.once_usable.add(team_id(response.email))
 
     def edited(self, response_id: str, answers: Answers, submitted: str) -> None:
         response = self.responses[response_id]
         response.answers, response.submitted = answers, submitted
+        if answers.usable:
+            self.once_usable.add(team_id(response.email))
 
     def deleted(self, response_id: str) -> None:
         self.responses[response_id].live = False
@@ -94,8 +99,9 @@ class Oracle:
         return {team_id(email): response for email, response in latest.items()}
 
     def ever_usable(self) -> set[str]:
-        """Team ids that may have a roster row at all (live now or once)."""
-        return {team_id(r.email) for r in self.responses.values() if r.answers.usable}
+        """Team ids that may have a roster row at all: live now, or once (an edit that
+        empties a response's members withdraws its team, as deleting it does)."""
+        return set(self.once_usable)
 
     def problem_responses(self) -> set[str]:
         """Unusable live responses no later usable response of the same facilitator replaced."""
