@@ -253,6 +253,11 @@ class ProgrammeMachine(RuleBasedStateMachine):
         self.figures.syncs += 1
         assert report.exit_code == 0, report.failures
         check_clean_sync(self.window, self.oracle, self.seen)
+        again = self.programme.sync(self.now, allow_shrink=True)
+        self.figures.syncs += 1
+        written = {m: n for m, n in again.api_calls["by_method"].items() if not m.endswith((".get", ".list"))}
+        assert written == {"sheets.spreadsheets.batchUpdate": 1}, f"a second sync wrote more than its time: {written}"
+        assert again.reminders["sent"] == 0 and again.teams["new"] == again.teams["updated"] == 0
 
     @rule(kind=st.sampled_from(FAULT_KINDS), method=st.sampled_from(METHODS), after=st.integers(0, 3),
           count=st.integers(1, 3))
