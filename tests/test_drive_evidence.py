@@ -3,30 +3,18 @@ from __future__ import annotations
 
 import urllib.parse
 
-import httplib2
 import pytest
-from googleapiclient import discovery
 
 from drive.batch import apply_changes
 from drive.evidence import chunked_queries, find_evidence, folder_link, name_prefix
 from drive.model import FOLDER_MIME, CreateFolder
-from sync.workspace import discovery_document
 
-
-class RecordingHttp(httplib2.Http):
-    def __init__(self):
-        super().__init__(timeout=30)
-        self.sent: list[tuple[str, str]] = []
-
-    def request(self, uri, method="GET", *args, **kwargs):
-        self.sent.append((method, uri))
-        return super().request(uri, method, *args, **kwargs)
+from drive_env import recording_drive
 
 
 @pytest.fixture
 def drive_and_http(endpoint):
-    http = RecordingHttp()
-    return discovery.build_from_document(discovery_document("drive", endpoint), http=http), http
+    return recording_drive(endpoint)
 
 
 def team_folders(drive, count: int) -> list[str]:

@@ -2,73 +2,27 @@
 call per thousand, creating them a hundred per call, and never twice after a lost answer."""
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 
-import httplib2
 import pytest
-from googleapiclient import discovery
 
 from drive.batch import apply_changes
 from drive.folders import find_folder, list_team_folders
 from drive.model import FOLDER_MIME, CreateFolder, RenameFolder
-from sync.workspace import connect, discovery_document
+from sync.workspace import connect
+
+from drive_env import DriveEnv
 
 
-class RecordingHttp(httplib2.Http):
-    """Counts every HTTP request the Drive client sends (a batch is one)."""
-
-    def __init__(self):
-        super().__init__(timeout=30)
-        self.sent: list[tuple[str, str]] = []
-
-    def request(self, uri, method="GET", *args, **kwargs):
-        self.sent.append((method, uri))
-        return super().request(uri, method, *args, **kwargs)
-
-
-class DriveEnv:
-    def __init__(self, endpoint: str):
-        self.endpoint = endpoint
-        self.http = RecordingHttp()
-        self.drive = discovery.build_from_document(discovery_document("drive", endpoint), http=self.http)
-        self.parent = self.new_folder("Belmont PLTs 2025-26")
-        self.sleeps: list[float] = []
-
-    def new_folder(self, name: str, parent: str | None = None, app_properties: dict | None = None) -> str:
-        body = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent] if parent else [],
-                "appProperties": app_properties or {}}
-        return self.drive.files().create(body=body, fields="id").execute()["id"]
-
-    def admin(self, method: str, path: str, body: dict | None = None) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request) as answer:
-            return json.loads(answer.read() or b"{}")
-
-    def fault(self, **rule) -> None:
-        self.admin("POST", "/_emulator/faults", rule)
-
-    def stats(self) -> dict:
-        return self.admin("GET", "/_emulator/stats")["by_method"]
-
-    def start_counting(self) -> None:
-        self.admin("DELETE", "/_emulator/stats")
-        self.http.sent.clear()
-
-    def apply(self, changes, **kwargs):
-        return apply_changes(self.drive, changes, sleep=self.sleeps.append, **kwargs)
-
+class FolderEnv(DriveEnv):
     def folders_named(self, team_id: str) -> list[dict]:
         q = f"appProperties has {{ key='plt_team_id' and value='{team_id}' }} and trashed=false"
         return self.drive.files().list(q=q, fields="files(id,name)").execute()["files"]
 
 
 @pytest.fixture
-def env(endpoint) -> DriveEnv:
-    return DriveEnv(endpoint)
+def env(endpoint) -> FolderEnv:
+    return FolderEnv(endpoint)
 
 
 def creates(env: DriveEnv, count: int, prefix: str = "T") -> list[CreateFolder]:

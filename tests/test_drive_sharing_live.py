@@ -3,66 +3,22 @@ and go, hand-given access stays, outsiders are never shared with, and Google's b
 moments (429, 5xx) cost retries, not teams."""
 from __future__ import annotations
 
-import json
-import re
-import urllib.request
 
-import httplib2
 import pytest
-from googleapiclient import discovery
 
 from drive.batch import apply_changes, backoff_delay, plan_rounds
-from drive.folders import list_team_folders
-from drive.model import (FOLDER_MIME, AddPermission, CopyTemplate, CreateFolder, Folder, Grant, RecordGrants,
+from drive.model import (AddPermission, CopyTemplate, CreateFolder, Folder, Grant, RecordGrants,
                          RemovePermission)
 from drive.sharing import sharing_changes
-from sync.workspace import discovery_document
+
+from drive_env import DriveEnv
 
 DOMAINS = ("belmont.example.org",)
 
 
-class RecordingHttp(httplib2.Http):
-    """Keeps every request the Drive client sends, bodies included (a batch is one)."""
-
-    def __init__(self):
-        super().__init__(timeout=30)
-        self.sent: list[tuple[str, str, str]] = []
-
-    def request(self, uri, method="GET", body=None, *args, **kwargs):
-        text = body.decode() if isinstance(body, bytes) else body or ""
-        self.sent.append((method, uri, text))
-        return super().request(uri, method, body, *args, **kwargs)
-
-    def permission_bodies(self) -> list[dict]:
-        """The JSON body of every permissions.create ever sent, inside batches or not."""
-        found = []
-        for _method, _uri, text in self.sent:
-            for match in re.finditer(r"POST \S+/permissions\S* HTTP/1.1\r?\n(?:.+\r?\n)*\r?\n(\{.*\})", text):
-                found.append(json.loads(match.group(1)))
-        return found
-
-
-class SharingEnv:
+class SharingEnv(DriveEnv):
     def __init__(self, endpoint: str):
-        self.endpoint = endpoint
-        self.http = RecordingHttp()
-        self.drive = discovery.build_from_document(discovery_document("drive", endpoint), http=self.http)
-        self.parent = self.drive.files().create(body={"name": "Belmont PLTs", "mimeType": FOLDER_MIME},
-                                                fields="id").execute()["id"]
-        self.sleeps: list[float] = []
-
-    def admin(self, method: str, path: str, body: dict | None = None) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request) as answer:
-            return json.loads(answer.read() or b"{}")
-
-    def fault(self, **rule) -> None:
-        self.admin("POST", "/_emulator/faults", rule)
-
-    def folders(self) -> dict[str, Folder]:
-        return list_team_folders(self.drive, self.parent)[0]
+        super().__init__(endpoint, "Belmont PLTs")
 
     def sync_team(self, team_id: str, members: dict[str, str], *, notify: bool = False, retries: int = 4):
         """What one run does for a team: read, plan, apply (creating the folder if needed)."""
