@@ -84,7 +84,6 @@ def split_runs(interactions: list[dict]) -> list[list[dict]]:
     """Runs start with a files.create that follows a files.delete (or the start of the file)."""
     runs: list[list[dict]] = []
     for interaction in interactions:
-        request = interaction["request"]
         starts = _creates(interaction) and (not runs or runs[-1][-1]["request"]["method"] == "DELETE")
         if starts or not runs:
             runs.append([])

@@ -16,7 +16,7 @@ from sheets import layout as L
 from sheets.book import Book, Tab
 
 from .model import Team
-from .schedule import RECEIVED, ReminderPolicy, due_step, milestone_status
+from .schedule import ReminderPolicy, due_step, milestone_status
 
 SENDING, SENT, FAILED, UNCONFIRMED = "sending", "sent", "failed", "unconfirmed"
 _TICKS = {"true", "yes", "y", "x", "✓", "✔", "done", "received", "1"}

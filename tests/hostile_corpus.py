@@ -154,7 +154,7 @@ CORPUS: tuple[Hostile, ...] = (
             {"Meeting time": "Tue 3pm"}, "meeting_time", SPACED),
     # Emails: oddly cased, invalid, outside the domain.
     Hostile("e-upper", "an oddly cased address is the same mailbox", outcome=KEPT,
-            email=f"E-Upper@Belmont.Example.ORG", roster={"Facilitator email": f"e-upper@{DOMAIN}"}),
+            email="E-Upper@Belmont.Example.ORG", roster={"Facilitator email": f"e-upper@{DOMAIN}"}),
     Hostile("e-space", "a space inside an address", outcome=REFUSED, field="facilitator_email",
             because=NOT_AN_EMAIL, email=f"e space@{DOMAIN}"),
     Hostile("e-double-at", "two @ signs", outcome=REFUSED, field="facilitator_email", because=NOT_AN_EMAIL,

@@ -7,7 +7,7 @@ import tomlkit
 from aiosmtpd.controller import Controller
 
 from sheets import layout as L
-from programme import DOMAIN, Programme, at
+from programme import Programme, at
 
 
 class Inbox:
