@@ -78,16 +78,21 @@ def _packaged_document(api: str) -> dict:
 
 
 def discovery_document(api: str, endpoint: str | None = None) -> dict:
-    """The packaged discovery document of `api`, re-rooted at `endpoint` when given."""
-    document = _packaged_document(api)
-    if not endpoint:
-        return document
-    document = copy.deepcopy(document)
-    root = endpoint.rstrip("/") + "/"
-    document["rootUrl"] = root
-    document["mtlsRootUrl"] = root
-    document["baseUrl"] = root + document.get("servicePath", "")
-    return document
+    """The packaged discovery document of `api`, re-rooted at `endpoint` when given (a
+    fresh copy each time: the client library changes the document it is given)."""
+    return json.loads(discovery_text(api, endpoint))
+
+
+@lru_cache(maxsize=64)
+def discovery_text(api: str, endpoint: str | None = None) -> str:
+    """`discovery_document` as JSON text, made once per API and endpoint."""
+    document = copy.deepcopy(_packaged_document(api))
+    if endpoint:
+        root = endpoint.rstrip("/") + "/"
+        document["rootUrl"] = root
+        document["mtlsRootUrl"] = root
+        document["baseUrl"] = root + document.get("servicePath", "")
+    return json.dumps(document)
 
 
 class _MeteredHttp(httplib2.Http):
@@ -134,7 +139,7 @@ def build_service(api: str, credentials: Credentials | None, endpoint: str | Non
     http.redirect_codes = http.redirect_codes - {308}
     if credentials is not None and not isinstance(credentials, AnonymousCredentials):
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=http)
-    return discovery.build_from_document(discovery_document(api, endpoint), http=http)
+    return discovery.build_from_document(discovery_text(api, endpoint), http=http)
 
 
 def endpoint_http_client(endpoint: str) -> type[HTTPClient]:
