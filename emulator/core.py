@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -134,6 +135,10 @@ class Call:
 
 
 DEFAULT_USER = "plt.coordinator@belmont.example.org"
+# werkzeug compiles each route with `ast.parse`, which CPython 3.11 does not make safe to
+# run on several threads at once ("AST constructor recursion depth mismatch"): emulators
+# built side by side (the conformance harness builds eight at a time) take turns here.
+_COMPILING = threading.Lock()
 _VERB_SUFFIX = re.compile(r":([A-Za-z]+)$")
 
 
@@ -157,9 +162,10 @@ class Emulator:
         self._map = Map(strict_slashes=False, merge_slashes=False)
         self._verbs: set[str] = set()
         self._by_endpoint: dict[str, Route] = {}
-        for api in _all_apis():
-            for route in api.routes:
-                self.add_route(route)
+        with _COMPILING:
+            for api in _all_apis():
+                for route in api.routes:
+                    self.add_route(route)
 
     def add_route(self, route: Route) -> None:
         rule = route.rule

@@ -51,3 +51,17 @@ def test_fields_mask_selects_nested_parts():
         "files": [{"id": "1", "name": "a"}], "nextPageToken": "t"}
     assert apply_fields({"sheets": [{"properties": {"a": 1}, "data": 2}]}, "sheets/properties") == {
         "sheets": [{"properties": {"a": 1}}]}
+
+
+def test_emulators_built_on_many_threads_at_once_all_route():
+    """The conformance harness builds several emulators side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from emulator.core import Emulator
+
+    def build(_):
+        emulator = Emulator()
+        return emulator.match("GET", "/drive/v3/files")[0].method_id
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(build, range(32))) == {"drive.files.list"}
