@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .sheets_a1 import column_letters
 from .sheets_cells import formatted
 from .sheets_model import parts
 
@@ -38,18 +39,9 @@ def _spreadsheet(doc: dict) -> dict:
 def _tab(sheet: dict) -> dict:
     rows = [[formatted(parts(cell)) for cell in row] for row in sheet.get("rows", [])[:MAX_ROWS]]
     width = max((len(row) for row in rows), default=0)
-    return {"title": sheet["properties"]["title"], "columns": [_column_letter(i) for i in range(width)],
+    return {"title": sheet["properties"]["title"], "columns": [column_letters(i) for i in range(width)],
             "rows": [row + [""] * (width - len(row)) for row in rows],
             "hidden_rows": max(0, len(sheet.get("rows", [])) - MAX_ROWS)}
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _drive_tree(files: list[dict]) -> list[dict]:
