@@ -38,3 +38,23 @@ def admin(endpoint):
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"{}"), err.headers
     return call
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The demo programme after its last run (12 teams, the charter deadline passed), made once."""
+    from sync.demo import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo")).workdir
+
+
+@pytest.fixture
+def served_demo(demo_data, tmp_path):
+    """A private copy of the demo's data served by an emulator; yields (config, endpoint)."""
+    import shutil
+
+    for name in ("plt.toml", "emulator.sqlite", "emulator.sqlite-wal"):
+        if (demo_data / name).exists():
+            shutil.copy(demo_data / name, tmp_path / name)
+    with EmulatorServer(data=str(tmp_path / "emulator.sqlite")) as server:
+        yield tmp_path / "plt.toml", server.url

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import socket
 from pathlib import Path
 
@@ -13,9 +12,7 @@ import pytest
 import tomlkit
 from aiosmtpd.controller import Controller
 
-from emulator.server import EmulatorServer
 from sync.cli import run
-from sync.demo import run_demo
 from sync.doctor_checks import CHECKS
 from sync.doctor_google import missing_scopes
 from sync.environment import Environment
@@ -25,19 +22,10 @@ from sync.workspace import SCOPES, connect
 OTHER_OWNER = "it-admin@belmont.example.org"
 
 
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("demo")).workdir
-
-
 @pytest.fixture
-def programme(demo_data, tmp_path):
+def programme(served_demo):
     """A private copy of the demo programme served by an emulator: (config path, endpoint)."""
-    for name in ("plt.toml", "emulator.sqlite", "emulator.sqlite-wal"):
-        if (demo_data / name).exists():
-            shutil.copy(demo_data / name, tmp_path / name)
-    with EmulatorServer(data=str(tmp_path / "emulator.sqlite")) as server:
-        yield tmp_path / "plt.toml", server.url
+    return served_demo
 
 
 def doctor(config, endpoint):

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from collections import Counter
 
-import pytest
 
-from emulator.server import EmulatorServer
 from sheets import layout as L
 from sheets.book import Book, Tab
 from sync.cli import run
-from sync.demo import run_demo
 from sync.environment import Environment
 from sync.status import programme_status
 from sync.status_view import show
@@ -71,22 +67,6 @@ def test_plain_text_has_no_table_drawing_and_a_terminal_gets_rich_tables():
     assert "┃" in rich.getvalue() and "0/1 received (0%), 1 overdue" in plain.getvalue()
     # A team name that looks like console markup is shown as typed.
     assert "Readers [K-2]" in rich.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
-    """The demo programme after its last run: 12 teams, the charter deadline passed."""
-    return run_demo(tmp_path_factory.mktemp("demo")).workdir
-
-
-@pytest.fixture
-def served_demo(demo_data, tmp_path):
-    """A private copy of the demo's data served by an emulator; yields (config, endpoint)."""
-    for name in ("plt.toml", "emulator.sqlite", "emulator.sqlite-wal"):
-        if (demo_data / name).exists():
-            shutil.copy(demo_data / name, tmp_path / name)
-    with EmulatorServer(data=str(tmp_path / "emulator.sqlite")) as server:
-        yield tmp_path / "plt.toml", server.url
 
 
 def plt(args, endpoint):
