@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIP    := $(BIN)/pip --disable-pip-version-check -q
+# Hypothesis keeps its examples and caches with the venv, not in the work tree.
+export HYPOTHESIS_STORAGE_DIRECTORY := $(abspath $(VENV))/hypothesis
 
 .PHONY: demo test soak bench venv clean
 
