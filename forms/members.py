@@ -14,6 +14,7 @@ from .model import WARNING, Member, quoted
 from .validate import Note, in_domains, normalise_email, split_name_and_email
 
 _SEPARATORS = ",;\r\n"
+_SPECIAL = re.compile(r'[",;\r\n<>]')   # the only characters that split or protect
 _BULLET = re.compile(r"^(?:[-*•·‣◦]|\d{1,3}[.)])\s+")
 
 
@@ -38,20 +39,19 @@ def split_entries(text: str) -> list[str]:
     except inside quotes or angle brackets (`"Doe, Jane" <jane@x.org>` is one entry);
     a stray quote or bracket protects nothing, so it cannot swallow the whole list."""
     entries: list[str] = []
-    current: list[str] = []
+    start = 0
     closing = ""
     protect = text.count('"') % 2 == 0 and text.count("<") == text.count(">")
-    for char in text:
+    for found in _SPECIAL.finditer(text):
+        char = found.group()
         if closing:
             closing = "" if char == closing else closing
         elif protect and char in "\"<":
             closing = '"' if char == '"' else ">"
         elif char in _SEPARATORS:
-            entries.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    entries.append("".join(current))
+            entries.append(text[start:found.start()])
+            start = found.end()
+    entries.append(text[start:])
     cleaned = (_BULLET.sub("", entry.strip()).strip() for entry in entries)
     return [part for entry in cleaned if entry for part in _split_run_on(entry)]
 
