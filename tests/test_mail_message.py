@@ -6,9 +6,12 @@ import dataclasses
 from datetime import date, datetime, timezone
 from email import message_from_bytes, policy
 
+import sys
+import unicodedata
+
 import pytest
 
-from mail.message import Reminder, build_message, message_id
+from mail.message import UNSAFE_IN_HEADER, Reminder, build_message, message_id
 
 SENT_AT = datetime(2017, 11, 20, 13, 0, tzinfo=timezone.utc)
 EXPECTED_HEADERS = ["Subject", "From", "To", "Cc", "Reply-To", "Date", "Message-ID", "Auto-Submitted",
@@ -109,6 +112,15 @@ def test_direction_overrides_are_removed_from_the_subject_but_arabic_letters_sta
     received = sent_back(build(subject="فريق الرياضيات \u202egnp.exe"))
 
     assert received["Subject"] == "فريق الرياضيات gnp.exe"
+
+
+def test_the_header_pattern_catches_exactly_the_control_characters_separators_and_overrides():
+    overrides = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    caught = {ch for ch in map(chr, range(sys.maxunicode + 1)) if UNSAFE_IN_HEADER.fullmatch(ch)}
+    expected = {ch for ch in map(chr, range(sys.maxunicode + 1))
+                if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in overrides}
+
+    assert caught == expected and len(caught) == 65 + 2 + 9
 
 
 @pytest.mark.parametrize("field, changes", [
