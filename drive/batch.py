@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 from googleapiclient.errors import BatchError, HttpError
 
-from .api_calls import answer_value, build_request
+from .api_calls import DriveRequests, answer_value
 from .failures import TRANSPORT_ERRORS, Failure, from_http_error, from_transport_error
 from .model import (ChangeResult, CopyTemplate, CreateFolder, DriveChange, RecordGrants, RemovePermission)
 from .recovery import Pending, look_again
@@ -84,6 +84,7 @@ class _Run:
 
     def __init__(self, drive, per_batch: int, retries: int, sleep):
         self.drive = drive
+        self.requests = DriveRequests(drive)
         self.per_batch = per_batch
         self.retries = retries
         self.sleep = sleep
@@ -160,7 +161,7 @@ class _Run:
 
         batch = self.drive.new_batch_http_request()
         for p in chunk:
-            batch.add(build_request(self.drive, p.change), request_id=str(p.index), callback=keep)
+            batch.add(self.requests.build(p.change), request_id=str(p.index), callback=keep)
         whole: Failure | None = None
         self.calls += 1
         try:
