@@ -34,6 +34,7 @@ def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[s
     layouts = L.all_layouts(milestone_titles)
     edits = Edits(book)
     rows = _Rows(layouts)
+    next_row: dict[str, int] = {}      # first free row of each tab, found once, not per new row
     for action in actions:
         if isinstance(action, AddTab):
             edits.add_tab(action.tab, action.headers, _tab_index(book, action.tab))
@@ -41,7 +42,9 @@ def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[s
             edits.add_headers(book.tabs[action.tab], action.headers)
         elif isinstance(action, AddRow):
             tab = book.tabs[action.tab]
-            edits.set_row(tab, tab.used_rows(), _by_column(tab, action.values))
+            row = next_row.get(tab.name) or tab.used_rows()
+            edits.set_row(tab, row, _by_column(tab, action.values))
+            next_row[tab.name] = row + 1
         elif isinstance(action, UpdateRow):
             tab = book.tabs[action.tab]
             row = rows.find(tab, action.key)
