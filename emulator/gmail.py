@@ -100,7 +100,7 @@ def _store_message(call: Call, raw: bytes, thread_id: str | None) -> dict:
         raise ApiError(400, "Recipient address required", reason="invalidArgument")
     text, html_body = _bodies(message)
     message_id = str(message["Message-ID"]).strip()
-    doc = {"id": secrets.token_hex(8), "labelIds": ["SENT"], "historyId": str(len(call.store.all("message")) + 1),
+    doc = {"id": secrets.token_hex(8), "labelIds": ["SENT"], "historyId": str(call.store.count("message") + 1),
            "internalDate": str(int(call.emulator.now().timestamp() * 1000)),
            "raw": base64.urlsafe_b64encode(raw).decode("ascii"), "messageId": message_id,
            "from": str(message.get("From", "")), **addresses,
@@ -127,11 +127,14 @@ def _snippet(text: str | None, html_body: str | None) -> str:
 
 
 def _thread_of(call: Call, message: EmailMessage, thread_id: str | None) -> str | None:
-    """A reply joins the thread of the message it answers; otherwise a message starts one."""
+    """A reply joins the thread of the message it answers; otherwise a message starts one.
+    (A message that names no thread and answers none is not compared with the mailbox.)"""
+    answered = (str(message.get("In-Reply-To", "")) + " " + str(message.get("References", ""))).strip()
+    if not thread_id and not answered:
+        return None
     docs = [doc for _, doc in call.store.all("message")]
     if thread_id and any(doc["threadId"] == thread_id for doc in docs):
         return thread_id
-    answered = str(message.get("In-Reply-To", "")) + " " + str(message.get("References", ""))
     for doc in docs:
         if doc["messageId"] and doc["messageId"] in answered:
             return doc["threadId"]

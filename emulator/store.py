@@ -42,6 +42,9 @@ class Store:
         """Every document of `kind`, oldest first."""
         return list(self._docs.get(kind, {}).items())
 
+    def count(self, kind: str) -> int:
+        return len(self._docs.get(kind, {}))
+
     def put(self, kind: str, doc_id: str, doc: Any) -> Any:
         self._docs.setdefault(kind, {})[doc_id] = doc
         self._dirty.add((kind, doc_id))
