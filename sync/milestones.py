@@ -96,6 +96,7 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
     rows = roster.index_by((L.TEAM_ID,))[0] if roster else {}
     ledger = read_ledger(book)
     out.unresolved = [entry for entry in ledger.values() if entry.status == SENDING]
+    planned = steps_planned(ledger)
     for tid, team in sorted(teams.items()):
         row = rows.get((tid,))
         cells = out.roster.setdefault(tid, {})
@@ -107,7 +108,7 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
                 cells[L.file_header(rule.title)] = found[1] if found else ""
             if received:
                 continue
-            reminder = _reminder(team, rule, ledger, links.get(tid), mail, now)
+            reminder = _reminder(team, rule, planned, links.get(tid), mail, now)
             if reminder is not None:
                 out.reminders.append(reminder)
     return out
@@ -121,12 +122,21 @@ def _received(rule: MilestoneRule, roster: Tab | None, row: int | None, found) -
     return bool(ticked_box or found)
 
 
-def _reminder(team: Team, rule: MilestoneRule, ledger: Mapping[str, LedgerEntry], link: str | None,
+def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, set[str]]:
+    """"team:milestone:" -> the steps the ledger holds for it. A failed send may be tried
+    again; anything else in the ledger is never planned twice."""
+    planned: dict[str, set[str]] = {}
+    for key, entry in ledger.items():
+        if entry.status != FAILED:
+            prefix, _colon, step = key.rpartition(":")
+            planned.setdefault(prefix + ":", set()).add(step)
+    return planned
+
+
+def _reminder(team: Team, rule: MilestoneRule, planned: Mapping[str, set[str]], link: str | None,
               mail: MailRules, now: datetime) -> Reminder | None:
     prefix = f"{team.team_id}:{rule.key}:"
-    # A failed send may be tried again; anything else in the ledger is never planned twice.
-    already = {key[len(prefix):] for key, entry in ledger.items() if key.startswith(prefix) and entry.status != FAILED}
-    step = due_step(rule.due, rule.policy, now, already)
+    step = due_step(rule.due, rule.policy, now, planned.get(prefix, set()))
     if step is None:
         return None
     sub = team.submission

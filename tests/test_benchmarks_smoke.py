@@ -1,6 +1,8 @@
 """`make bench` on a tiny district: the harness runs end to end and its lower bounds add up."""
 from __future__ import annotations
 
+import re
+
 from benchmarks import bounds
 from benchmarks.__main__ import main
 
@@ -29,3 +31,5 @@ def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baseli
     assert "(a) row by row, first sync" in out and "(b) whole-sheet rewrite" in out
     assert "coordinator notes kept: 0/10 (PLT Sync: 10/10)" in out
     assert "zero 429s with quotas enforced: 0 met" in out
+    peak = re.search(r"`plt sync --dry-run` process peak (\d+) MB", out)
+    assert peak and 20 < int(peak.group(1)) < 400
