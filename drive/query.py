@@ -25,8 +25,9 @@ def list_files(drive, q: str, fields: str) -> tuple[list[dict], int]:
     files: list[dict] = []
     calls = 0
     token = None
+    collection = drive.files()   # built once: googleapiclient builds it anew on each call
     while True:
-        page = drive.files().list(q=q, pageSize=PAGE_SIZE, pageToken=token, spaces="drive",
+        page = collection.list(q=q, pageSize=PAGE_SIZE, pageToken=token, spaces="drive",
                                   fields=f"nextPageToken,files({fields})").execute()
         calls += 1
         files.extend(page.get("files", []))

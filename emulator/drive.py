@@ -70,7 +70,7 @@ def list_files(call: Call) -> dict:
     predicate = compile_query(call.arg("q"))
     context = QueryContext(call.emulator.user_email, root_id(call.emulator))
     matches = [doc for _, doc in call.store.all("file")
-               if role_of(doc, call.emulator.user_email, listing=True) and predicate(doc, context)]
+               if predicate(doc, context) and role_of(doc, call.emulator.user_email, listing=True)]
     matches = _ordered(matches, order_by)
     start = _page_start(call.arg("pageToken"), call.arg("q", ""), order_by)
     page = matches[start:start + page_size]

@@ -101,6 +101,10 @@ class _Parser:
         while self.at_word("or"):
             self.take()
             parts.append(self.parse_and())
+        folders = [p for p in parts if isinstance(p, _InParents)]
+        if len(folders) > 1:
+            parts = [_InParents(frozenset().union(*(p.folder_ids for p in folders))),
+                     *(p for p in parts if not isinstance(p, _InParents))]
         return parts[0] if len(parts) == 1 else (lambda doc, ctx: any(p(doc, ctx) for p in parts))
 
     def parse_and(self) -> Predicate:
@@ -157,10 +161,24 @@ class _Parser:
         return lambda doc, ctx: (doc.get(field) or {}).get(key) == value
 
 
+@dataclass(frozen=True)
+class _InParents:
+    """`'a' in parents or 'b' in parents ...` as one set test, so a query naming fifty
+    folders costs one test per file, not fifty."""
+
+    folder_ids: frozenset[str]
+
+    def __call__(self, doc: dict, ctx: QueryContext) -> bool:
+        ids = self.folder_ids
+        if "root" in ids:
+            ids = (ids - {"root"}) | {ctx.root_id}
+        return not ids.isdisjoint(doc.get("parents", []))
+
+
 def _membership(collection: str, value: str) -> Predicate:
     """`'x' in parents | owners | writers | readers`."""
     if collection == "parents":
-        return lambda doc, ctx: (ctx.root_id if value == "root" else value) in doc.get("parents", [])
+        return _InParents(frozenset({value}))
     minimum = {"owners": "owner", "writers": "writer", "readers": "reader"}.get(collection)
     if minimum is None:
         raise invalid_query()
