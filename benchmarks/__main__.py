@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import tracemalloc
 from pathlib import Path
 
 from sync.job import RunOptions, read, run
@@ -63,29 +62,20 @@ def bench_size(teams: int, latency_ms: float, time_scale: float) -> None:
             compare(emulator, programme, teams, outcomes)
 
 
-def measure_planning(programme: Programme, repeats: int = 2) -> dict:
-    """CPU of reading and of planning every team, apart, and the memory of a dry run.
+def measure_planning(programme: Programme) -> dict:
+    """CPU of reading and of planning every team, apart, and the memory a dry run needs.
 
     Planning is the pure step of DESIGN.md's data flow: its CPU is a dry run's less the
-    read alone, each the least of `repeats` runs so other work on the machine stays out of
-    the figure. Memory is the dry run's Python peak (tracemalloc) and the resident peak of
-    `plt sync --dry-run` run as cron runs it, in a process of its own."""
+    read alone. Memory is the resident peak of `plt sync --dry-run` run as cron runs it,
+    in a process of its own: interpreter, libraries and data, what a container must allow."""
     settings = programme.settings()
     workspace = connect(None, programme.endpoint, Meter())
-    reading, dry = [], []
-    for _ in range(repeats):
-        with measured() as cost:
-            read(settings, workspace)
-        reading.append(cost.cpu_s)
-        with measured() as cost:
-            run(settings, workspace, Meter(), now=CHANGED_SYNC, options=RunOptions(dry_run=True))
-        dry.append(cost.cpu_s)
-    tracemalloc.start()
-    run(settings, workspace, Meter(), now=CHANGED_SYNC, options=RunOptions(dry_run=True))
-    _now, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {"dry_cpu": min(dry), "read_cpu": min(reading), "plan_cpu": max(0.0, min(dry) - min(reading)),
-            "traced_mb": peak / 2**20, "process_mb": dry_run_process_mb(programme)}
+    with measured() as reading:
+        read(settings, workspace)
+    with measured() as dry:
+        run(settings, workspace, Meter(), now=CHANGED_SYNC, options=RunOptions(dry_run=True))
+    return {"dry_cpu": dry.cpu_s, "read_cpu": reading.cpu_s, "plan_cpu": max(0.0, dry.cpu_s - reading.cpu_s),
+            "process_mb": dry_run_process_mb(programme)}
 
 
 def dry_run_process_mb(programme: Programme) -> float:
@@ -106,8 +96,8 @@ def dry_run_process_mb(programme: Programme) -> float:
 def print_targets(teams: int, outcomes: list[Outcome], planning: dict) -> None:
     first, quiet = outcomes[0], outcomes[1]
     print(f"\nA dry run of {teams:,} teams: reading {planning['read_cpu']:.2f} s CPU, planning "
-          f"{planning['plan_cpu']:.2f} s CPU ({planning['dry_cpu']:.2f} s in all); peak Python memory "
-          f"{planning['traced_mb']:.0f} MB; `plt sync --dry-run` process peak {planning['process_mb']:.0f} MB")
+          f"{planning['plan_cpu']:.2f} s CPU ({planning['dry_cpu']:.2f} s in all); "
+          f"`plt sync --dry-run` process peak {planning['process_mb']:.0f} MB")
     print("Targets:")
     if teams == 1000:
         ratio = first.calls / first.bound["total"]
