@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from sync.job import RunOptions, read, run
@@ -79,18 +80,33 @@ def measure_planning(programme: Programme) -> dict:
 
 
 def dry_run_process_mb(programme: Programme) -> float:
-    """Peak resident memory of `python -m sync.cli sync --dry-run` on this programme."""
+    """Peak resident memory of `python -m sync.cli sync --dry-run` on this programme.
+
+    Read as the child's own high-water mark (VmHWM in /proc), sampled while it runs: the
+    kernel's ru_maxrss would also count the moment between fork and exec, when the child
+    is still a copy of this benchmark process."""
     command = [sys.executable, "-m", "sync.cli", "sync", "--config", str(programme.config_path), "--dry-run",
                "--now", CHANGED_SYNC.isoformat()]
     environ = {**os.environ, "PLT_GOOGLE_ENDPOINT": programme.endpoint}
+    peak_kb = 0
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=errors)
-        _pid, status, usage = os.wait4(process.pid, 0)   # this child's own peak, not all children's
-        process.returncode = os.waitstatus_to_exitcode(status)
+        while process.poll() is None:
+            peak_kb = max(peak_kb, high_water_kb(process.pid))
+            time.sleep(0.01)
         if process.returncode != 0:
             errors.seek(0)
             raise RuntimeError(f"the dry run failed: {errors.read().decode(errors='replace')[-500:]}")
-    return usage.ru_maxrss / 1024   # Linux reports kilobytes
+    return peak_kb / 1024
+
+
+def high_water_kb(pid: int) -> int:
+    """The process's peak resident memory so far, in kB (0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except OSError:
+        return 0
 
 
 def print_targets(teams: int, outcomes: list[Outcome], planning: dict) -> None:
