@@ -51,11 +51,15 @@ class Tab:
         return [str(c).strip() for c in self.rows[0]] if self.rows else []
 
     def column(self, header: str) -> int | None:
+        return self.columns().get(header)
+
+    def columns(self) -> dict[str, int]:
+        """Header text -> its first column."""
         if self._columns is None:
             self._columns = {}
             for index, text in enumerate(self.header):
                 self._columns.setdefault(text, index)
-        return self._columns.get(header)
+        return self._columns
 
     def headers_changed(self) -> None:
         """Call after changing row 0 in place."""

@@ -120,11 +120,14 @@ def same(old: Any, new: Any) -> bool:
 
 def diff_row(tab: Tab, row: int, desired: Mapping[str, Any], owned: frozenset[str]) -> tuple[tuple[str, Any, Any], ...]:
     cells = tab.rows[row] if row < len(tab.rows) else []
+    columns = tab.columns()
     changes = []
     for header, new in desired.items():
-        col = tab.column(header)
+        if header not in owned:
+            continue
+        col = columns.get(header)
         old = cells[col] if col is not None and col < len(cells) else ""
-        if header in owned and not same(old, new):
+        if not same(old, new):
             changes.append((header, old, new))
     return tuple(changes)
 
