@@ -123,8 +123,8 @@ def _received(rule: MilestoneRule, roster: Tab | None, row: int | None, found) -
 
 
 def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, set[str]]:
-    """"team:milestone:" -> the steps the ledger holds for it. A failed send may be tried
-    again; anything else in the ledger is never planned twice."""
+    """For each ledger key prefix (team:milestone:), the steps already in the ledger. A
+    failed send may be tried again; anything else in the ledger is never planned twice."""
     planned: dict[str, set[str]] = {}
     for key, entry in ledger.items():
         if entry.status != FAILED:
