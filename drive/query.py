@@ -28,7 +28,7 @@ def list_files(drive, q: str, fields: str) -> tuple[list[dict], int]:
     collection = drive.files()   # built once: googleapiclient builds it anew on each call
     while True:
         page = collection.list(q=q, pageSize=PAGE_SIZE, pageToken=token, spaces="drive",
-                                  fields=f"nextPageToken,files({fields})").execute()
+                               fields=f"nextPageToken,files({fields})").execute()
         calls += 1
         files.extend(page.get("files", []))
         token = page.get("nextPageToken")

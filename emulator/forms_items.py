@@ -157,16 +157,27 @@ def _new_id(taken: set[str]) -> str:
 
 def _normalised(item: dict, taken: set[str]) -> dict:
     """The item as Google stores it; `taken` holds the ids already used in the form."""
-    kinds = [kind for kind in _ITEM_KINDS if kind in item]
-    if len(kinds) != 1:
-        raise _Invalid(f"an item needs exactly one of {', '.join(_ITEM_KINDS)}.")
-    item = {"itemId": _claim(item.get("itemId"), taken), **{k: v for k, v in item.items() if k != "itemId"}}
-    if kinds[0] == "questionItem":
+    kind = _one_kind(item, _ITEM_KINDS, "an item")
+    item = _with_id(item, "itemId", taken)
+    if kind == "questionItem":
         question = item["questionItem"].get("question")
         if not question:
             raise _Invalid("questionItem.question is required.")
         item["questionItem"]["question"] = _normalised_question(question, taken)
     return item
+
+
+def _one_kind(obj: dict, kinds: tuple[str, ...], what: str) -> str:
+    """The one kind field `obj` carries (Google's union fields allow exactly one)."""
+    present = [kind for kind in kinds if kind in obj]
+    if len(present) != 1:
+        raise _Invalid(f"{what} needs exactly one of {', '.join(kinds)}.")
+    return present[0]
+
+
+def _with_id(obj: dict, key: str, taken: set[str]) -> dict:
+    """`obj` with its id under `key` first: the one asked for if free, else a new one."""
+    return {key: _claim(obj.get(key), taken), **{k: v for k, v in obj.items() if k != key}}
 
 
 def _claim(wanted: str | None, taken: set[str]) -> str:
@@ -179,11 +190,8 @@ def _claim(wanted: str | None, taken: set[str]) -> str:
 
 
 def _normalised_question(question: dict, taken: set[str]) -> dict:
-    kinds = [kind for kind in _QUESTION_KINDS if kind in question]
-    if len(kinds) != 1:
-        raise _Invalid(f"a question needs exactly one of {', '.join(_QUESTION_KINDS)}.")
-    question = {"questionId": _claim(question.get("questionId"), taken),
-                **{k: v for k, v in question.items() if k != "questionId"}}
+    _one_kind(question, _QUESTION_KINDS, "a question")
+    question = _with_id(question, "questionId", taken)
     if not question.get("required"):
         question.pop("required", None)
     if "textQuestion" in question and not question["textQuestion"].get("paragraph"):
