@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sync.job import RunOptions, read, run
-from sync.metering import Meter
-from sync.workspace import connect
+from sync.run import SyncOptions, read, run
+from sync.google.metering import Meter
+from sync.google.workspace import connect
 
 from .baselines import RowByRow, WholeSheet
 from .coordinator import Coordinator
@@ -74,18 +74,18 @@ def measure_planning(programme: Programme) -> dict:
     with measured() as reading:
         read(settings, workspace)
     with measured() as dry:
-        run(settings, workspace, Meter(), now=CHANGED_SYNC, options=RunOptions(dry_run=True))
+        run(settings, workspace, Meter(), now=CHANGED_SYNC, options=SyncOptions(dry_run=True))
     return {"dry_cpu": dry.cpu_s, "read_cpu": reading.cpu_s, "plan_cpu": max(0.0, dry.cpu_s - reading.cpu_s),
             "process_mb": dry_run_process_mb(programme)}
 
 
 def dry_run_process_mb(programme: Programme) -> float:
-    """Peak resident memory of `python -m sync.cli sync --dry-run` on this programme.
+    """Peak resident memory of `python -m sync.commands.cli sync --dry-run` on this programme.
 
     Read as the child's own high-water mark (VmHWM in /proc), sampled while it runs: the
     kernel's ru_maxrss would also count the moment between fork and exec, when the child
     is still a copy of this benchmark process."""
-    command = [sys.executable, "-m", "sync.cli", "sync", "--config", str(programme.config_path), "--dry-run",
+    command = [sys.executable, "-m", "sync.commands.cli", "sync", "--config", str(programme.config_path), "--dry-run",
                "--now", CHANGED_SYNC.isoformat()]
     environ = {**os.environ, "PLT_GOOGLE_ENDPOINT": programme.endpoint}
     peak_kb = 0

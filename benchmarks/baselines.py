@@ -17,8 +17,8 @@ from googleapiclient.errors import HttpError
 
 from forms.reader import read_form
 from sheets.book import create_spreadsheet
-from sync.metering import Meter
-from sync.workspace import connect
+from sync.google.metering import Meter
+from sync.google.workspace import connect
 
 from .measure import measured
 from .programme import DOMAIN

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from gspread.utils import rowcol_to_a1
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 NOTES_HEADER = "Notes"
 TEAM_HEADER = "Team name"

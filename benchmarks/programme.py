@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import requests
 
 from config.load import load_settings
-from sync.init import initialise
-from sync.workspace import connect
+from sync.commands.init import initialise
+from sync.google.workspace import connect
 
 DOMAIN = "belmont.example.org"
 TZ = ZoneInfo("America/New_York")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sync.job import RunOptions, run
-from sync.metering import Meter
-from sync.pacing import Pacer
+from sync.run import SyncOptions, run
+from sync.google.metering import Meter
+from sync.google.pacing import Pacer
 from sync.senders import sender_from_settings
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 from . import bounds
 from .measure import Cost, measured
@@ -59,7 +59,7 @@ class Runner:
         sender = sender_from_settings(settings, workspace, {})
         self.emulator.admin("DELETE", "/_emulator/stats")
         with measured() as cost:
-            report = run(settings, workspace, meter, now=now, options=RunOptions(), sender=sender)
+            report = run(settings, workspace, meter, now=now, options=SyncOptions(), sender=sender)
         if report.exit_code:
             raise RuntimeError(f"{scenario}: the sync failed: {report.failures[:3]}")
         stats = self.emulator.admin("GET", "/_emulator/stats")

@@ -1,6 +1,6 @@
 """A programme's configuration: the TOML schema, loading with every problem reported at
 once, and writing the ids of created resources back into the file."""
-from sync.errors import ConfigError, ConfigProblem
+from .errors import ConfigError, ConfigProblem
 
 from .load import ENDPOINT_VARIABLE, load_settings, settings_from_toml
 from .schema import (Drive, Form, FormQuestions, Google, Mail, Milestone, Programme, Reminders, Roster,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from sync.errors import ConfigProblem
+from .errors import ConfigProblem
 
 from .problems import shown, toml_path
 from .schema import FormQuestions

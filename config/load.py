@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from sync.errors import ConfigError, ConfigProblem
+from .errors import ConfigError, ConfigProblem
 
 from .checks import SECRET_ADVICE, cross_problems, secret_locations, without
 from .problems import problems_from, toml_path

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from sync.errors import ConfigProblem
+from .errors import ConfigProblem
 
 SECRET_WORDS = ("key", "secret", "token", "password")
 # Keys of the schema whose names contain a secret word but whose values are plain settings.

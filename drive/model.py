@@ -46,14 +46,6 @@ class Folder:
 
 
 @dataclass(frozen=True)
-class FolderSpec:
-    """The folder a team should have."""
-
-    team_id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class Grant:
     """Someone who should have access to a team's folder, and with which role."""
 

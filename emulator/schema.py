@@ -61,14 +61,14 @@ def methods(document: dict) -> Iterator[dict]:
 @lru_cache(maxsize=None)
 def method_index(api: str) -> dict[str, str | None]:
     """Method id -> the name of its response schema (None when it answers nothing)."""
-    from sync.workspace import discovery_document
+    from sync.google.workspace import discovery_document
 
     return {method["id"]: method.get("response", {}).get("$ref") for method in methods(discovery_document(api))}
 
 
 @lru_cache(maxsize=None)
 def _definitions(api: str) -> dict:
-    from sync.workspace import discovery_document
+    from sync.google.workspace import discovery_document
 
     return {name: to_json_schema(schema) for name, schema in discovery_document(api)["schemas"].items()}
 

@@ -10,8 +10,8 @@ from typing import Iterable
 from sheets import layout as L
 from sheets.book import Book, Edits, Tab
 
-from .model import Action, AddHeaders, AddRow, AddTab, SetLastRun, UpdateRow
-from .plan import members_index
+from sync.core.model import Action, AddHeaders, AddRow, AddTab, SetLastRun, UpdateRow
+from sync.core.plan import members_index
 
 
 class _Rows:

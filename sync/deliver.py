@@ -15,9 +15,9 @@ from mail.message import SendError, build_message
 from mail.render import render_reminder
 from sheets import layout as L
 
-from .milestones import FAILED, SENT, UNCONFIRMED
-from .model import Action, ResolveSending, SendReminder, UpdateRow
-from .plan import local_time
+from sync.core.milestones import FAILED, SENT, UNCONFIRMED
+from sync.core.model import Action, ResolveSending, SendReminder, UpdateRow
+from sync.core.plan import local_time
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ class Delivery:
     updates: list[Action] = field(default_factory=list)
     sent: int = 0
     failed: int = 0
-    confirmed: int = 0
-    unconfirmed: int = 0
+    confirmed: int = 0      # found in sent mail after a crash or an error: not sent again
+    unconfirmed: int = 0    # left `sending` by a crash, no sent mail to look in: for a coordinator
     failures: list[str] = field(default_factory=list)
 
 

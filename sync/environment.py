@@ -26,7 +26,7 @@ class Environment:
     clock: Callable[[], datetime] = _utc_now
     # How the job waits between retries of a transient failure (tests hand in a no-op).
     sleep: Callable[[float], None] = time.sleep
-    # The module (or any object) whose functions carry out each command: `sync.commands`
+    # The module (or any object) whose functions carry out each command: `sync.commands.handlers`
     # unless a test hands in its own.
     commands: Any = None
     # Set from `-v/--verbose`: debug logs, and the full traceback of a failure.
@@ -40,7 +40,7 @@ class Environment:
     def command(self, name: str) -> Callable[..., Any]:
         """The function carrying out command `name`, e.g. `sync_command`."""
         if self.commands is None:
-            from sync import commands
+            from sync.commands import handlers as commands
 
             self.commands = commands
         return getattr(self.commands, name)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from config.errors import ConfigError, ConfigProblem
+
 
 class ExitStatus(enum.IntEnum):
     """Exit codes of every `plt` command (DESIGN.md, "CLI")."""
@@ -20,6 +22,10 @@ class ExitStatus(enum.IntEnum):
     SAFETY = 5  # safety stop: nothing was written
 
 
+__all__ = ["ExitStatus", "PltError", "ConfigError", "ConfigProblem", "UsageError", "NotYetAvailable", "LockHeld",
+           "AccessError", "SafetyStop", "PartialFailure", "describe", "credentials_refused"]
+
+
 class PltError(Exception):
     """Base of every error PLT Sync knows how to explain."""
 
@@ -27,33 +33,6 @@ class PltError(Exception):
 
     def describe(self) -> str:
         return str(self)
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    """One mistake in a config file: where it is, and what was expected."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class ConfigError(PltError):
-    """The config cannot be used; `problems` lists every mistake found at once."""
-
-    exit_status = ExitStatus.CONFIG
-
-    def __init__(self, source: str, problems: list[ConfigProblem]):
-        super().__init__(source, problems)
-        self.source = source
-        self.problems = problems
-
-    def describe(self) -> str:
-        count = len(self.problems)
-        head = f"{self.source}: {count} problem{'s' if count != 1 else ''} in the configuration"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 
 class UsageError(PltError):
@@ -154,6 +133,8 @@ def describe(error: BaseException) -> tuple[str, ExitStatus]:
     """The one line (or block) to print for `error`, and the exit status to end with."""
     if isinstance(error, PltError):
         return error.describe(), error.exit_status
+    if isinstance(error, ConfigError):
+        return error.describe(), ExitStatus.CONFIG
     if credentials_refused(error):
         refused = AccessError("Google Workspace", None, f"Google refused the credentials ({_refusal_code(error)})",
                               "check the key or token file the config names, and that it is still valid")

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from .errors import LockHeld
+from sync.errors import LockHeld
 
 
 def lock_path(config_path: str | Path) -> Path:

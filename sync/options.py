@@ -1,14 +1,14 @@
-"""The options of each `plt` command, as the CLI parsed them, handed to the function that
-carries the command out (see `sync.commands`)."""
+"""How one `plt sync` runs: the options the CLI parsed, handed to `sync.run.run`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 
 @dataclass(frozen=True)
 class SyncOptions:
+    """How one `plt sync` runs, as the CLI parsed it."""
+
     # Print the plan and write nothing.
     dry_run: bool = False
     # Print the report as JSON instead of the human summary.
@@ -17,15 +17,3 @@ class SyncOptions:
     now: datetime | None = None
     # Go ahead even though the form yields far fewer teams than the roster holds.
     allow_shrink: bool = False
-
-
-@dataclass(frozen=True)
-class StatusOptions:
-    json: bool = False
-
-
-@dataclass(frozen=True)
-class DemoOptions:
-    json: bool = False
-    # Keep `plt.toml` and `emulator.sqlite` here instead of a temporary folder.
-    workdir: Path | None = None

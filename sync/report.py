@@ -21,7 +21,9 @@ class Report:
     problems: dict[str, int] = field(default_factory=lambda: _zero("open", "new", "resolved"))
     folders: dict[str, int] = field(default_factory=lambda: _zero("created", "renamed", "existing"))
     sharing: dict[str, int] = field(default_factory=lambda: _zero("added", "removed", "blocked"))
-    reminders: dict[str, int] = field(default_factory=lambda: _zero("sent", "skipped", "failed"))
+    # confirmed: found in sent mail after an interrupted run; unconfirmed: left for a coordinator to ask about.
+    reminders: dict[str, int] = field(default_factory=lambda: _zero("sent", "skipped", "failed", "confirmed",
+                                                                    "unconfirmed"))
     api_calls: dict[str, Any] = field(default_factory=lambda: {"read": 0, "write": 0, "total": 0, "by_method": {}})
     actions: list[dict[str, Any]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -48,5 +50,8 @@ class Report:
                  f"{self.api_calls['write']} write)"]
         if self.dry_run:
             lines += [f"  would {a['describe']}" for a in self.actions]
+        if self.reminders["unconfirmed"]:
+            lines.append(f"  {self.reminders['unconfirmed']} reminder(s) an interrupted run may have sent: marked "
+                         "`unconfirmed` on the Reminders tab for a coordinator, never sent again")
         lines += [f"  failed: {f}" for f in self.failures[:10]]
         return "\n".join(lines)

@@ -7,7 +7,7 @@ from typing import Mapping
 from mail.gmail import GmailSender
 from mail.smtp import SmtpSender
 
-from .workspace import Workspace
+from sync.google.workspace import Workspace
 
 
 def sender_from_settings(settings, workspace: Workspace, environ: Mapping[str, str]):

@@ -43,7 +43,7 @@ def admin(endpoint):
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """The demo programme after its last run (12 teams, the charter deadline passed), made once."""
-    from sync.demo import run_demo
+    from sync.commands.demo import run_demo
 
     return run_demo(tmp_path_factory.mktemp("demo")).workdir
 

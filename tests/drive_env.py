@@ -11,7 +11,7 @@ from googleapiclient import discovery
 from drive.batch import apply_changes
 from drive.folders import list_team_folders
 from drive.model import FOLDER_MIME, Folder
-from sync.workspace import discovery_document
+from sync.google.workspace import discovery_document
 
 
 class RecordingHttp(httplib2.Http):

@@ -13,11 +13,11 @@ import requests
 
 from config.load import load_settings
 from sheets.book import read_book
-from sync.init import initialise
-from sync.job import RunOptions, run
-from sync.metering import Meter
+from sync.commands.init import initialise
+from sync.run import SyncOptions, run
+from sync.google.metering import Meter
 from sync.senders import sender_from_settings
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 DOMAIN = "belmont.example.org"
 TZ = ZoneInfo("America/New_York")
@@ -86,7 +86,7 @@ class Programme:
         meter = Meter()
         workspace = self.workspace(meter)
         sender = sender_from_settings(settings, workspace, {}) if send else None
-        return run(settings, workspace, meter, now=now, options=RunOptions(dry_run, allow_shrink), sender=sender,
+        return run(settings, workspace, meter, now=now, options=SyncOptions(dry_run=dry_run, allow_shrink=allow_shrink), sender=sender,
                    sleep=lambda _seconds: None)
 
     # What coordinators see.

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.auth import LoginOptions, login, warn_if_shared, write_token
-from sync.cli import run
+from sync.commands.auth import LoginOptions, login, warn_if_shared, write_token
+from sync.commands.cli import run
 from sync.environment import Environment
-from sync.workspace import SCOPES
+from sync.google.workspace import SCOPES
 
 TOKEN = {"token": "ya29.access", "refresh_token": "1//refresh", "client_id": "plt.apps.googleusercontent.com",
          "client_secret": "shh", "scopes": list(SCOPES)}
@@ -107,7 +107,7 @@ class LoginWithFakeFlow:
     """The `plt` commands, with `auth login` signing in through the stand-in flow."""
 
     def auth_login_command(self, options, env):
-        from sync import commands
+        from sync.commands import handlers as commands
 
         return commands.auth_login_command(options, env, make_flow=FakeFlow)
 

@@ -12,8 +12,8 @@ import pytest
 from emulator.server import EmulatorServer
 from sheets import layout as L
 from sheets.book import read_book
-from sync.demo import run_demo
-from sync.workspace import connect
+from sync.commands.demo import run_demo
+from sync.google.workspace import connect
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed; run .ci/browser-deps")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import plt, run
+from sync.commands.cli import plt, run
 from sync.environment import Environment
 from sync.errors import AccessError, ExitStatus, LockHeld, NotYetAvailable, PartialFailure, SafetyStop
 
@@ -182,12 +182,12 @@ def test_command_may_return_its_exit_status():
 
 def test_json_log_format_writes_one_json_object_per_line():
     def warn():
-        logging.getLogger("sync.job").warning("reminder for %s held back by quiet hours", "team 7f3a")
+        logging.getLogger("sync.run").warning("reminder for %s held back by quiet hours", "team 7f3a")
 
     status, _out, err, _env = plt_run("--log-format", "json", "demo", commands=FakeCommands(warn))
     assert status == ExitStatus.OK
     entry = json.loads(err.splitlines()[0])
-    assert entry["severity"] == "WARNING" and entry["logger"] == "sync.job"
+    assert entry["severity"] == "WARNING" and entry["logger"] == "sync.run"
     assert entry["message"] == "reminder for team 7f3a held back by quiet hours"
 
 
@@ -209,7 +209,7 @@ def test_emulator_serve_refuses_a_fault_rate_above_one():
 def test_python_module_entry_exits_2_on_a_bad_config(tmp_path):
     path = tmp_path / "plt.toml"
     path.write_text(BAD_CONFIG)
-    done = subprocess.run([sys.executable, "-m", "sync.cli", "sync", "--config", str(path)],
+    done = subprocess.run([sys.executable, "-m", "sync.commands.cli", "sync", "--config", str(path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "milestone[0].due" in done.stderr and "hunter2" not in done.stderr

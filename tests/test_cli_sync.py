@@ -7,7 +7,7 @@ import pytest
 import requests
 import tomlkit
 
-from sync.cli import run
+from sync.commands.cli import run
 from sync.environment import Environment
 from sync.lock import run_lock
 from programme import DOMAIN

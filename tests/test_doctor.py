@@ -12,12 +12,12 @@ import pytest
 import tomlkit
 from aiosmtpd.controller import Controller
 
-from sync.cli import run
-from sync.doctor_checks import CHECKS
-from sync.doctor_google import missing_scopes
+from sync.commands.cli import run
+from sync.commands.doctor_checks import CHECKS
+from sync.commands.doctor_google import missing_scopes
 from sync.environment import Environment
 from sync.lock import run_lock
-from sync.workspace import SCOPES, connect
+from sync.google.workspace import SCOPES, connect
 
 OTHER_OWNER = "it-admin@belmont.example.org"
 

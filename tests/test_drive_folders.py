@@ -9,7 +9,7 @@ import pytest
 from drive.batch import apply_changes
 from drive.folders import find_folder, list_team_folders
 from drive.model import FOLDER_MIME, CreateFolder, RenameFolder
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 from drive_env import DriveEnv
 

@@ -7,7 +7,7 @@ import urllib.request
 from emulator.core import Emulator
 from emulator.serve import serve
 from emulator.store import Store
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 def test_stats_count_google_calls_per_method_and_never_admin_calls(endpoint, admin):

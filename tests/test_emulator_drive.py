@@ -9,7 +9,7 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 FOLDER = "application/vnd.google-apps.folder"
 

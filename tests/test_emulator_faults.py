@@ -8,7 +8,7 @@ from googleapiclient.errors import HttpError
 
 from emulator.core import ApiError, Route
 from emulator.quotas import Quotas
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 from googleapiclient.errors import HttpError
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 HEX8 = re.compile(r"^[0-9a-f]{8}$")
 

@@ -10,7 +10,7 @@ import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 @pytest.fixture

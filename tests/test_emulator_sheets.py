@@ -6,7 +6,7 @@ import gspread
 import pytest
 from googleapiclient.errors import HttpError
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 @pytest.fixture
@@ -400,7 +400,7 @@ def test_a_ten_thousand_row_roster_stays_workable(sheets, roster):
 
 def test_create_applies_the_cells_widths_rules_and_protections_given_for_each_sheet(endpoint):
     """PLT Sync's init creates the master sheet with its headers and layout in one call."""
-    from sync.workspace import connect as connect_clients
+    from sync.google.workspace import connect as connect_clients
 
     sheets = connect_clients(None, endpoint).sheets
     body = {"properties": {"title": "Roster"}, "sheets": [{

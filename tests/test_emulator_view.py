@@ -4,7 +4,7 @@ import base64
 import urllib.request
 from email.message import EmailMessage
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 def _page(endpoint) -> str:

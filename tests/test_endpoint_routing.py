@@ -16,8 +16,8 @@ import pytest
 from googleapiclient.http import MediaInMemoryUpload
 
 from config import load_settings
-from sync.google_session import workspace_from_settings
-from sync.workspace import connect
+from sync.google.session import workspace_from_settings
+from sync.google.workspace import connect
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -158,7 +158,7 @@ def test_clients_built_from_settings_follow_the_endpoint_variable(recorder, only
 
 def test_emulator_traffic_ignores_a_proxy_named_in_the_environment(monkeypatch, endpoint):
     """District networks often set HTTP_PROXY; the local endpoint must still be reached directly."""
-    from sync.workspace import connect as connect_clients
+    from sync.google.workspace import connect as connect_clients
 
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
@@ -170,7 +170,7 @@ def test_emulator_traffic_ignores_a_proxy_named_in_the_environment(monkeypatch, 
 
 def test_a_long_query_sent_as_a_method_override_post_is_answered(endpoint):
     """The Google client sends GETs longer than 2,048 characters as POST + X-HTTP-Method-Override."""
-    from sync.workspace import connect as connect_clients
+    from sync.google.workspace import connect as connect_clients
 
     drive = connect_clients(None, endpoint).drive
     parents = " or ".join(f"'{'x' * 40}{i}' in parents" for i in range(60))

@@ -11,7 +11,7 @@ from forms.create import create_form
 from forms.model import Member
 from forms.reader import read_form
 from forms.submissions import to_submissions
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 TITLES = {
     "facilitator_name": "Your name", "facilitator_email": "Your school email", "team_name": "PLT name",

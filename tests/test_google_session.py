@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from config import load_settings
 from sync.errors import AccessError, ConfigError, ExitStatus
-from sync.google_session import credentials_from_settings, workspace_from_settings
-from sync.workspace import SCOPES
+from sync.google.session import credentials_from_settings, workspace_from_settings
+from sync.google.workspace import SCOPES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example.toml"
 SECRET_MARK = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-TOPSECRET"

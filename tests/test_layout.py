@@ -6,7 +6,7 @@ import pytest
 from programme import Programme, at
 from sheets import format as F
 from sheets import layout as L
-from sync.layout_plan import folder_links, new_tab_layout, tab_repairs
+from sync.core.layout_plan import folder_links, new_tab_layout, tab_repairs
 
 TITLES = ("Facilitator submission", "SMART goal submitted to evaluator", "Signed team charter")
 SHEET_FIELDS = ("sheets(properties(sheetId,title,gridProperties.frozenRowCount),conditionalFormats,"

@@ -13,7 +13,7 @@ import pytest
 from mail.gmail import GmailSender
 from mail.message import Reminder, SendError, build_message, message_id
 from mail.render import render_reminder
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 DOMAIN = "belmont.k12.ma.us"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import requests
 
-from sync.metering import Meter
-from sync.pacing import Pacer, batch_parts, charge_of
-from sync.workspace import connect
+from sync.google.metering import Meter
+from sync.google.pacing import Pacer, batch_parts, charge_of
+from sync.google.workspace import connect
 
 
 class FakeClock:

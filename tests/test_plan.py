@@ -5,8 +5,8 @@ from forms.model import Member, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book, Tab
 from sync.apply import build_edits
-from sync.model import AddRow, AddTab, KEY_EMAIL_AND_NAME, SetLastRun, UpdateRow, team_id
-from sync.plan import Observed, Rules, choose_teams, plan
+from sync.core.model import AddRow, AddTab, KEY_EMAIL_AND_NAME, SetLastRun, UpdateRow, team_id
+from sync.core.plan import Observed, Rules, choose_teams, plan
 
 T0 = datetime(2017, 10, 2, 14, 0, tzinfo=timezone.utc)
 RULES = Rules("facilitator_email", ("Team charter",), "America/New_York", "r1")

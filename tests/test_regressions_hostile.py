@@ -11,7 +11,7 @@ import pytest
 from forms.validate import split_name_and_email
 from mail.message import Reminder, build_message
 from programme import Programme, at
-from sync.cli import run
+from sync.commands.cli import run
 from sync.environment import Environment
 
 OTHER_OWNER = "someone-else@belmont.example.org"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.schedule import ReminderPolicy, due_step, milestone_status, steps
+from sync.core.schedule import ReminderPolicy, due_step, milestone_status, steps
 
 BOSTON = ZoneInfo("America/New_York")
 # Belmont: the signed team charter is due Friday, November 17 (2017).

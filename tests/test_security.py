@@ -18,9 +18,9 @@ import pytest
 
 from hostile_traffic import SheetTraffic
 from programme import DOMAIN, Programme, at
-from sync.cli import run
+from sync.commands.cli import run
 from sync.environment import Environment
-from sync.workspace import SCOPES, load_credentials
+from sync.google.workspace import SCOPES, load_credentials
 from test_google_session import real_private_key
 
 README = Path(__file__).resolve().parent.parent / "README.md"

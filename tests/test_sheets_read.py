@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sheets.book import Edits, create_spreadsheet, read_book, write_book
 from sheets.format import checkboxes
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 HEADERS = ["Team ID", "Team name", "Member count", "Signed team charter received", "Folder", "Notes"]
 FOLDER = "https://drive.google.com/drive/folders/f-123"

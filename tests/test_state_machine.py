@@ -32,7 +32,7 @@ from emulator.server import EmulatorServer
 from oracle import DOMAIN, Answers, Oracle, Response
 from observe import Seen, Window, check_clean_sync, read_roster, team_folders
 from programme import Programme, at
-from sync.cli import run as plt
+from sync.commands.cli import run as plt
 from sync.environment import Environment
 from sync.errors import PltError, SafetyStop
 

@@ -10,11 +10,11 @@ from collections import Counter
 
 from sheets import layout as L
 from sheets.book import Book, Tab
-from sync.cli import run
+from sync.commands.cli import run
 from sync.environment import Environment
-from sync.status import programme_status
-from sync.status_view import show
-from sync.workspace import connect
+from sync.commands.status import programme_status
+from sync.commands.status_view import show
+from sync.google.workspace import connect
 
 SCHOOLS = ["Belmont High School", "Chenery Middle School", "Butler Elementary School"]
 MILESTONES = ["SMART goal", "Signed team charter"]

@@ -16,9 +16,9 @@ from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book, Tab
 
-from .drive_plan import NO_EMAIL, DriveOutcome
-from .milestones import SENDING, MilestonePlan
-from .model import (Action, AddHeaders, AddRow, AddTab, Plan, ResolveSending, SendReminder, SetLastRun, Team,
+from sync.core.drive_plan import NO_EMAIL, DriveOutcome
+from sync.core.milestones import SENDING, MilestonePlan
+from sync.core.model import (Action, AddHeaders, AddRow, AddTab, Plan, ResolveSending, SendReminder, SetLastRun, Team,
                     UpdateRow, team_id, team_key)
 
 ACTIVE = "active"

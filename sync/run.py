@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -26,25 +25,20 @@ from forms.submissions import cross_team_warnings, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book, write_book
 
-from .apply import build_edits, runs_row
-from .deliver import Letterhead, deliver
-from .drive_plan import DriveRules, plan_drive, settle_drive
-from .errors import AccessError, SafetyStop, UsageError
-from .google_errors import reason_of, status_of, with_retries
-from .layout_plan import LayoutInputs, add_layout, team_facts
-from .metering import Meter
-from .milestones import MailRules, MilestoneRule, plan_milestones
-from .model import AddRow, ResolveSending, SendReminder, SetLastRun
-from .plan import Observed, Rules, choose_teams, form_errors, plan, roster_team_count
-from .report import Report
-from .schedule import ReminderPolicy
-from .workspace import Workspace
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    dry_run: bool = False
-    allow_shrink: bool = False
+from sync.apply import build_edits, runs_row
+from sync.deliver import Letterhead, deliver
+from sync.core.drive_plan import DriveRules, plan_drive, settle_drive
+from sync.errors import AccessError, SafetyStop, UsageError
+from sync.google.errors import reason_of, status_of, with_retries
+from sync.core.layout_plan import LayoutInputs, add_layout, team_facts
+from sync.google.metering import Meter
+from sync.core.milestones import MailRules, MilestoneRule, plan_milestones
+from sync.options import SyncOptions
+from sync.core.model import AddRow, ResolveSending, SendReminder, SetLastRun
+from sync.core.plan import Observed, Rules, choose_teams, form_errors, plan, roster_team_count
+from sync.report import Report
+from sync.core.schedule import ReminderPolicy
+from sync.google.workspace import Workspace
 
 
 def _utcnow() -> datetime:
@@ -55,7 +49,7 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("r%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
-def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options: RunOptions = RunOptions(),
+def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options: SyncOptions = SyncOptions(),
         sender=None, clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep,
         phase: Callable[[str], None] = lambda _text: None) -> Report:
     """One sync. `sender` sends reminders (None: no reminder is sent, e.g. on a dry run);
@@ -332,7 +326,8 @@ def _apply(settings, workspace, book, the_plan, report: Report, meter: Meter, cl
            clock, False, layout)
     delivery = deliver(mail_actions, sender, letterhead(settings), now,
                        {m.key: m.template for m in settings.milestones})
-    report.reminders.update(sent=delivery.sent, failed=delivery.failed)
+    report.reminders.update(sent=delivery.sent, failed=delivery.failed, confirmed=delivery.confirmed,
+                            unconfirmed=delivery.unconfirmed)
     report.failures += delivery.failures
     report.exit_code = 1 if report.failures else 0
     _write(workspace, book, [*delivery.updates, *[a for a in sheet_actions if isinstance(a, SetLastRun)]], titles,

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from config import ENDPOINT_VARIABLE, Settings
 
-from .errors import ExitStatus
+from sync.errors import ExitStatus
 
 PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
 MARKS = {PASS: "✓", FAIL: "✗", WARN: "!", SKIP: "-"}

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .status import MilestoneCount, ProgrammeStatus, SchoolStatus
+from sync.commands.status import MilestoneCount, ProgrammeStatus, SchoolStatus
 
 
 def show(status: ProgrammeStatus, stream: TextIO, *, as_json: bool = False, terminal: bool | None = None) -> None:

@@ -15,8 +15,8 @@ from sheets import format as F
 from sheets import layout as L
 from sheets.book import Edits, Tab
 
-from .model import AddHeaders, AddTab, Team
-from .plan import same
+from sync.core.model import AddHeaders, AddTab, Team
+from sync.core.plan import same
 
 
 @dataclass(frozen=True)

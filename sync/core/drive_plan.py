@@ -15,7 +15,7 @@ from drive.model import RecordGrants
 from drive.sharing import sharing_changes
 from drive.tags import fits
 
-from .model import Team
+from sync.core.model import Team
 
 SHARED, PENDING, BLOCKED, FAILED, NO_EMAIL = "shared", "pending", "blocked (domain)", "failed", "no email"
 

@@ -49,7 +49,7 @@ def classify(http_method: str, path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern, str]]:
-    from .workspace import API_VERSIONS, discovery_document
+    from sync.google.workspace import API_VERSIONS, discovery_document
 
     found = []
     for api in API_VERSIONS:

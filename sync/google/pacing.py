@@ -33,7 +33,7 @@ RETRY_AFTER_CAP_S = 64.0
 
 def charge_of(http_method: str, url: str, body: bytes | str | None = None) -> tuple[str | None, int]:
     """The quota bucket a request is charged to and its cost; (None, 0) outside the four APIs."""
-    from .metering import classify
+    from sync.google.metering import classify
 
     method = http_method.upper()
     method_id = classify(method, urlsplit(url).path)

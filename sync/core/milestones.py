@@ -15,8 +15,8 @@ from mail.message import Reminder
 from sheets import layout as L
 from sheets.book import Book, Tab
 
-from .model import Team
-from .schedule import ReminderPolicy, due_step, milestone_status
+from sync.core.model import Team
+from sync.core.schedule import ReminderPolicy, due_step, milestone_status
 
 SENDING, SENT, FAILED, UNCONFIRMED = "sending", "sent", "failed", "unconfirmed"
 _TICKS = {"true", "yes", "y", "x", "✓", "✔", "done", "received", "1"}
@@ -66,7 +66,6 @@ class MilestonePlan:
     roster: dict[str, dict[str, object]] = field(default_factory=dict)   # team id -> roster cells
     reminders: list[Reminder] = field(default_factory=list)              # to send this run
     unresolved: list[LedgerEntry] = field(default_factory=list)         # `sending` rows left by a crash
-    skipped: int = 0                                                     # due but held back (already in ledger)
 
 
 def ticked(value: object) -> bool:

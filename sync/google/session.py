@@ -17,7 +17,7 @@ from google.auth.exceptions import GoogleAuthError
 
 from config import ENDPOINT_VARIABLE, Settings
 from sync.errors import AccessError, ConfigError, ConfigProblem
-from sync.workspace import Workspace, connect, load_credentials, loose_permissions
+from sync.google.workspace import Workspace, connect, load_credentials, loose_permissions
 
 log = logging.getLogger(__name__)
 

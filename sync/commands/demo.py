@@ -19,12 +19,12 @@ import requests
 from config.load import load_settings
 from emulator.server import EmulatorServer
 
-from . import demo_data as D
-from .init import initialise
-from .job import RunOptions, run
-from .metering import Meter
-from .report import Report
-from .workspace import connect
+from sync.commands import demo_data as D
+from sync.commands.init import initialise
+from sync.run import SyncOptions, run
+from sync.google.metering import Meter
+from sync.report import Report
+from sync.google.workspace import connect
 from mail.gmail import GmailSender
 from sheets import layout as L
 from sheets.book import Edits, read_book, write_book
@@ -141,7 +141,7 @@ def coordinators_and_teams_at_work(settings, workspace) -> None:
 def _sync(settings, endpoint: str, now: datetime) -> Report:
     meter = Meter()
     workspace = connect(None, endpoint, meter)
-    return run(settings, workspace, meter, now=now, options=RunOptions(), sender=GmailSender(workspace.gmail))
+    return run(settings, workspace, meter, now=now, options=SyncOptions(), sender=GmailSender(workspace.gmail))
 
 
 def summary(result: DemoResult) -> str:

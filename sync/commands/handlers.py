@@ -14,11 +14,11 @@ import json
 from config import Settings
 from sync.environment import Environment
 from sync.errors import ExitStatus
-from sync.options import DemoOptions, StatusOptions, SyncOptions
+from sync.commands.options import DemoOptions, StatusOptions, SyncOptions
 
 
 def demo_command(options: DemoOptions, env: Environment) -> ExitStatus | None:
-    from sync.demo import run_demo, summary
+    from sync.commands.demo import run_demo, summary
 
     result = run_demo(options.workdir)
     print(json.dumps(result.to_json(), indent=2) if options.json else summary(result), file=env.stdout)
@@ -26,8 +26,8 @@ def demo_command(options: DemoOptions, env: Environment) -> ExitStatus | None:
 
 
 def init_command(settings: Settings, env: Environment) -> ExitStatus | None:
-    from sync.google_session import workspace_from_settings
-    from sync.init import initialise
+    from sync.google.session import workspace_from_settings
+    from sync.commands.init import initialise
 
     result = initialise(settings, workspace_from_settings(settings, env.environ), settings.path)
     for line in result.lines():
@@ -38,11 +38,11 @@ def init_command(settings: Settings, env: Environment) -> ExitStatus | None:
 
 
 def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> ExitStatus | None:
-    from sync.google_session import workspace_from_settings
-    from sync.job import RunOptions, run
+    from sync.google.session import workspace_from_settings
+    from sync.run import run
     from sync.lock import run_lock
-    from sync.metering import Meter
-    from sync.pacing import Pacer
+    from sync.google.metering import Meter
+    from sync.google.pacing import Pacer
     from sync.progress import progress
     from sync.senders import sender_from_settings
 
@@ -54,7 +54,7 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
         with progress(env.stderr, "plt sync", None, env.environ) as shown:
             report = run(settings, workspace, meter, now=options.now or env.clock(), sender=sender, clock=env.clock,
                          sleep=env.sleep, phase=shown.describe,
-                         options=RunOptions(dry_run=options.dry_run, allow_shrink=options.allow_shrink))
+                         options=options)
     print(json.dumps(report.to_json(), indent=2) if options.json else report.human(), file=env.stdout)
     if report.exit_code:
         count = len(report.failures)
@@ -64,9 +64,9 @@ def sync_command(settings: Settings, options: SyncOptions, env: Environment) -> 
 
 
 def status_command(settings: Settings, options: StatusOptions, env: Environment) -> ExitStatus | None:
-    from sync.google_session import workspace_from_settings
-    from sync.status import read_status
-    from sync.status_view import show
+    from sync.google.session import workspace_from_settings
+    from sync.commands.status import read_status
+    from sync.commands.status_view import show
 
     status = read_status(settings, workspace_from_settings(settings, env.environ))
     show(status, env.stdout, as_json=options.json)
@@ -74,8 +74,8 @@ def status_command(settings: Settings, options: StatusOptions, env: Environment)
 
 
 def doctor_command(settings: Settings, env: Environment) -> ExitStatus | None:
-    from sync.doctor import Context, exit_status, run_checks, summary
-    from sync.doctor_checks import CHECKS
+    from sync.commands.doctor import Context, exit_status, run_checks, summary
+    from sync.commands.doctor_checks import CHECKS
     from sync.progress import progress
 
     with progress(env.stdout, "checking", len(CHECKS), env.environ) as shown:
@@ -91,7 +91,7 @@ def doctor_command(settings: Settings, env: Environment) -> ExitStatus | None:
 
 
 def auth_login_command(options, env: Environment, make_flow=None) -> ExitStatus | None:
-    from sync.auth import installed_app_flow, login
+    from sync.commands.auth import installed_app_flow, login
 
     path = login(options, make_flow or installed_app_flow)
     print(f"signed in; the token is in {path} (readable by you only). Set credentials = \"oauth\" and "

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from forms.model import Submission
@@ -163,4 +163,3 @@ class Plan:
     problems_open: int = 0
     problems_new: int = 0
     problems_resolved: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)

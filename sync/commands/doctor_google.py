@@ -10,8 +10,8 @@ import requests
 from google.auth.exceptions import GoogleAuthError
 from googleapiclient.errors import HttpError
 
-from .google_errors import reason_of, status_of
-from .workspace import SCOPES
+from sync.google.errors import reason_of, status_of
+from sync.google.workspace import SCOPES
 
 # The failures of a Google call that `plt doctor` reports as a check result.
 GOOGLE_FAILURES = (HttpError, httplib2.HttpLib2Error, OSError, socket.timeout, GoogleAuthError)

@@ -11,12 +11,12 @@ from google.auth.transport.requests import Request
 from mail.message import SendError
 from sheets import layout as L
 
-from .doctor import Context, Result, failed, passed, skipped, warned
-from .doctor_google import GOOGLE_FAILURES, account_of, explain, granted_scopes, missing_scopes
-from .errors import ExitStatus
-from .lock import is_free, lock_path
-from .senders import sender_from_settings
-from .workspace import SCOPES, connect, load_credentials, loose_permissions
+from sync.commands.doctor import Context, Result, failed, passed, skipped, warned
+from sync.commands.doctor_google import GOOGLE_FAILURES, account_of, explain, granted_scopes, missing_scopes
+from sync.errors import ExitStatus
+from sync.lock import is_free, lock_path
+from sync.senders import sender_from_settings
+from sync.google.workspace import SCOPES, connect, load_credentials, loose_permissions
 
 CONFIG = ExitStatus.CONFIG
 NOT_SIGNED_IN = "not checked: the credentials did not load"

@@ -11,8 +11,8 @@ from forms.create import create_form
 from sheets import layout as L
 from sheets.book import create_spreadsheet
 
-from .layout_plan import new_tab_layout
-from .workspace import Workspace
+from sync.core.layout_plan import new_tab_layout
+from sync.google.workspace import Workspace
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 

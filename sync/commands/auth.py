@@ -15,7 +15,7 @@ from typing import Callable
 
 from config.files import OWNER_ONLY, replace_file
 
-from .workspace import SCOPES, loose_permissions
+from sync.google.workspace import SCOPES, loose_permissions
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ import gspread
 from sheets import layout as L
 from sheets.book import Book, Tab, read_book
 
-from .errors import AccessError, UsageError
-from .google_errors import reason_of, status_of, with_retries
-from .plan import ACTIVE
-from .schedule import DUE_SOON, MISSING, OVERDUE, RECEIVED
+from sync.errors import AccessError, UsageError
+from sync.google.errors import reason_of, status_of, with_retries
+from sync.core.plan import ACTIVE
+from sync.core.schedule import DUE_SOON, MISSING, OVERDUE, RECEIVED
 
 ALL_SCHOOLS = "All schools"
 _ROSTER_HINT = ("Share the roster spreadsheet with the account PLT Sync signs in as (as an editor), "

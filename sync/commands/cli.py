@@ -18,7 +18,7 @@ from config import Settings, load_settings
 from sync.environment import Environment
 from sync.errors import ExitStatus, NotYetAvailable, UsageError, credentials_refused, describe
 from sync.logs import configure_logging, logging_scope
-from sync.options import DemoOptions, StatusOptions, SyncOptions
+from sync.commands.options import DemoOptions, StatusOptions, SyncOptions
 
 CONFIG_VARIABLE = "PLT_CONFIG"
 
@@ -149,7 +149,7 @@ def auth() -> None:
 @click.pass_obj
 def login(env: Environment, client_secrets: Path, token: Path, no_browser: bool):
     """Sign in as a user in a browser and keep the token (readable by you only) for [google]."""
-    from sync.auth import LoginOptions
+    from sync.commands.auth import LoginOptions
 
     options = LoginOptions(client_secrets=client_secrets, token=token, open_browser=not no_browser)
     return env.command("auth_login_command")(options, env)

@@ -1,0 +1,22 @@
+"""The options of each `plt` command, as the CLI parsed them, handed to the function that
+carries the command out (see `sync.commands.handlers`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.options import SyncOptions
+
+__all__ = ["SyncOptions", "StatusOptions", "DemoOptions"]
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    json: bool = False
+    # Keep `plt.toml` and `emulator.sqlite` here instead of a temporary folder.
+    workdir: Path | None = None
