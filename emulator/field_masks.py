@@ -32,16 +32,18 @@ def masked_schema(request_name: str, schemas: dict) -> str | None:
     return refs[0] if len(refs) == 1 else None
 
 
-def normalised(text: str, schema_name: str, schemas: dict) -> str:
-    """`text` as lowerCamelCase dotted paths, each checked against `schema_name`."""
+def normalised(text: str, schema_name: str, schemas: dict, *, through_lists: bool = True) -> str:
+    """`text` as lowerCamelCase dotted paths, each checked against `schema_name`. A mask
+    saying what a write sets (`through_lists=False`) may end at a list but not reach into
+    one, as FieldMask defines; a mask trimming an answer may (`files(id,name)`)."""
     try:
         tree = parse_fields(text)
     except ApiError as err:
         raise MaskError(err.message) from None
-    return ",".join(_paths(tree, schemas[schema_name], schema_name, schemas, ""))
+    return ",".join(_paths(tree, schemas[schema_name], schema_name, schemas, "", through_lists))
 
 
-def _paths(tree: dict, schema: dict, schema_name: str, schemas: dict, prefix: str) -> list[str]:
+def _paths(tree: dict, schema: dict, schema_name: str, schemas: dict, prefix: str, through_lists: bool) -> list[str]:
     out = []
     for name, sub in tree.items():
         if name == "*":
@@ -54,13 +56,15 @@ def _paths(tree: dict, schema: dict, schema_name: str, schemas: dict, prefix: st
             field = known_name(schema.get("properties", {}), name)
             if field is None:
                 raise MaskError(f'{schema_name} has no field "{name}".')
+            if sub and not through_lists and schema["properties"][field].get("type") == "array":
+                raise MaskError(f"{schema_name}.{field} is a list; a mask may name it but not parts of its items.")
             inner, inner_name = _inner(schema["properties"][field], schemas)
         if not sub:
             out.append(prefix + field)
         elif inner is None:
             raise MaskError(f'{schema_name}.{field} has no fields to select inside it.')
         else:
-            out += _paths(sub, inner, inner_name, schemas, f"{prefix}{field}.")
+            out += _paths(sub, inner, inner_name, schemas, f"{prefix}{field}.", through_lists)
     return out
 
 

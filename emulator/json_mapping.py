@@ -115,7 +115,7 @@ class _Reader:
             if target is None:
                 continue
             try:
-                out[field] = field_masks.normalised(out[field], target, self.schemas)
+                out[field] = field_masks.normalised(out[field], target, self.schemas, through_lists=False)
             except field_masks.MaskError as err:
                 raise invalid(join(path, proto_name(field)), "type.googleapis.com/google.protobuf.FieldMask",
                               out[field], f": {err}") from None

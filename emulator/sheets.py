@@ -17,7 +17,8 @@ from .core import Api, ApiError, Call
 from .sheets_requests import Context
 from .sheets_requests import run as run_requests
 from .sheets_get import spreadsheet_json
-from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber
+from .sheets_limits import check_cells
+from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber, sheet_by_title
 
 api = Api("sheets")
 _ONE = "/v4/spreadsheets/<spreadsheet_id>"
@@ -85,15 +86,25 @@ def create(call: Call) -> dict:
         for position, sheet in enumerate(wanted):
             props = sheet.get("properties") or {}
             taken = {s["properties"]["sheetId"] for s in doc["sheets"]}
-            sheet_id = props.get("sheetId", 0 if position == 0 else new_numeric_id(taken))
+            sheet_id = props.get("sheetId", 0 if position == 0 and 0 not in taken else new_numeric_id(taken))
+            _check_unique(doc, position, sheet_id, props.get("title"))
             grid = props.get("gridProperties") or {}
             doc["sheets"].append(new_sheet(sheet_id, props.get("title") or f"Sheet{position + 1}", position,
                                            grid.get("rowCount", 1000), grid.get("columnCount", 26), props))
         renumber(doc)
+        check_cells(doc)
         _fill_created_sheets(call, doc, wanted)
     call.store.put("spreadsheet", spreadsheet_id, doc)
     register_file(call.emulator, file_id=spreadsheet_id, name=title, mime_type=_SPREADSHEET)
     return spreadsheet_json(doc)
+
+
+def _check_unique(doc: dict, position: int, sheet_id: int, title: str | None) -> None:
+    """Two sheets of one spreadsheet never share an id or a title."""
+    if any(s["properties"]["sheetId"] == sheet_id for s in doc["sheets"]):
+        raise SheetsError(400, f"Invalid sheets[{position}]: A sheet with id {sheet_id} already exists.")
+    if title and sheet_by_title(doc, title) is not None:
+        raise SheetsError(400, f'Invalid sheets[{position}]: A sheet with the name "{title}" already exists.')
 
 
 def _fill_created_sheets(call: Call, doc: dict, wanted: list[dict]) -> None:
@@ -112,7 +123,7 @@ def _fill_created_sheets(call: Call, doc: dict, wanted: list[dict]) -> None:
         try:
             run_requests(Context(doc, call.emulator.user_email), requests)
         except SheetsError as err:
-            raise ApiError(err.code, err.message.replace("requests[", "sheets data[")) from None
+            raise SheetsError(err.code, err.message.replace("requests[", "sheets data[")) from None
 
 
 def _grid_requests(sheet_id: int, data: list[dict]) -> list[dict]:

@@ -67,6 +67,8 @@ def spreadsheet_properties(title: str) -> dict:
 
 def new_sheet(sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, columns: int = DEFAULT_COLUMNS,
               extra: dict | None = None) -> dict:
+    if rows < 1 or columns < 1:
+        raise SheetsError(400, "A sheet must have at least one row and one column.")
     props = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
              "gridProperties": {"rowCount": rows, "columnCount": columns}}
     for key, value in (extra or {}).items():

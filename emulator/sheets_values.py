@@ -14,6 +14,7 @@ from typing import Any
 from . import sheets_a1 as a1
 from . import sheets_cells as cells
 from .sheets_grid import insert_dimension
+from .sheets_limits import check_cells
 from .sheets_model import (SheetsError, cell_at, clear_values, compact, grid_size, iter_cells, parts, put_cell,
                            sheet_by_id, sheet_by_title)
 
@@ -150,6 +151,12 @@ def checked_values(body: dict, field: str = "data.values") -> list[list]:
         message = f"Invalid value at '{field}' (type.googleapis.com/google.protobuf.ListValue), {_json(values)}"
         raise SheetsError(400, message, [{"@type": "type.googleapis.com/google.rpc.BadRequest",
                                           "fieldViolations": [{"field": field, "description": message}]}])
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if isinstance(value, (list, dict)):
+                kind = "list_value" if isinstance(value, list) else "struct_value"
+                raise SheetsError(400, f"Invalid values[{r}][{c}]: {kind} {_json(value)} (a cell holds a string, "
+                                       "a number or a boolean)")
     if body.get("majorDimension") == "COLUMNS":
         width = _width(values)
         return [[col[r] if r < len(col) else None for col in values] for r in range(width)]
@@ -248,4 +255,5 @@ def append(doc: dict, text: str, body: dict, option: str, insert_rows: bool) -> 
     if table:
         answer["tableRange"] = a1.format_range(target.title, *table)
     answer["updates"] = write_block(start, values, option, doc["spreadsheetId"], grow=True)
+    check_cells(doc)
     return answer
