@@ -9,7 +9,9 @@ document, so no handler meets a wrong type, an unknown field or a second spellin
 - numbers may be written as strings (`"5"`), enum values by name or number, as proto3
   JSON allows; integers must fit their type (int32, uint32, int64);
 - a `float` field (a colour component) holds what a float32 holds: 1/3 reads back as
-  0.33333334, 0.33 and 0.6 as themselves (the shortest decimal naming the same float32);
+  0.33333334, 0.33 and 0.6 as themselves (the shortest decimal naming the same float32),
+  and a red, green or blue of 0 is left out, as Google leaves out a proto3 zero (black
+  reads back as `{}`; alpha, which has presence, is kept);
 - masks (`fields`, `updateMask`) become lowerCamelCase dotted paths, each checked against
   the message it masks (emulator/field_masks.py);
 - anything else is Google's 400 naming the field by its proto path: an unknown name, a
@@ -104,6 +106,8 @@ class _Reader:
             if item is None and self.strict:
                 continue
             out[field] = None if item is None else self.value(item, properties[field], join(path, proto_name(field)))
+            if name == "Color" and field != "alpha" and out[field] == 0:
+                del out[field]  # a proto3 float at zero is not sent: black is {}
         self._masks(out, properties, name, path)
         return out
 

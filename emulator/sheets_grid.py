@@ -41,6 +41,8 @@ def anchored_ranges(sheet: dict, doc: dict | None = None) -> Iterator[dict]:
         yield protected["range"]
     for rule in sheet.get("conditionalFormats", []):
         yield from rule.get("ranges", [])
+    if "basicFilter" in sheet:
+        yield sheet["basicFilter"]["range"]
     for named in (doc or {}).get("namedRanges", []):
         if named["range"].get("sheetId", 0) == sheet["properties"]["sheetId"]:
             yield named["range"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from . import sheets_grid as grid
+from .sheets_a1 import valid_range_name
 from .sheets_limits import dimension_span, in_grid, position
 from .sheets_model import compact, new_numeric_id, parts, put_cell, sheet_by_id, cell_at
 from .sheets_requests import Context, RequestError, handles, masked_update, sheet_of
@@ -72,9 +73,9 @@ def delete_protected_range(ctx: Context, body: dict) -> None:
 @handles("addNamedRange")
 def add_named_range(ctx: Context, body: dict) -> dict:
     wanted = body.get("namedRange", {})
-    name = wanted.get("name", "")
-    if not name or any(n["name"].lower() == name.lower() for n in ctx.doc["namedRanges"]):
-        raise RequestError(f"Named range with name \"{name}\" already exists or is not valid.")
+    name = _checked_name(wanted.get("name", ""))
+    if any(n["name"].lower() == name.lower() for n in ctx.doc["namedRanges"]):
+        raise RequestError(f"Named range with name \"{name}\" already exists.")
     sheet = sheet_of(ctx, wanted.get("range", {}))
     taken = {int(n["namedRangeId"]) for n in ctx.doc["namedRanges"] if str(n["namedRangeId"]).isdigit()}
     if any(n["namedRangeId"] == wanted.get("namedRangeId") for n in ctx.doc["namedRanges"]):
@@ -83,6 +84,14 @@ def add_named_range(ctx: Context, body: dict) -> dict:
              "range": grid.answered_range(grid.stored_range(wanted.get("range", {})), sheet["properties"]["sheetId"])}
     ctx.doc["namedRanges"].append(named)
     return {"namedRange": copy.deepcopy(named)}
+
+
+def _checked_name(name: str) -> str:
+    if not valid_range_name(name):
+        raise RequestError(f'"{name}" is not a valid name for a named range: a name holds letters, digits and '
+                           "underscores, starts with a letter or an underscore, has at most 250 characters and "
+                           "is neither TRUE, FALSE nor a cell reference such as A1 or R1C1.")
+    return name
 
 
 def _named(ctx: Context, named_id: str) -> dict:
@@ -101,6 +110,10 @@ def delete_named_range(ctx: Context, body: dict) -> None:
 def update_named_range(ctx: Context, body: dict) -> None:
     wanted = copy.deepcopy(body.get("namedRange", {}))
     named = _named(ctx, wanted.get("namedRangeId"))
+    if "name" in wanted:
+        name = _checked_name(wanted["name"]).lower()
+        if any(other is not named and other["name"].lower() == name for other in ctx.doc["namedRanges"]):
+            raise RequestError(f"Named range with name \"{wanted['name']}\" already exists.")
     if "range" in wanted:
         wanted["range"] = grid.answered_range(grid.stored_range(wanted["range"]), wanted["range"].get("sheetId", 0))
     masked_update(named, wanted, body.get("fields", ""))

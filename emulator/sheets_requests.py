@@ -305,4 +305,4 @@ def unmerge_cells(ctx: Context, body: dict) -> None:
     grid.unmerge(sheet, body.get("range", {}))
 
 
-from . import sheets_metadata, sheets_objects  # noqa: E402,F401  (they register their request kinds)
+from . import sheets_filters, sheets_metadata, sheets_objects  # noqa: E402,F401  (they register their kinds)
