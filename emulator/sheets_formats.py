@@ -15,6 +15,7 @@ are not drawn: such a pattern shows the number as the automatic format would.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
@@ -75,12 +76,17 @@ def _number_part(pattern: str) -> str:
 
 
 # Numbers.
-def _number(value: float, section: str, negative_sign: bool) -> str:
+def _number(value: float, section: str, negative_sign: bool) -> str | None:
     prefix, body, suffix = _split_literals(_BRACKETS.sub("", section))
     mantissa = re.split(r"[Ee][+-]", body, maxsplit=1)[0]
     thousands = len(mantissa) - len(mantissa.rstrip(","))
     body = body.replace(mantissa, mantissa.rstrip(","), 1) if thousands else body
-    value = abs(value) * 100 ** _number_part(section).count("%") / 1000 ** thousands
+    try:
+        value = abs(value) * 10.0 ** (2 * _number_part(section).count("%") - 3 * thousands)
+    except OverflowError:
+        return None
+    if not math.isfinite(value):
+        return None  # past the largest number: shown as the automatic format shows it
     digits = _scientific(value, body) if re.search(r"[Ee][+-]", body) else _fixed(value, body)
     return ("-" if negative_sign and digits.strip("0.,") else "") + prefix + digits + suffix
 
@@ -165,7 +171,7 @@ def _kind(token: str) -> str:
         return lower
     if lower.startswith(".0"):
         return ".0"
-    if lower.startswith("["):
+    if lower.startswith("[") and len(lower) > 2:
         return f"[{lower[1]}]"
     if lower[:1] in "ymdhs" and lower == lower[0] * len(lower):
         return lower[0]

@@ -6,7 +6,8 @@ and extra keys, proto-named keys, nested lists, huge numbers, unicode, nulls, br
 Path and query parameters get the same treatment. Every answer must be JSON, a refusal must
 be Google's error shape, and no answer may be a 5xx (each is a defect of the emulator).
 Every example ends by reading the resource back with answers checked against Google's
-response schemas, so junk a request managed to store cannot hide.
+response schemas, so junk a request managed to store cannot hide. A second test gives a
+cell any number format pattern and reads it back formatted.
 
 `PLT_FUZZ_EXAMPLES` sets the examples per API (default 100: a few hundred requests in all);
 `PLT_FUZZ_EXAMPLES=2500 pytest -s tests/test_emulator_fuzz.py` makes 10,000 and prints counts.
@@ -51,6 +52,8 @@ BROKEN_JSON = st.sampled_from([
     b"[" * 5000 + b"]" * 5000, b'{"requests": ' + b"[" * 990 + b"]" * 990 + b"}",
     b'{"values": ' + b"[" * 900 + b"]" * 900 + b"}", b'{"a": "\\ud800"}', b'{"requests": [{}]}'
 ]) | st.binary(max_size=40)
+NUMBER_PATTERN = st.lists(st.sampled_from(list('0#?.,%E+-"\\_*@;[]hmsdy/: $') + [
+    "am/pm", "a/p", "[h]", "[Red]", "yyyy", "mmmm", "dddd", ".000", "#,##0.00"]), max_size=8).map("".join)
 A1_TEXT = st.sampled_from(["Roster", "Roster!A1:C3", "Roster!A:A", "Roster!2:3", "'Roster'!B2", "Members!A1", "Teams",
                            "A1", "Sheet9!A1", "Roster!A1:A", "Roster!ZZZ1", "Roster!A0", "''!A1", "Roster!A1:B2:C3",
                            "R1C1", "teams"]) | st.text(max_size=12)
@@ -90,6 +93,23 @@ def test_hostile_requests_get_json_answers_and_never_a_5xx(server, api):
     if "PLT_FUZZ_EXAMPLES" in os.environ:
         print(f"\nfuzz {api}: {TALLY[api + ' requests']} requests, statuses {dict(sorted(_statuses(api).items()))}, "
               f"5xx {TALLY['5xx']}, not JSON {TALLY['not json']}")
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize="PLT_FUZZ_EXAMPLES" not in os.environ,
+          suppress_health_check=list(HealthCheck), database=None)
+@given(pattern=NUMBER_PATTERN | st.text(max_size=12),
+       kind=st.sampled_from(["NUMBER", "PERCENT", "CURRENCY", "SCIENTIFIC", "DATE", "TIME", "DATE_TIME", "TEXT"]),
+       value=st.floats(allow_nan=False, allow_infinity=False) | st.integers(-10**20, 10**20))
+def test_any_number_format_pattern_shows_a_number_and_never_a_5xx(server, pattern, kind, value):
+    sheet = _seed(server.emulator)["spreadsheet_id"]
+    fmt = {"cell": {"userEnteredValue": {"numberValue": value}, "userEnteredFormat": {
+        "numberFormat": {"type": kind, "pattern": pattern}}}, "fields": "userEnteredValue,userEnteredFormat"}
+    request = {"requests": [{"repeatCell": {"range": {"sheetId": 0, "endRowIndex": 1, "endColumnIndex": 1}, **fmt}}]}
+    answers = [_send(server, "POST", f"/v4/spreadsheets/{sheet}:batchUpdate", {}, {}, json.dumps(request).encode()),
+               _send(server, "GET", f"/v4/spreadsheets/{sheet}/values/Roster!A1", {}, {}, b"")]
+    assert [status for status, _, _ in answers] == [200, 200], answers
+    shown = json.loads(answers[1][2]).get("values", [[""]])[0][0]  # "#" shows a zero as nothing
+    assert isinstance(shown, str)
 
 
 def _statuses(api: str) -> Counter:
@@ -220,6 +240,8 @@ def _scalar(schemas: dict, schema: dict, field: str, owner: str):
         return st.sampled_from(["2024-03-01T09:00:00Z", "2024-03-01T09:00:00.123+02:00"])
     if field.lower().endswith("range") or field in ("range", "name"):
         return A1_TEXT
+    if field == "pattern":
+        return NUMBER_PATTERN
     return st.one_of(st.text(max_size=10), st.sampled_from(["Roster", "Members", "Teams", "=1+1", "x@belmont.org"]))
 
 
@@ -308,7 +330,7 @@ def _read_back(api: str, ids: dict) -> list[tuple[str, str, dict]]:
                   "rowGroups,columnGroups)")
         return [("GET", f"/v4/spreadsheets/{ids['spreadsheet_id']}", {"fields": fields}),
                 ("GET", f"/v4/spreadsheets/{ids['spreadsheet_id']}/values:batchGet",
-                 {"ranges": "A1:Z50", "valueRenderOption": "UNFORMATTED_VALUE"})]
+                 {"ranges": "A1:Z50"})]
     if api == "forms":
         return [("GET", f"/v1/forms/{ids['form_id']}", {}), ("GET", f"/v1/forms/{ids['form_id']}/responses", {})]
     if api == "drive":
