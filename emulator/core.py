@@ -251,10 +251,13 @@ class Emulator:
         return status, out_headers, out_body
 
     def _run(self, call: Call, args: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        from .json_mapping import reads_json_body
         from .query_params import normalised
 
         try:
             call.query = normalised(call.route, call.query)
+            if reads_json_body(call.route):
+                call.json()  # Google's front end reads the body before the API looks at anything
             with self.store.transaction():
                 result = call.route.handler(call, **args)
         except ApiError as err:
@@ -274,11 +277,14 @@ class Emulator:
 
 def parse_json(body: bytes) -> Any:
     """JSON as Google's front end reads it: UTF-8, finite numbers, no unpaired surrogates
-    (which could be neither stored nor answered), else a 400 saying what is wrong."""
+    (which could be neither stored nor answered), nested at most 100 deep (as protobuf's
+    parser), else a 400 saying what is wrong."""
     try:
         value = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+    if _deeper_than(value, MAX_NESTING):
+        raise ApiError(400, f"Invalid JSON payload received. The JSON nests deeper than {MAX_NESTING} levels.")
     if _SURROGATE_ESCAPE.search(body):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -289,6 +295,19 @@ def parse_json(body: bytes) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+MAX_NESTING = 100
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` deep (walked without recursion)."""
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+                       if isinstance(child, (dict, list)))
+    return False
 
 
 def _no_constant(name: str) -> Any:

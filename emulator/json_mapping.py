@@ -73,6 +73,12 @@ def request_body(route, value: Any) -> Any:
         raise refusal(route.api, refused.message, refused.field) from None
 
 
+def reads_json_body(route) -> bool:
+    """Whether the method's body is a JSON request message (not media, not a batch)."""
+    described = discovery.method_of(route)
+    return described is not None and "request" in described[1] and not route.rule.startswith("/upload")
+
+
 def invalid(path: str, kind: str, value: Any, why: str = "") -> _Refused:
     shown = json.dumps(value, ensure_ascii=False)
     return _Refused(f"Invalid value at '{path}' ({kind}), {shown}{why}", path)
