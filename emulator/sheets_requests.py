@@ -177,6 +177,8 @@ def _move(doc: dict, sheet: dict, position: int) -> None:
 @handles("updateSpreadsheetProperties")
 def update_spreadsheet_properties(ctx: Context, body: dict) -> None:
     masked_update(ctx.doc["properties"], body.get("properties", {}), body.get("fields", ""))
+    if not ctx.doc["properties"].get("title"):
+        raise RequestError("A spreadsheet must have a title.")
 
 
 # Rows and columns.

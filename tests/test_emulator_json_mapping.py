@@ -121,6 +121,13 @@ def test_wrong_types_and_unknown_names_are_refused_with_the_field_path(sheets, r
     assert [s["properties"]["title"] for s in sheets.get(spreadsheetId=roster).execute()["sheets"]] == ["Roster"]
 
 
+def test_a_whole_properties_mask_without_a_title_is_refused(sheets, roster):
+    error = _refused(sheets.batchUpdate(spreadsheetId=roster, body={"requests": [{"updateSpreadsheetProperties": {
+        "properties": {"locale": "en_GB"}, "fields": "*"}}]}))
+    assert "must have a title" in error["message"]
+    assert sheets.get(spreadsheetId=roster).execute()["properties"]["title"] == "Belmont PLT roster"
+
+
 def test_a_body_that_is_not_an_object_is_refused(endpoint, roster):
     status, answer = _http(endpoint, "POST", f"/v4/spreadsheets/{roster}:batchUpdate", [{"requests": []}])
     assert status == 400
