@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import sheets_metadata, sheets_requests
 from . import sheets_values as values
-from .core import Api, ApiError, Call
+from .core import Api, Call
 from .sheets_requests import Context
 from .sheets_requests import run as run_requests
 from .sheets_get import spreadsheet_json

@@ -14,7 +14,6 @@ cell any number format pattern and reads it back formatted.
 """
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import os
@@ -25,43 +24,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator import discovery
 from emulator.core import Emulator
 from emulator.json_mapping import reads_json_body
-from emulator.json_names import proto_name
 from emulator.server import EmulatorServer
-from emulator.sheets_requests import HANDLERS
+from fuzz_requests import BROKEN_BODIES, NUMBER_PATTERN, email_raw, request_for
 
 EXAMPLES = int(os.environ.get("PLT_FUZZ_EXAMPLES", "100"))
 TALLY: Counter = Counter()
 _NOT_JSON_OK = (204, 308)
-_DEPTH = 4
-
-# Values that break naive code: out-of-range numbers, odd text, the wrong JSON type.
-HOSTILE = st.one_of(
-    st.none(), st.booleans(), st.integers(-2**70, 2**70),
-    st.sampled_from([2**31, 2**31 - 1, -2**31 - 1, 2**53 + 1, 2**64, 10**30, -1, 0, 1e308, -1e308, 5e-324]),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=20),
-    st.sampled_from(["\ud800", "😀" * 40, "\u202e\u0000", "", " ", "null", "NaN", "Infinity", "1e999", "0x10",
-                     "Roster!A1:ZZZ9999999", "'", "!", "=1/0", "T" * 400]),
-    st.lists(st.integers(), max_size=3), st.just([[[]]]), st.just([None]),
-    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
-)
-BROKEN_BODIES = [
-    b"{", b"[]", b'"roster"', b"1", b"null", b"NaN", b'{"requests": NaN}', b'{"values": [[1e999]]}', b"\xff\xfe{}",
-    b"[" * 5000 + b"]" * 5000, b'{"requests": ' + b"[" * 990 + b"]" * 990 + b"}",
-    b'{"values": ' + b"[" * 500 + b"]" * 500 + b"}", b'{"values": [' + b'{"a": ' * 300 + b"1" + b"}" * 300 + b"]}",
-    b'{"a": "\\ud800"}']
-BROKEN_JSON = st.sampled_from(BROKEN_BODIES + [b'{"requests": [{}]}', b'{"values": [["x", ["y"]]]}']) | st.binary(
-    max_size=40)
-NUMBER_PATTERN = st.lists(st.sampled_from(list('0#?.,%E+-"\\_*@;[]hmsdy/: $') + [
-    "am/pm", "a/p", "[h]", "[Red]", "yyyy", "mmmm", "dddd", ".000", "#,##0.00"]), max_size=8).map("".join)
-A1_TEXT = st.sampled_from(["Roster", "Roster!A1:C3", "Roster!A:A", "Roster!2:3", "'Roster'!B2", "Members!A1", "Teams",
-                           "A1", "Sheet9!A1", "Roster!A1:A", "Roster!ZZZ1", "Roster!A0", "''!A1", "Roster!A1:B2:C3",
-                           "R1C1", "teams"]) | st.text(max_size=12)
-
-
 @pytest.fixture(scope="module")
 def server():
     with EmulatorServer(Emulator(validate_responses=True)) as running:
@@ -85,7 +55,7 @@ def test_hostile_requests_get_json_answers_and_never_a_5xx(server, api):
         ids = _seed(server.emulator)
         for _ in range(data.draw(st.integers(1, 3), label="requests")):
             route = data.draw(st.sampled_from(routes), label="method")
-            method, path, query, headers, body = data.draw(_request(route, ids), label="request")
+            method, path, query, headers, body = data.draw(request_for(route, ids), label="request")
             _check(route, query, _send(server, method, path, query, headers, body))
         for method, path, query in _read_back(api, ids):
             answer = _send(server, method, path, query, {}, b"")
@@ -128,171 +98,6 @@ def test_broken_json_to_every_method_taking_a_body_is_a_json_400(server):
 
 def _statuses(api: str) -> Counter:
     return Counter({key.split(" ", 1)[1]: n for key, n in TALLY.items() if key.startswith(api + " status")})
-
-
-# Requests.
-@st.composite
-def _request(draw, route, ids):
-    """One request to `route`: `rate` in a hundred of its parts are hostile (0: none)."""
-    described = discovery.method_of(route)
-    doc, method = described if described else ({}, {})
-    rate = draw(st.sampled_from([0, 0, 0, 2, 5, 15]), label="hostility")
-    chance = draw(st.randoms(use_true_random=True))  # even odds (hypothesis favours edge values)
-
-    def hit() -> bool:
-        return chance.random() * 100 < rate
-
-    path = _path(draw, route.rule, ids, hit)
-    query = _query(draw, method, doc.get("schemas", {}), hit)
-    headers = {"Content-Type": "application/json"}
-    if route.rule.startswith(("/upload", "/batch")):
-        return route.http_method, path, query, _upload_headers(draw, query), draw(st.binary(max_size=200) | BROKEN_JSON)
-    if "request" not in method:
-        return route.http_method, path, query, headers, b""
-    if chance.random() < 0.1:
-        return route.http_method, path, query, headers, draw(BROKEN_JSON)
-    body = draw(_mutated(draw(_message(doc["schemas"], method["request"]["$ref"], _DEPTH)), hit))
-    return route.http_method, path, query, headers, json.dumps(body).encode()
-
-
-def _path(draw, rule: str, ids: dict, hit) -> str:
-    parts = []
-    for piece in rule.replace(">", "<").split("<"):
-        name = piece.split(":", 1)[1] if piece.startswith("path:") else piece
-        if name == "range_":
-            parts.append(urllib.parse.quote(draw(A1_TEXT) if hit() or draw(st.booleans()) else ids[name], safe="!:'"))
-        elif name in ids:
-            parts.append(urllib.parse.quote(str(draw(st.text(min_size=1, max_size=10)) if hit() else ids[name])))
-        else:
-            parts.append(piece)
-    return "".join(parts)
-
-
-def _query(draw, method: dict, schemas: dict, hit) -> dict:
-    query = {}
-    for name, spec in sorted(method.get("parameters", {}).items()):
-        if spec.get("location") == "query" and draw(st.integers(0, 3)):
-            value = draw(st.text(max_size=15)) if hit() else draw(_query_value(spec))
-            query[proto_name(name) if hit() else name] = value
-    if hit():
-        query[draw(st.text(min_size=1, max_size=8))] = draw(st.text(max_size=8))
-    if "response" in method and draw(st.integers(0, 5)) == 0:
-        query["fields"] = draw(_mask(schemas, method["response"]["$ref"], hit))
-    return query
-
-
-def _query_value(spec: dict):
-    if "enum" in spec:
-        return st.sampled_from(spec["enum"])
-    if spec.get("type") == "boolean":
-        return st.sampled_from(["true", "false", "True", "False"])
-    if spec.get("type") == "integer":
-        return st.integers(-2, 600).map(str)
-    return st.sampled_from(["Roster!A1:C3", "Teams", "timestamp > 2024-01-01T00:00:00Z", "me", "full", "raw",
-                            "media", "name = 'Team T1'", "'root' in parents", "rfc822msgid:x", "to:ana@belmont.org"])
-
-
-def _upload_headers(draw, query: dict) -> dict:
-    query.setdefault("uploadType", draw(st.sampled_from(["media", "multipart", "resumable", "x"])))
-    boundary = draw(st.sampled_from(["b", "===", ""]))
-    return {"Content-Type": draw(st.sampled_from([f"multipart/related; boundary={boundary}",
-                                                  f"multipart/mixed; boundary={boundary}", "text/plain", ""])),
-            "Content-Range": draw(st.sampled_from(["bytes 0-3/10", "bytes */*", "junk", "bytes 0-0/1"]))}
-
-
-# Bodies from the discovery schema.
-def _message(schemas: dict, name: str, depth: int):
-    properties = schemas[name].get("properties", {})
-    if depth <= 0 or not properties:
-        return st.just({})
-    if name == "Request":  # one kind each, mostly those the emulator carries out
-        carried_out = sorted(set(properties) & set(HANDLERS)) or sorted(properties)  # Sheets' kinds, or Forms'
-        names = (st.sampled_from(carried_out) | st.sampled_from(sorted(properties))).map(lambda one: [one])
-    elif len(properties) <= 6:  # a small message: mostly all of it
-        names = st.just(sorted(properties)) | st.lists(st.sampled_from(sorted(properties)), max_size=4, unique=True)
-    else:
-        names = st.lists(st.sampled_from(sorted(properties)), max_size=4, unique=True)
-    return names.flatmap(lambda chosen: st.fixed_dictionaries(
-        {field: _value(schemas, properties[field], depth - 1, field, name) for field in chosen}))
-
-
-def _value(schemas: dict, schema: dict, depth: int, field: str, owner: str):
-    if "$ref" in schema:
-        return st.deferred(lambda: _message(schemas, schema["$ref"], depth))
-    kind = schema.get("type")
-    if kind == "array":
-        return st.lists(_value(schemas, schema.get("items", {}), depth, field, owner), min_size=1, max_size=3)
-    if kind == "object":
-        inner = schema.get("additionalProperties") or {"type": "string"}
-        return st.dictionaries(st.text(max_size=6), _value(schemas, inner, depth, field, owner), max_size=2)
-    if kind == "any":
-        return st.one_of(st.text(max_size=8), st.integers(-5, 99), st.booleans(),
-                         st.sampled_from(["=1+1", "2024-03-01", "12.5%", "$1,200"]))
-    return _scalar(schemas, schema, field, owner)
-
-
-def _scalar(schemas: dict, schema: dict, field: str, owner: str):
-    kind, form = schema.get("type"), schema.get("format")
-    if "enum" in schema:
-        return st.sampled_from(schema["enum"])
-    if kind == "boolean":
-        return st.booleans()
-    if kind == "integer":
-        return st.one_of(st.integers(0, 12), st.integers(0, 12), st.integers(-3, 3000),
-                         st.sampled_from([-1, 7, 26, 1000, 1001, 2**31 - 1, 10**6]))
-    if kind == "number":
-        return st.floats(0, 1) if form == "float" else st.floats(-1e6, 1e6)
-    if form == "google-fieldmask":
-        from emulator.field_masks import masked_schema
-
-        target = masked_schema(owner, schemas)
-        return _mask(schemas, target) if target else st.just("*")
-    if form == "byte":
-        return st.builds(_email, st.text(max_size=20), st.sampled_from(["a@x.org", "", "bad", "a@x.org, b@y.org"]),
-                         st.sampled_from(["utf-8", "latin-1", "x-unknown", "utf-16"]))
-    if form == "google-datetime":
-        return st.sampled_from(["2024-03-01T09:00:00Z", "2024-03-01T09:00:00.123+02:00"])
-    if field.lower().endswith("range") or field in ("range", "name"):
-        return A1_TEXT
-    if field == "pattern":
-        return NUMBER_PATTERN
-    return st.one_of(st.text(max_size=10), st.sampled_from(["Roster", "Members", "Teams", "=1+1", "x@belmont.org"]))
-
-
-def _mask(schemas: dict, schema_name: str, hit=lambda: False):
-    """A mask naming fields of `schema_name` (by either name), or now and then nothing it has."""
-    names = sorted(schemas[schema_name].get("properties", {})) or ["x"]
-    odd = st.sampled_from(["{}.red", "{}(x)", "*", "{}/", "x_{}"]) if hit() else st.sampled_from(["{}"])
-    path = st.tuples(st.sampled_from(names), odd, st.booleans()).map(
-        lambda t: t[1].format(proto_name(t[0]) if t[2] else t[0]))
-    return st.lists(path, min_size=1, max_size=3).map(",".join)
-
-
-def _email(subject: str, to: str, charset: str = "utf-8") -> str:
-    raw = f"To: {to}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset={charset}\r\n\r\nHello {subject}\r\n"
-    return base64.urlsafe_b64encode(raw.encode("utf-8", "surrogatepass")).decode()
-
-
-# Mutations.
-@st.composite
-def _mutated(draw, value, hit):
-    """`value` with some of its parts (each when `hit()`) replaced, wrapped in lists,
-    dropped, renamed to their proto names or joined by an unknown key."""
-    if hit():
-        return draw(HOSTILE)
-    if hit():
-        return [value] if draw(st.booleans()) else [[value]]
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if not hit():
-                out[proto_name(key) if hit() else key] = draw(_mutated(item, hit))
-        if hit():
-            out[draw(st.text(max_size=8))] = draw(HOSTILE)
-        return out
-    if isinstance(value, list):
-        return [draw(_mutated(item, hit)) for item in value]
-    return value
 
 
 # Sending and judging.
@@ -338,13 +143,14 @@ def _raw_answer_expected(route, query: dict) -> bool:
 
 
 def _read_back(api: str, ids: dict) -> list[tuple[str, str, dict]]:
+    """Reads of everything an example may have changed: every sheet's parts, and the cells
+    of a corner of the first sheet (a whole grid of formatted cells would take seconds)."""
     if api == "sheets":
-        fields = ("spreadsheetId,properties,namedRanges,developerMetadata,sheets(properties,data.rowData,merges,"
-                  "conditionalFormats,protectedRanges,basicFilter,filterViews,charts,bandedRanges,developerMetadata,"
-                  "rowGroups,columnGroups)")
-        return [("GET", f"/v4/spreadsheets/{ids['spreadsheet_id']}", {"fields": fields}),
-                ("GET", f"/v4/spreadsheets/{ids['spreadsheet_id']}/values:batchGet",
-                 {"ranges": "A1:Z50"})]
+        book = f"/v4/spreadsheets/{ids['spreadsheet_id']}"
+        every_part = "spreadsheetId,properties,namedRanges,developerMetadata,sheets"
+        return [("GET", book, {"fields": every_part}),
+                ("GET", book, {"fields": "sheets(properties.sheetId,data)", "ranges": "A1:J30"}),
+                ("GET", book + "/values:batchGet", {"ranges": "A1:Z50"})]
     if api == "forms":
         return [("GET", f"/v1/forms/{ids['form_id']}", {}), ("GET", f"/v1/forms/{ids['form_id']}/responses", {})]
     if api == "drive":
@@ -382,7 +188,7 @@ def _seed(emulator: Emulator) -> dict:
                                               "appProperties": {"plt_team_id": "T1"}})["id"]
     permission = call("POST", f"/drive/v3/files/{folder}/permissions",
                       {"type": "user", "role": "writer", "emailAddress": "ana@belmont.example.org"})["id"]
-    message = call("POST", "/gmail/v1/users/me/messages/send", {"raw": _email("Charter due", "ana@belmont.org")})
+    message = call("POST", "/gmail/v1/users/me/messages/send", {"raw": email_raw("Charter due", "ana@belmont.org")})
     emulator.stats.reset()
     return {"spreadsheet_id": sheet, "range_": "Roster!A1:C3",
             "metadata_id": replies[1]["createDeveloperMetadata"]["developerMetadata"]["metadataId"],
