@@ -8,6 +8,8 @@ Handlers receive a `Call` and return a JSON-able dict, `(status, dict)`, or a `R
 from __future__ import annotations
 
 import json
+import logging
+import math
 import re
 import secrets
 import threading
@@ -104,18 +106,20 @@ class Call:
     headers: Headers
     body: bytes
     route: Route
+    _read: Any = field(default=None, repr=False)
 
     @property
     def store(self) -> Store:
         return self.emulator.store
 
     def json(self) -> Any:
-        if not self.body:
-            return {}
-        try:
-            return json.loads(self.body)
-        except ValueError as exc:
-            raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
+        """The body as the method's request message (emulator/json_mapping.py): one
+        spelling, checked types, or Google's 400 before the handler sees anything."""
+        if self._read is None:
+            from .json_mapping import request_body
+
+            self._read = request_body(self.route, parse_json(self.body) if self.body else {})
+        return self._read
 
     def arg(self, name: str, default: Any = None) -> Any:
         return self.query.get(name, default)
@@ -247,11 +251,21 @@ class Emulator:
         return status, out_headers, out_body
 
     def _run(self, call: Call, args: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        from .json_mapping import reads_json_body
+        from .query_params import normalised
+
         try:
+            call.query = normalised(call.route, call.query)
+            if reads_json_body(call.route):
+                call.json()  # Google's front end reads the body before the API looks at anything
             with self.store.transaction():
                 result = call.route.handler(call, **args)
         except ApiError as err:
             return _json_answer(err.code, err.body(), err.headers)
+        except Exception:  # a defect of the emulator, answered the way Google answers its own
+            logging.getLogger("emulator").exception("%s failed", call.route.method_id)
+            err = ApiError(500, "Internal error encountered.")
+            return _json_answer(err.code, err.body())
         if isinstance(result, Raw):
             return result.status, {"Content-Type": result.content_type, **result.headers}, result.body
         status, payload = result if isinstance(result, tuple) else (200, result)
@@ -259,6 +273,52 @@ class Emulator:
         if fields and isinstance(payload, dict) and status < 300 and call.route.api != "admin":
             payload = apply_fields(payload, fields)
         return _json_answer(status, payload)
+
+
+def parse_json(body: bytes) -> Any:
+    """JSON as Google's front end reads it: UTF-8, finite numbers, no unpaired surrogates
+    (which could be neither stored nor answered), nested at most 100 deep (as protobuf's
+    parser), else a 400 saying what is wrong."""
+    try:
+        value = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+    if _deeper_than(value, MAX_NESTING):
+        raise ApiError(400, f"Invalid JSON payload received. The JSON nests deeper than {MAX_NESTING} levels.")
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(400, "Invalid JSON payload received. A string holds an unpaired UTF-16 "
+                                "surrogate escape, which is not a character.") from None
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+MAX_NESTING = 100
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` deep (walked without recursion)."""
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+                       if isinstance(child, (dict, list)))
+    return False
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
 
 
 def _validated(route: Route, status: int, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -69,7 +69,7 @@ def _submitted_at(call: Call, body: dict) -> str:
     if text is None:
         return call.emulator.now_rfc3339()
     try:
-        return rfc3339(parse_rfc3339(text))
+        return rfc3339(parse_rfc3339(str(text)))
     except (TypeError, ValueError):
         raise ApiError(400, f"submittedAt must be an RFC 3339 timestamp; got {text!r}.") from None
 
@@ -87,6 +87,8 @@ def _set_email(form: dict, response: dict, body: dict) -> None:
 
 def answers_for(form: dict, given: dict[str, Any]) -> dict:
     """FormResponse.answers from `{title or questionId: text or [choices]}`."""
+    if not isinstance(given, dict):
+        raise ApiError(400, "answers must map question titles or ids to answers.")
     questions = _questions(form)
     answers = {}
     for key, value in given.items():

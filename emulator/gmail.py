@@ -31,6 +31,7 @@ from email.utils import format_datetime, getaddresses
 from .admin import api as admin_api
 from .core import Api, ApiError, Call
 from .drive_batch import related_parts
+from .json_mapping import request_body
 
 api = Api("gmail")
 _MESSAGES = "/gmail/v1/users/<user_id>/messages"
@@ -61,7 +62,7 @@ def send_upload(call: Call, user_id: str) -> dict:
     _check_user(call, user_id)
     if call.arg("uploadType") == "multipart":
         metadata, raw, _ = related_parts(call)
-        return _store_message(call, raw, metadata.get("threadId"))
+        return _store_message(call, raw, request_body(call.route, metadata).get("threadId"))
     return _store_message(call, call.body, None)
 
 
@@ -117,8 +118,17 @@ def _bodies(message: EmailMessage) -> tuple[str | None, str | None]:
     found = {}
     for kind in ("plain", "html"):
         part = message.get_body(preferencelist=(kind,))
-        found[kind] = part.get_content() if part is not None else None
+        found[kind] = _text_of(part) if part is not None else None
     return found["plain"], found["html"]
+
+
+def _text_of(part: EmailMessage) -> str:
+    """A text part's content; one in a charset Python does not know is read as UTF-8 with
+    replacement characters (Gmail accepts such a message as it is)."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError):
+        return (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
 
 
 def _snippet(text: str | None, html_body: str | None) -> str:

@@ -1,9 +1,11 @@
 """Sheets v4 as gspread 6.2.1 and google-api-python-client use it: the route table.
 
 The stored document is described in emulator/sheets_model.py; values.* live in
-sheets_values.py, batchUpdate request kinds in sheets_requests.py / sheets_objects.py /
-sheets_metadata.py, the Spreadsheet resource in sheets_get.py, cell input and display
-(including what is and is not evaluated in formulas) in sheets_cells.py.
+sheets_values.py (append's table detection in sheets_tables.py), batchUpdate request
+kinds in sheets_requests.py / sheets_objects.py / sheets_metadata.py / sheets_filters.py,
+the Spreadsheet resource in sheets_get.py (effective values and formats in
+sheets_effective.py), cell input and display (including what is and is not evaluated in
+formulas) in sheets_cells.py and sheets_formats.py, geometry limits in sheets_limits.py.
 
 A spreadsheet is also a Drive file: creating one registers the file, a title change here
 renames it, and every change moves its modifiedTime, as in Google. Drive calls
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 from . import sheets_metadata, sheets_requests
 from . import sheets_values as values
-from .core import Api, ApiError, Call
+from .core import Api, Call
 from .sheets_requests import Context
 from .sheets_requests import run as run_requests
 from .sheets_get import spreadsheet_json
-from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber
+from .sheets_limits import check_cells
+from .sheets_model import SheetsError, new_document, new_numeric_id, new_sheet, renumber, sheet_by_title
 
 api = Api("sheets")
 _ONE = "/v4/spreadsheets/<spreadsheet_id>"
@@ -85,15 +88,25 @@ def create(call: Call) -> dict:
         for position, sheet in enumerate(wanted):
             props = sheet.get("properties") or {}
             taken = {s["properties"]["sheetId"] for s in doc["sheets"]}
-            sheet_id = props.get("sheetId", 0 if position == 0 else new_numeric_id(taken))
+            sheet_id = props.get("sheetId", 0 if position == 0 and 0 not in taken else new_numeric_id(taken))
+            _check_unique(doc, position, sheet_id, props.get("title"))
             grid = props.get("gridProperties") or {}
             doc["sheets"].append(new_sheet(sheet_id, props.get("title") or f"Sheet{position + 1}", position,
                                            grid.get("rowCount", 1000), grid.get("columnCount", 26), props))
         renumber(doc)
+        check_cells(doc)
         _fill_created_sheets(call, doc, wanted)
     call.store.put("spreadsheet", spreadsheet_id, doc)
     register_file(call.emulator, file_id=spreadsheet_id, name=title, mime_type=_SPREADSHEET)
     return spreadsheet_json(doc)
+
+
+def _check_unique(doc: dict, position: int, sheet_id: int, title: str | None) -> None:
+    """Two sheets of one spreadsheet never share an id or a title."""
+    if any(s["properties"]["sheetId"] == sheet_id for s in doc["sheets"]):
+        raise SheetsError(400, f"Invalid sheets[{position}]: A sheet with id {sheet_id} already exists.")
+    if title and sheet_by_title(doc, title) is not None:
+        raise SheetsError(400, f'Invalid sheets[{position}]: A sheet with the name "{title}" already exists.')
 
 
 def _fill_created_sheets(call: Call, doc: dict, wanted: list[dict]) -> None:
@@ -112,7 +125,7 @@ def _fill_created_sheets(call: Call, doc: dict, wanted: list[dict]) -> None:
         try:
             run_requests(Context(doc, call.emulator.user_email), requests)
         except SheetsError as err:
-            raise ApiError(err.code, err.message.replace("requests[", "sheets data[")) from None
+            raise SheetsError(err.code, err.message.replace("requests[", "sheets data[")) from None
 
 
 def _grid_requests(sheet_id: int, data: list[dict]) -> list[dict]:
@@ -152,13 +165,15 @@ def batch_update(call: Call, spreadsheet_id: str) -> dict:
 @api.route("GET", _ONE + "/values/<path:range_>", "sheets.spreadsheets.values.get")
 def values_get(call: Call, spreadsheet_id: str, range_: str) -> dict:
     doc = _document(call, spreadsheet_id)
-    return values.value_range(doc, range_, call.arg("valueRenderOption"), call.arg("majorDimension"))
+    return values.value_range(doc, range_, call.arg("valueRenderOption"), call.arg("majorDimension"),
+                              call.arg("dateTimeRenderOption"))
 
 
 @api.route("GET", _ONE + "/values:batchGet", "sheets.spreadsheets.values.batchGet")
 def values_batch_get(call: Call, spreadsheet_id: str) -> dict:
     doc = _document(call, spreadsheet_id)
-    ranges = [values.value_range(doc, text, call.arg("valueRenderOption"), call.arg("majorDimension"))
+    ranges = [values.value_range(doc, text, call.arg("valueRenderOption"), call.arg("majorDimension"),
+                                 call.arg("dateTimeRenderOption"))
               for text in call.query.getlist("ranges")]
     return {"spreadsheetId": spreadsheet_id, "valueRanges": ranges}
 
@@ -177,8 +192,8 @@ def values_update(call: Call, spreadsheet_id: str, range_: str) -> dict:
 def _with_data(call: Call, doc: dict, answer: dict) -> dict:
     """`includeValuesInResponse`: echo what the written range now holds."""
     if call.flag("includeValuesInResponse") and "updatedRange" in answer:
-        answer["updatedData"] = values.value_range(doc, answer["updatedRange"],
-                                                   call.arg("responseValueRenderOption"))
+        answer["updatedData"] = values.value_range(doc, answer["updatedRange"], call.arg("responseValueRenderOption"),
+                                                   None, call.arg("responseDateTimeRenderOption"))
     return answer
 
 
@@ -187,28 +202,28 @@ def values_batch_update(call: Call, spreadsheet_id: str) -> dict:
     doc = _document(call, spreadsheet_id, write=True)
     body = call.json()
     option = values.input_option(body.get("valueInputOption"))
-    responses = []
+    responses, written = [], set()
     for position, item in enumerate(body.get("data") or []):
         rows = values.checked_values(item, f"data[{position}].values")
-        answer = values.write_block(values.resolve(doc, item.get("range", "")), rows, option, spreadsheet_id)
+        answer = values.write_block(values.resolve(doc, item.get("range", "")), rows, option, spreadsheet_id,
+                                    written=written)
         if body.get("includeValuesInResponse") and "updatedRange" in answer:
             answer["updatedData"] = values.value_range(doc, answer["updatedRange"],
-                                                       body.get("responseValueRenderOption"))
+                                                       body.get("responseValueRenderOption"), None,
+                                                       body.get("responseDateTimeRenderOption"))
         responses.append(answer)
     _changed(call, doc)
-    return _batch_totals(spreadsheet_id, responses)
+    return {"spreadsheetId": spreadsheet_id, **_totals(written), "responses": responses}
 
 
-def _batch_totals(spreadsheet_id: str, responses: list[dict]) -> dict:
-    answer = {"spreadsheetId": spreadsheet_id}
-    touched = [r for r in responses if "updatedRange" in r]
-    if touched:
-        answer.update(totalUpdatedRows=sum(r["updatedRows"] for r in touched),
-                      totalUpdatedColumns=sum(r["updatedColumns"] for r in touched),
-                      totalUpdatedCells=sum(r["updatedCells"] for r in touched),
-                      totalUpdatedSheets=len({r["updatedRange"].rsplit("!", 1)[0] for r in touched}))
-    answer["responses"] = responses
-    return answer
+def _totals(written: set[tuple[int, int, int]]) -> dict:
+    """values.batchUpdate's totals as Google defines them: the rows, columns, cells and
+    sheets where at least one cell was written, each counted once however many ranges
+    wrote there (two ranges on row 2 of one sheet make one updated row); zeros left out."""
+    totals = {"totalUpdatedRows": len({(sheet, row) for sheet, row, _ in written}),
+              "totalUpdatedColumns": len({(sheet, column) for sheet, _, column in written}),
+              "totalUpdatedCells": len(written), "totalUpdatedSheets": len({sheet for sheet, _, _ in written})}
+    return {key: n for key, n in totals.items() if n}
 
 
 @api.route("POST", _ONE + "/values/<path:range_>:append", "sheets.spreadsheets.values.append", write=True)

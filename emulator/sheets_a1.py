@@ -55,6 +55,13 @@ def column_index(letters: str) -> int:
     return value - 1
 
 
+def valid_range_name(name: str) -> bool:
+    """Google's rules for a named range's name: letters, digits and underscores, not
+    starting with a digit, 1 to 250 characters, not TRUE or FALSE, not an A1 or R1C1 cell."""
+    return (bool(_PLAIN_TITLE.match(name)) and len(name) <= 250 and name.upper() not in ("TRUE", "FALSE")
+            and not _LOOKS_LIKE_CELL.match(name))
+
+
 def quote_title(title: str) -> str:
     if _PLAIN_TITLE.match(title) and not _LOOKS_LIKE_CELL.match(title):
         return title

@@ -10,6 +10,7 @@ import copy
 
 from . import sheets_cells as cells
 from .core import parse_fields
+from .sheets_effective import effective_format, effective_value
 from .sheets_grid import COLUMN_PIXELS, ROW_PIXELS, answered_range
 from .sheets_model import parts
 from .sheets_values import Target, clipped, resolve
@@ -32,7 +33,8 @@ def spreadsheet_json(doc: dict, ranges: list[str] | None = None, include_grid: b
             rows, columns = sheet["properties"]["gridProperties"]["rowCount"], sheet["properties"][
                 "gridProperties"]["columnCount"]
             mine = [Target(sheet, 0, rows, 0, columns, False)]
-        sheets.append(sheet_json(sheet, mine if want else [], want))
+        default_format = doc["properties"].get("defaultFormat", {}) if "effectiveFormat" in want else None
+        sheets.append(sheet_json(sheet, mine if want else [], want, default_format))
     answer = {"spreadsheetId": doc["spreadsheetId"], "properties": copy.deepcopy(doc["properties"]),
               "sheets": sheets}
     for key in ("namedRanges", "developerMetadata"):
@@ -43,8 +45,9 @@ def spreadsheet_json(doc: dict, ranges: list[str] | None = None, include_grid: b
 
 
 def _grid_parts(fields: str | None, include_grid: bool) -> set[str]:
-    """Which GridData parts to build: rowData, rowMetadata, columnMetadata."""
-    every = {"rowData", "rowMetadata", "columnMetadata"}
+    """Which GridData parts to build: rowData, rowMetadata, columnMetadata, and whether
+    cells need their effectiveFormat (the costly part of a 10,000-row roster's cells)."""
+    every = {"rowData", "rowMetadata", "columnMetadata", "effectiveFormat"}
     if not fields:
         return every if include_grid else set()
     tree = parse_fields(fields)
@@ -55,20 +58,25 @@ def _grid_parts(fields: str | None, include_grid: bool) -> set[str]:
         return set()
     if not data or "*" in data:
         return every
-    return every & set(data)
+    values = (data.get("rowData") or {}).get("values") if data.get("rowData") else None
+    whole_cells = "rowData" in data and (not data["rowData"] or values == {} or "*" in (values or {}))
+    return (every & set(data)) | ({"effectiveFormat"} if whole_cells or "effectiveFormat" in (values or {}) else set())
 
 
-def sheet_json(sheet: dict, targets: list[Target], want: set[str]) -> dict:
+def sheet_json(sheet: dict, targets: list[Target], want: set[str], default_format: dict | None) -> dict:
     sheet_id = sheet["properties"]["sheetId"]
     answer = {"properties": sheet_properties(sheet)}
     if targets:
-        answer["data"] = [grid_data(t, want) for t in targets]
+        answer["data"] = [grid_data(t, want, default_format) for t in targets]
     for key in _SHEET_LISTS:
         if sheet.get(key):
             answer[key] = [_with_sheet_id(item, key, sheet_id) for item in sheet[key]]
     for key in ("rowGroups", "columnGroups"):
         if sheet.get(key):
             answer[key] = [_group_json(group, sheet_id) for group in sheet[key]]
+    if "basicFilter" in sheet:
+        answer["basicFilter"] = {**copy.deepcopy(sheet["basicFilter"]),
+                                 "range": answered_range(sheet["basicFilter"]["range"], sheet_id)}
     return answer
 
 
@@ -103,14 +111,14 @@ def _group_json(group: dict, sheet_id: int) -> dict:
     return group
 
 
-def grid_data(target: Target, want: set[str]) -> dict:
+def grid_data(target: Target, want: set[str], default_format: dict | None) -> dict:
     data: dict = {}
     if target.row0:
         data["startRow"] = target.row0
     if target.col0:
         data["startColumn"] = target.col0
     if "rowData" in want:
-        row_data = _row_data(target)
+        row_data = _row_data(target, default_format)
         if row_data:
             data["rowData"] = row_data
     if "rowMetadata" in want:
@@ -120,12 +128,12 @@ def grid_data(target: Target, want: set[str]) -> dict:
     return data
 
 
-def _row_data(target: Target) -> list[dict]:
+def _row_data(target: Target, default_format: dict | None) -> list[dict]:
     rows = target.sheet["rows"]
     out = []
     for r in range(target.row0, min(target.row1, len(rows))):
         line = rows[r]
-        values = [cell_data(line[c]) for c in range(target.col0, min(target.col1, len(line)))]
+        values = [cell_data(line[c], default_format) for c in range(target.col0, min(target.col1, len(line)))]
         out.append({"values": values} if values else {})
     while out and not out[-1]:
         out.pop()
@@ -136,8 +144,8 @@ def _dimension_meta(meta: dict, start: int, end: int, default_pixels: int) -> li
     return [{"pixelSize": default_pixels, **meta.get(str(i), {})} for i in range(start, end)]
 
 
-def cell_data(cell) -> dict:
-    """CellData JSON for a stored cell."""
+def cell_data(cell, default_format: dict | None) -> dict:
+    """CellData JSON for a stored cell (emulator/sheets_effective.py says what is effective)."""
     if cell is None:
         return {}
     stored = parts(cell)
@@ -147,10 +155,13 @@ def cell_data(cell) -> dict:
     elif stored.get("v") is not None:
         answer["userEnteredValue"] = cells.extended_value(stored["v"])
     if stored.get("v") is not None:
-        answer["effectiveValue"] = cells.extended_value(stored["v"])
+        answer["effectiveValue"] = effective_value(stored)
         answer["formattedValue"] = cells.formatted(stored)
     if stored.get("fmt"):
         answer["userEnteredFormat"] = copy.deepcopy(stored["fmt"])
+    effective = effective_format(default_format, stored) if default_format is not None else None
+    if effective:
+        answer["effectiveFormat"] = effective
     if stored.get("note"):
         answer["note"] = stored["note"]
     if stored.get("dv"):

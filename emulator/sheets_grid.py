@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from . import sheets_cells as cells
+from .sheets_limits import grid_bounds
 from .sheets_model import cell_at, compact, grid_size, iter_cells, parts, put_cell, trim_all
 
 ROW_PIXELS, COLUMN_PIXELS = 21, 100
@@ -18,10 +19,9 @@ _KEYS = {"ROWS": ("startRowIndex", "endRowIndex", "rowCount", "rowMeta"),
 
 
 def bounds(sheet: dict, grid: dict) -> tuple[int, int, int, int]:
-    """A GridRange's (row0, row1, col0, col1), open sides filled from the grid."""
-    rows, columns = grid_size(sheet)
-    return (grid.get("startRowIndex", 0), min(grid.get("endRowIndex", rows), rows),
-            grid.get("startColumnIndex", 0), min(grid.get("endColumnIndex", columns), columns))
+    """A GridRange's (row0, row1, col0, col1), open sides filled from the grid; a range
+    off the sheet is refused (emulator/sheets_limits.py)."""
+    return grid_bounds(sheet, grid)
 
 
 def stored_range(grid: dict) -> dict:
@@ -41,6 +41,8 @@ def anchored_ranges(sheet: dict, doc: dict | None = None) -> Iterator[dict]:
         yield protected["range"]
     for rule in sheet.get("conditionalFormats", []):
         yield from rule.get("ranges", [])
+    if "basicFilter" in sheet:
+        yield sheet["basicFilter"]["range"]
     for named in (doc or {}).get("namedRanges", []):
         if named["range"].get("sheetId", 0) == sheet["properties"]["sheetId"]:
             yield named["range"]

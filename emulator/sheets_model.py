@@ -9,12 +9,12 @@ Shape (kept compact so a 10,000 x 25 roster stays cheap to store and to change):
         "properties": SheetProperties (sheetId, title, index, sheetType, gridProperties),
         "rows": [[cell, ...], ...],   # row-major, trailing empty rows/cells not stored
         "rowMeta": {"<row>": DimensionProperties}, "colMeta": {"<col>": DimensionProperties},
-        "merges", "protectedRanges", "conditionalFormats", "charts",
+        "merges", "protectedRanges", "conditionalFormats", "charts", "basicFilter",
         "rowGroups", "columnGroups", "developerMetadata": [...] }]}
 
 A cell is None (empty), a bare str/number/bool (a plain value, the common case), or a dict
-with any of "v" (value), "f" (formula text), "fmt" (userEnteredFormat), "note", "dv"
-(dataValidation). Ranges inside the document never carry a sheetId; answers add it.
+with any of "v" (value; {"error": ErrorType} for a formula whose value is an error), "f"
+(formula text), "fmt" (userEnteredFormat), "note", "dv" (dataValidation). Ranges inside the document never carry a sheetId; answers add it.
 """
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def spreadsheet_properties(title: str) -> dict:
 
 def new_sheet(sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, columns: int = DEFAULT_COLUMNS,
               extra: dict | None = None) -> dict:
+    if rows < 1 or columns < 1:
+        raise SheetsError(400, "A sheet must have at least one row and one column.")
     props = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
              "gridProperties": {"rowCount": rows, "columnCount": columns}}
     for key, value in (extra or {}).items():

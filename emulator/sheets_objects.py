@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 
 from . import sheets_grid as grid
+from .sheets_a1 import valid_range_name
+from .sheets_limits import dimension_span, in_grid, position
 from .sheets_model import compact, new_numeric_id, parts, put_cell, sheet_by_id, cell_at
 from .sheets_requests import Context, RequestError, handles, masked_update, sheet_of
 
@@ -24,8 +26,10 @@ def add_protected_range(ctx: Context, body: dict) -> dict:
     wanted = body.get("protectedRange", {})
     sheet = sheet_of(ctx, wanted.get("range", {}))
     sheet_id = sheet["properties"]["sheetId"]
-    protected = {"protectedRangeId": wanted.get("protectedRangeId")
-                 or new_numeric_id(_taken_ids(ctx, "protectedRanges", "protectedRangeId")),
+    taken = _taken_ids(ctx, "protectedRanges", "protectedRangeId")
+    if wanted.get("protectedRangeId") in taken:
+        raise RequestError(f"A protected range with id {wanted['protectedRangeId']} already exists.")
+    protected = {"protectedRangeId": wanted.get("protectedRangeId") or new_numeric_id(taken),
                  "range": grid.stored_range(wanted.get("range", {}))}
     if wanted.get("description"):
         protected["description"] = wanted["description"]
@@ -69,15 +73,25 @@ def delete_protected_range(ctx: Context, body: dict) -> None:
 @handles("addNamedRange")
 def add_named_range(ctx: Context, body: dict) -> dict:
     wanted = body.get("namedRange", {})
-    name = wanted.get("name", "")
-    if not name or any(n["name"].lower() == name.lower() for n in ctx.doc["namedRanges"]):
-        raise RequestError(f"Named range with name \"{name}\" already exists or is not valid.")
+    name = _checked_name(wanted.get("name", ""))
+    if any(n["name"].lower() == name.lower() for n in ctx.doc["namedRanges"]):
+        raise RequestError(f"Named range with name \"{name}\" already exists.")
     sheet = sheet_of(ctx, wanted.get("range", {}))
     taken = {int(n["namedRangeId"]) for n in ctx.doc["namedRanges"] if str(n["namedRangeId"]).isdigit()}
+    if any(n["namedRangeId"] == wanted.get("namedRangeId") for n in ctx.doc["namedRanges"]):
+        raise RequestError(f"A named range with id {wanted['namedRangeId']} already exists.")
     named = {"namedRangeId": wanted.get("namedRangeId") or str(new_numeric_id(taken)), "name": name,
              "range": grid.answered_range(grid.stored_range(wanted.get("range", {})), sheet["properties"]["sheetId"])}
     ctx.doc["namedRanges"].append(named)
     return {"namedRange": copy.deepcopy(named)}
+
+
+def _checked_name(name: str) -> str:
+    if not valid_range_name(name):
+        raise RequestError(f'"{name}" is not a valid name for a named range: a name holds letters, digits and '
+                           "underscores, starts with a letter or an underscore, has at most 250 characters and "
+                           "is neither TRUE, FALSE nor a cell reference such as A1 or R1C1.")
+    return name
 
 
 def _named(ctx: Context, named_id: str) -> dict:
@@ -96,6 +110,10 @@ def delete_named_range(ctx: Context, body: dict) -> None:
 def update_named_range(ctx: Context, body: dict) -> None:
     wanted = copy.deepcopy(body.get("namedRange", {}))
     named = _named(ctx, wanted.get("namedRangeId"))
+    if "name" in wanted:
+        name = _checked_name(wanted["name"]).lower()
+        if any(other is not named and other["name"].lower() == name for other in ctx.doc["namedRanges"]):
+            raise RequestError(f"Named range with name \"{wanted['name']}\" already exists.")
     if "range" in wanted:
         wanted["range"] = grid.answered_range(grid.stored_range(wanted["range"]), wanted["range"].get("sheetId", 0))
     masked_update(named, wanted, body.get("fields", ""))
@@ -148,6 +166,7 @@ def cut_paste(ctx: Context, body: dict) -> None:
     source, target = body.get("source", {}), body.get("destination", {})
     from_sheet, to_sheet = sheet_of(ctx, source), sheet_of(ctx, target)
     row0, row1, col0, col1 = grid.bounds(from_sheet, source)
+    in_grid(to_sheet, target.get("rowIndex", 0), target.get("columnIndex", 0))
     block = grid.copy_block(from_sheet, row0, row1, col0, col1)
     for r in range(row0, row1):
         for c in range(col0, col1):
@@ -164,7 +183,7 @@ def add_conditional_format_rule(ctx: Context, body: dict) -> None:
     sheet = sheet_of(ctx, ranges[0])
     rule["ranges"] = [grid.stored_range(r) for r in ranges]
     rules = sheet.setdefault("conditionalFormats", [])
-    rules.insert(min(body.get("index", len(rules)), len(rules)), rule)
+    rules.insert(position(body.get("index", len(rules)), len(rules), "index"), rule)
 
 
 @handles("deleteConditionalFormatRule")
@@ -172,7 +191,7 @@ def delete_conditional_format_rule(ctx: Context, body: dict) -> dict:
     sheet = sheet_by_id(ctx.doc, body.get("sheetId", 0))
     rules = sheet.get("conditionalFormats", [])
     index = body.get("index", 0)
-    if index >= len(rules):
+    if not 0 <= index < len(rules):
         raise RequestError(f"No conditional format on sheet: {body.get('sheetId', 0)} at index: {index}")
     rule = rules.pop(index)
     rule["ranges"] = [grid.answered_range(r, sheet["properties"]["sheetId"]) for r in rule["ranges"]]
@@ -185,7 +204,10 @@ def add_chart(ctx: Context, body: dict) -> dict:
     position = chart.get("position", {})
     anchor = (position.get("overlayPosition") or {}).get("anchorCell") or {"sheetId": position.get("sheetId", 0)}
     sheet = sheet_of(ctx, anchor)
-    chart["chartId"] = chart.get("chartId") or new_numeric_id(_taken_ids(ctx, "charts", "chartId"))
+    taken = _taken_ids(ctx, "charts", "chartId")
+    if chart.get("chartId") in taken:
+        raise RequestError(f"A chart with id {chart['chartId']} already exists.")
+    chart["chartId"] = chart.get("chartId") or new_numeric_id(taken)
     sheet.setdefault("charts", []).append(chart)
     return {"chart": copy.deepcopy(chart)}
 
@@ -214,9 +236,9 @@ def delete_embedded_object(ctx: Context, body: dict) -> None:
 def _groups(ctx: Context, body: dict) -> tuple[dict, list, dict]:
     wanted = body.get("range", {})
     sheet = sheet_of(ctx, wanted)
-    key = "rowGroups" if wanted.get("dimension", "ROWS") == "ROWS" else "columnGroups"
-    span = {"dimension": wanted.get("dimension", "ROWS"), "startIndex": wanted.get("startIndex", 0),
-            "endIndex": wanted.get("endIndex", 0)}
+    dimension, start, end = dimension_span(sheet, wanted)
+    key = "rowGroups" if dimension == "ROWS" else "columnGroups"
+    span = {"dimension": dimension, "startIndex": start, "endIndex": end}
     return sheet, sheet.setdefault(key, []), span
 
 

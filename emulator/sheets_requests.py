@@ -13,6 +13,7 @@ from typing import Callable
 
 from . import sheets_cells as cells
 from . import sheets_grid as grid
+from . import sheets_limits as limits
 from .core import parse_fields
 from .sheets_get import sheet_properties
 from .sheets_model import (SheetsError, cell_at, compact, new_numeric_id, new_sheet, parts, put_cell, renumber,
@@ -40,8 +41,6 @@ def handles(kind: str):
 
 
 def run(ctx: Context, requests: list[dict]) -> list[dict]:
-    from . import sheets_metadata, sheets_objects  # noqa: F401  (they register their request kinds)
-
     replies = []
     for position, request in enumerate(requests):
         if len(request) != 1:
@@ -53,6 +52,7 @@ def run(ctx: Context, requests: list[dict]) -> list[dict]:
                                    f"Unknown name \"{kind}\" at 'requests[{position}]': Cannot find field.")
         try:
             reply = handler(ctx, body or {})
+            limits.check_cells(ctx.doc)
         except RequestError as err:
             raise SheetsError(400, f"Invalid requests[{position}].{kind}: {err}") from None
         except SheetsError as err:
@@ -96,8 +96,8 @@ def add_sheet(ctx: Context, body: dict) -> dict:
         raise RequestError(f'A sheet with the name "{title}" already exists. Please enter another name.')
     grid_props = props.get("gridProperties", {})
     sheet = new_sheet(sheet_id, title, 0, grid_props.get("rowCount", 1000), grid_props.get("columnCount", 26), props)
-    index = props.get("index", len(ctx.doc["sheets"]))
-    ctx.doc["sheets"].insert(min(index, len(ctx.doc["sheets"])), sheet)
+    index = limits.position(props.get("index", len(ctx.doc["sheets"])), len(ctx.doc["sheets"]), "properties.index")
+    ctx.doc["sheets"].insert(index, sheet)
     renumber(ctx.doc)
     return {"properties": sheet_properties(sheet)}
 
@@ -126,11 +126,14 @@ def duplicate_sheet(ctx: Context, body: dict) -> dict:
     taken = {s["properties"]["sheetId"] for s in ctx.doc["sheets"]}
     sheet = copy.deepcopy(source)
     sheet["properties"]["sheetId"] = body.get("newSheetId", new_numeric_id(taken))
+    if sheet["properties"]["sheetId"] in taken:
+        raise RequestError(f"A sheet with id {sheet['properties']['sheetId']} already exists.")
     sheet["properties"]["title"] = body.get("newSheetName") or f"Copy of {source['properties']['title']}"
     if sheet_by_title(ctx.doc, sheet["properties"]["title"]) is not None:
         raise RequestError(f'A sheet with the name "{sheet["properties"]["title"]}" already exists.')
-    index = body.get("insertSheetIndex", len(ctx.doc["sheets"]))
-    ctx.doc["sheets"].insert(min(index, len(ctx.doc["sheets"])), sheet)
+    index = limits.position(body.get("insertSheetIndex", len(ctx.doc["sheets"])), len(ctx.doc["sheets"]),
+                            "insertSheetIndex")
+    ctx.doc["sheets"].insert(index, sheet)
     renumber(ctx.doc)
     return {"properties": sheet_properties(sheet)}
 
@@ -148,7 +151,8 @@ def update_sheet_properties(ctx: Context, body: dict) -> None:
             raise RequestError(f'A sheet with the name "{props.get("title")}" already exists.')
     if props.get("hidden") and all(s["properties"].get("hidden") for s in ctx.doc["sheets"] if s is not sheet):
         raise RequestError("You can't hide all the sheets in a document.")
-    _resize(ctx, sheet, props["gridProperties"].get("rowCount", 0), props["gridProperties"].get("columnCount", 0))
+    grid_props = props.setdefault("gridProperties", {})
+    _resize(ctx, sheet, grid_props.get("rowCount", 0), grid_props.get("columnCount", 0))
     position = props.pop("index", sheet["properties"]["index"])
     sheet["properties"] = {**props, "index": sheet["properties"]["index"]}
     _move(ctx.doc, sheet, position)
@@ -173,22 +177,20 @@ def _move(doc: dict, sheet: dict, position: int) -> None:
 @handles("updateSpreadsheetProperties")
 def update_spreadsheet_properties(ctx: Context, body: dict) -> None:
     masked_update(ctx.doc["properties"], body.get("properties", {}), body.get("fields", ""))
+    if not ctx.doc["properties"].get("title"):
+        raise RequestError("A spreadsheet must have a title.")
 
 
 # Rows and columns.
-def _dimension_range(ctx: Context, body: dict) -> tuple[dict, str, int, int]:
+def _dimension_range(ctx: Context, body: dict, *, inserting: bool = False) -> tuple[dict, str, int, int]:
     sheet = sheet_of(ctx, body)
-    dimension = body.get("dimension", "ROWS")
-    size = sheet["properties"]["gridProperties"]["rowCount" if dimension == "ROWS" else "columnCount"]
-    start, end = body.get("startIndex", 0), body.get("endIndex", size)
-    if start < 0 or end <= start:
-        raise RequestError(f"The range start index ({start}) must be less than the end index ({end}).")
-    return sheet, dimension, start, end
+    return (sheet, *limits.dimension_span(sheet, body, inserting=inserting))
 
 
 @handles("insertDimension")
 def insert_dimension(ctx: Context, body: dict) -> None:
-    sheet, dimension, start, end = _dimension_range(ctx, body.get("range", {}))
+    sheet, dimension, start, end = _dimension_range(ctx, body.get("range", {}), inserting=True)
+    limits.check_cells(ctx.doc, limits.growth(sheet, dimension, end - start))
     grid.insert_dimension(sheet, dimension, start, end, ctx.doc)
 
 
@@ -204,8 +206,11 @@ def delete_dimension(ctx: Context, body: dict) -> None:
 @handles("appendDimension")
 def append_dimension(ctx: Context, body: dict) -> None:
     sheet = sheet_of(ctx, body)
-    key = "rowCount" if body.get("dimension", "ROWS") == "ROWS" else "columnCount"
-    sheet["properties"]["gridProperties"][key] += int(body.get("length", 0))
+    dimension, length = body.get("dimension", "ROWS"), body.get("length", 0)
+    if length < 1:
+        raise RequestError(f"length must be at least 1; got {length}.")
+    limits.check_cells(ctx.doc, limits.growth(sheet, dimension, length))
+    sheet["properties"]["gridProperties"]["rowCount" if dimension == "ROWS" else "columnCount"] += length
 
 
 @handles("updateDimensionProperties")
@@ -242,6 +247,7 @@ def update_cells(ctx: Context, body: dict) -> None:
         sheet, row0, col0 = sheet_of(ctx, start), start.get("rowIndex", 0), start.get("columnIndex", 0)
         row1 = row0 + len(body.get("rows", []))
         col1 = col0 + max((len(r.get("values", [])) for r in body.get("rows", [])), default=0)
+        limits.in_grid(sheet, row0, col0, row1 - row0, col1 - col0)
     rows = body.get("rows", [])
     for r in range(row0, row1):
         values = rows[r - row0].get("values", []) if r - row0 < len(rows) else []
@@ -299,3 +305,6 @@ def merge_cells(ctx: Context, body: dict) -> None:
 def unmerge_cells(ctx: Context, body: dict) -> None:
     sheet = sheet_of(ctx, body.get("range", {}))
     grid.unmerge(sheet, body.get("range", {}))
+
+
+from . import sheets_filters, sheets_metadata, sheets_objects  # noqa: E402,F401  (they register their kinds)

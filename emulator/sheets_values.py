@@ -14,8 +14,10 @@ from typing import Any
 from . import sheets_a1 as a1
 from . import sheets_cells as cells
 from .sheets_grid import insert_dimension
-from .sheets_model import (SheetsError, cell_at, clear_values, compact, grid_size, iter_cells, parts, put_cell,
-                           sheet_by_id, sheet_by_title)
+from .sheets_limits import check_cells
+from .sheets_model import (SheetsError, cell_at, clear_values, compact, grid_size, parts, put_cell, sheet_by_id,
+                           sheet_by_title)
+from .sheets_tables import find_table
 
 _INPUT_OPTIONS = ("RAW", "USER_ENTERED")
 
@@ -40,7 +42,8 @@ class Target:
 
 
 def resolve(doc: dict, text: str) -> Target:
-    """Find the sheet and cells `text` names (sheet ranges or named ranges)."""
+    """Find the sheet and cells `text` names: a sheet range, a named range, or a named range
+    after its sheet's name (`'Roster'!Teams`, as gspread writes every range it is given)."""
     titles = [s["properties"]["title"] for s in doc["sheets"]]
     try:
         parsed = a1.parse(text, titles)
@@ -50,7 +53,7 @@ def resolve(doc: dict, text: str) -> Target:
     if parsed is not None:
         sheet = sheet_by_title(doc, parsed.title) if parsed.title is not None else _first_visible(doc)
     if sheet is None:
-        return _named(doc, text)
+        return _named(doc, text) if parsed is not None or "!" not in text else _named_on_sheet(doc, text)
     rows, columns = grid_size(sheet)
     rect = parsed.rect or a1.Rect()
     row1 = rect.row1 if rect.row1 is not None else rows
@@ -65,14 +68,27 @@ def _first_visible(doc: dict) -> dict:
 
 
 def _named(doc: dict, text: str) -> Target:
+    """A named range used as an A1 range (names match whatever their case, as in Sheets)."""
+    wanted = text.strip().casefold()
     for named in doc.get("namedRanges", []):
-        if named["name"] == text:
+        if named["name"].casefold() == wanted:
             grid = named["range"]
             sheet = sheet_by_id(doc, grid.get("sheetId", 0))
             rows, columns = grid_size(sheet)
             return Target(sheet, grid.get("startRowIndex", 0), grid.get("endRowIndex", rows),
                           grid.get("startColumnIndex", 0), grid.get("endColumnIndex", columns), False)
     raise SheetsError(400, f"Unable to parse range: {text}")
+
+
+def _named_on_sheet(doc: dict, text: str) -> Target:
+    try:
+        title, name = a1.split_title(text.strip())
+    except a1.RangeSyntaxError:
+        title = name = None
+    target = _named(doc, name or text)
+    if title is None or target.title.casefold() != title.casefold():
+        raise SheetsError(400, f"Unable to parse range: {text}")
+    return target
 
 
 def clipped(target: Target) -> Target:
@@ -91,9 +107,10 @@ def _exceeds(target: Target) -> SheetsError:
 
 
 # Reading.
-def value_range(doc: dict, text: str, render: str = "FORMATTED_VALUE", major: str = "ROWS") -> dict:
+def value_range(doc: dict, text: str, render: str = "FORMATTED_VALUE", major: str = "ROWS",
+                date_option: str | None = None) -> dict:
     target = clipped(resolve(doc, text))
-    values = read_block(target, render or "FORMATTED_VALUE")
+    values = read_block(target, render or "FORMATTED_VALUE", date_option)
     if (major or "ROWS") == "COLUMNS":
         values = _trim([list(col) for col in zip(*[row + [""] * (_width(values) - len(row)) for row in values])])
     answer = {"range": target.a1(), "majorDimension": major or "ROWS"}
@@ -102,12 +119,12 @@ def value_range(doc: dict, text: str, render: str = "FORMATTED_VALUE", major: st
     return answer
 
 
-def read_block(target: Target, render: str) -> list[list]:
+def read_block(target: Target, render: str, date_option: str | None = None) -> list[list]:
     rows = target.sheet["rows"]
     out = []
     for r in range(target.row0, min(target.row1, len(rows))):
         line = rows[r]
-        out.append([cells.rendered(parts(line[c]), render) if line[c] is not None else ""
+        out.append([cells.rendered(parts(line[c]), render, date_option) if line[c] is not None else ""
                     for c in range(target.col0, min(target.col1, len(line)))])
     return _trim(out)
 
@@ -150,6 +167,12 @@ def checked_values(body: dict, field: str = "data.values") -> list[list]:
         message = f"Invalid value at '{field}' (type.googleapis.com/google.protobuf.ListValue), {_json(values)}"
         raise SheetsError(400, message, [{"@type": "type.googleapis.com/google.rpc.BadRequest",
                                           "fieldViolations": [{"field": field, "description": message}]}])
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if isinstance(value, (list, dict)):
+                kind = "list_value" if isinstance(value, list) else "struct_value"
+                raise SheetsError(400, f"Invalid values[{r}][{c}]: {kind} {_json(value)} (a cell holds a string, "
+                                       "a number or a boolean)")
     if body.get("majorDimension") == "COLUMNS":
         width = _width(values)
         return [[col[r] if r < len(col) else None for col in values] for r in range(width)]
@@ -160,8 +183,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_block(target: Target, values: list[list], option: str, doc_id: str, *, grow: bool = False) -> dict:
-    """Write `values` with their top-left at the target; answers an UpdateValuesResponse."""
+def write_block(target: Target, values: list[list], option: str, doc_id: str, *, grow: bool = False,
+                written: set | None = None) -> dict:
+    """Write `values` with their top-left at the target; answers an UpdateValuesResponse.
+    A null value leaves its cell alone and is not counted; an empty string clears one and
+    is. `written` collects (sheetId, row, column) of every cell written."""
     height, width = len(values), _width(values)
     if not target.anchor and (height > target.row1 - target.row0 or width > target.col1 - target.col0):
         raise _outside(target, height, width)
@@ -176,10 +202,13 @@ def write_block(target: Target, values: list[list], option: str, doc_id: str, *,
             store_input(target.sheet, target.row0 + dr, target.col0 + dc, parse(value))
             counted_rows.add(dr), counted_cols.add(dc)
             count += 1
+            if written is not None:
+                written.add((target.sheet["properties"]["sheetId"], target.row0 + dr, target.col0 + dc))
     answer = {"spreadsheetId": doc_id}
     if height and width:
-        answer.update(updatedRange=end.a1(), updatedRows=len(counted_rows), updatedColumns=len(counted_cols),
-                      updatedCells=count)
+        answer["updatedRange"] = end.a1()
+        counts = {"updatedRows": len(counted_rows), "updatedColumns": len(counted_cols), "updatedCells": count}
+        answer.update({key: n for key, n in counts.items() if n})  # Google leaves zero counts out
     return answer
 
 
@@ -212,34 +241,11 @@ def store_input(sheet: dict, row: int, col: int, new: dict) -> None:
     put_cell(sheet, row, col, compact(kept))
 
 
-def _valued(sheet: dict, row0: int, row1: int, col0: int, col1: int):
-    """Cells holding a value or formula (a note or format alone is not data)."""
-    for r, c, cell in iter_cells(sheet, row0, row1, col0, col1):
-        if not isinstance(cell, dict) or "v" in cell or "f" in cell:
-            yield r, c
-
-
-def find_table(target: Target) -> tuple[int, int, int, int] | None:
-    """The table `append` adds after: the block of data around the first value in the range."""
-    first = next(_valued(target.sheet, target.row0, target.row1, target.col0, target.col1), None)
-    if first is None:
-        return None
-    row0, col0 = first
-    row1, col1 = row0 + 1, col0 + 1
-    while True:
-        if next(_valued(target.sheet, row1, row1 + 1, col0, col1), None):
-            row1 += 1
-        elif next(_valued(target.sheet, row0, row1, col1, col1 + 1), None):
-            col1 += 1
-        else:
-            return row0, row1, col0, col1
-
-
 def append(doc: dict, text: str, body: dict, option: str, insert_rows: bool) -> dict:
     """values.append: write after the table found in the range, growing the grid as needed."""
     values = checked_values(body)
     target = clipped(resolve(doc, text))
-    table = find_table(target)
+    table = find_table(target.sheet, target.row0, target.row1, target.col0, target.col1)
     row, col = (table[1], table[2]) if table else (target.row0, target.col0)
     if insert_rows and values:
         insert_dimension(target.sheet, "ROWS", row, row + len(values))
@@ -248,4 +254,5 @@ def append(doc: dict, text: str, body: dict, option: str, insert_rows: bool) -> 
     if table:
         answer["tableRange"] = a1.format_range(target.title, *table)
     answer["updates"] = write_block(start, values, option, doc["spreadsheetId"], grow=True)
+    check_cells(doc)
     return answer

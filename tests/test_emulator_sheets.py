@@ -97,15 +97,15 @@ def test_user_entered_stores_formulas_and_parses_typed_text(sheets, roster):
     _write(sheets, roster, "Roster!A1", [["=1+1", "0042", "1,250", "50%", "true", "2024-03-01", "'=not a formula"]],
            "USER_ENTERED")
     assert _values(sheets, roster, "Roster!1:1")["values"] == [
-        ["2", "42", "1250", "50%", "TRUE", "2024-03-01", "=not a formula"]]
+        ["2", "42", "1,250", "50%", "TRUE", "2024-03-01", "=not a formula"]]
     assert _values(sheets, roster, "Roster!1:1", valueRenderOption="UNFORMATTED_VALUE")["values"] == [
         [2, 42, 1250, 0.5, True, 45352, "=not a formula"]]
     assert _values(sheets, roster, "Roster!A1", valueRenderOption="FORMULA")["values"] == [["=1+1"]]
 
 
-def test_only_constant_arithmetic_formulas_get_a_value(sheets, roster):
+def test_only_constant_arithmetic_formulas_get_a_value_or_an_error(sheets, roster):
     _write(sheets, roster, "Roster!A1", [["=2^3^2", "=-(1+2)*2", "=COUNTA(B:B)", "=1/0"]], "USER_ENTERED")
-    assert _values(sheets, roster, "Roster!A1:D1")["values"] == [["64", "-6"]]
+    assert _values(sheets, roster, "Roster!A1:D1")["values"] == [["64", "-6", "", "#DIV/0!"]]
     assert _values(sheets, roster, "Roster!A1:D1", valueRenderOption="FORMULA")["values"] == [
         ["=2^3^2", "=-(1+2)*2", "=COUNTA(B:B)", "=1/0"]]
 
