@@ -1,9 +1,10 @@
 """Drive's two multipart protocols: media uploads and the `multipart/mixed` batch endpoint.
 
-Uploads (`/upload/drive/v3/files`, and v2's `/upload/drive/v2/files`): `uploadType=multipart` (a `multipart/related` body of JSON
-metadata then the bytes), `uploadType=media` (the bytes only) and `uploadType=resumable`
-(metadata first; the answer's Location names the session; then one or more PUTs with
-Content-Range). An open resumable session is a store doc of kind "drive_upload":
+Uploads (`/upload/drive/v3/files`, and v2's `/upload/drive/v2/files`): `uploadType=multipart`
+(a `multipart/related` body of JSON metadata then the bytes), `uploadType=media` (the bytes
+only) and `uploadType=resumable` (metadata first; the answer's Location names the session;
+then one or more PUTs with Content-Range). An open resumable session is a store doc of kind
+"drive_upload":
 
     {"id": upload id, "metadata": {...}, "contentType": str, "received": base64 str, "total": int | null}
 
@@ -52,8 +53,11 @@ def split_head(part: bytes) -> tuple[dict[str, str], bytes]:
 
 
 def _header_dict(head: bytes) -> dict[str, str]:
+    """Headers by lower-case name, long values unfolded: Python's email generator, which
+    google-api-python-client writes multipart bodies with, folds a long Content-Type
+    (a .docx's) onto a second line."""
     headers = BytesHeaderParser().parsebytes(head + b"\n\n")
-    return {name.lower(): value for name, value in headers.items()}
+    return {name.lower(): re.sub(r"\r?\n(?=[ \t])", "", value).strip() for name, value in headers.items()}
 
 
 def related_parts(call: Call) -> tuple[dict, bytes, str | None]:

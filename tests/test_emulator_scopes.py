@@ -128,7 +128,8 @@ def test_sheets_through_drive_file_reach_only_the_apps_spreadsheets(endpoint):
     theirs = people_file(endpoint, name="Budget", mimeType=SPREADSHEET)
     narrow = client(endpoint, "sheets", "drive.file")
     mine = narrow.spreadsheets().create(body={"properties": {"title": "PLT roster"}}).execute()
-    assert narrow.spreadsheets().get(spreadsheetId=mine["spreadsheetId"]).execute()["properties"]["title"] == "PLT roster"
+    got = narrow.spreadsheets().get(spreadsheetId=mine["spreadsheetId"]).execute()
+    assert got["properties"]["title"] == "PLT roster"
     assert refusal(narrow.spreadsheets().get(spreadsheetId=theirs["id"]))[0] == 404
     broad = gspread.Client(Credentials(token=token_for(["spreadsheets"])), http_client=endpoint_http_client(endpoint))
     assert broad.open_by_key(theirs["id"]).title == "Budget"
