@@ -29,3 +29,9 @@ class DemoOptions:
     json: bool = False
     # Keep `plt.toml` and `emulator.sqlite` here instead of a temporary folder.
     workdir: Path | None = None
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    # The template file on disk to upload (a .docx or any file).
+    file: Path
