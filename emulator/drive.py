@@ -6,7 +6,9 @@ file, kind "drive_notification"). Other emulator modules call `register_file` an
 `file_exists`. Spreadsheets stay in step with Sheets: create, copy, rename and delete of a
 spreadsheet file go through emulator.sheets. Export is answered honestly: Google's 403 for
 files that are not Docs Editors files, and a 400 saying the emulator does not render exports
-for those that are.
+for those that are. What the request's OAuth scopes let it do with a file is checked where
+the file is looked up (`find_file`, emulator/scopes.py). Drive v2 (emulator/drive_v2.py)
+answers through `listed_page`, `apply_update`, `copy_of` and `delete`.
 """
 from __future__ import annotations
 
