@@ -26,6 +26,21 @@ def write_ids(path: str | os.PathLike, ids: Mapping[str, str]) -> None:
     replace_file(path, tomlkit.dumps(document), path.stat().st_mode & 0o777)
 
 
+def append_id(path: str | os.PathLike, dotted: str, value: str) -> None:
+    """Add `value` at the end of the list at the dotted key (`"drive.template_file_ids"`),
+    made when missing; the list's own comments and layout are kept."""
+    path = Path(path)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    *sections, key = dotted.split(".")
+    table = _table(document, sections)
+    if key not in table:
+        table[key] = tomlkit.array()
+    if not isinstance(table[key], list):
+        raise ValueError(f"{dotted} is not a list in the config file")
+    table[key].append(value)
+    replace_file(path, tomlkit.dumps(document), path.stat().st_mode & 0o777)
+
+
 def _table(document: tomlkit.TOMLDocument, sections: list[str]):
     """The table at `sections`, created (at the end of the file) when it is not there yet."""
     table = document

@@ -15,8 +15,10 @@ import secrets
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any, Callable
 
 from werkzeug.datastructures import Headers, MultiDict
@@ -41,17 +43,21 @@ class ApiError(Exception):
     """An error answered the way Google answers it: `{"error": {code, message, status, errors}}`."""
 
     def __init__(self, code: int, message: str, status: str | None = None, reason: str | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, details: list[dict] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status or _STATUS.get(code, ("UNKNOWN", "unknown"))[0]
         self.reason = reason or _STATUS.get(code, ("UNKNOWN", "unknown"))[1]
         self.headers = headers or {}
+        self.details = details  # google.rpc error details (ErrorInfo), when Google sends them
 
     def body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status,
-                          "errors": [{"message": self.message, "domain": "global", "reason": self.reason}]}}
+        error = {"code": self.code, "message": self.message, "status": self.status,
+                 "errors": [{"message": self.message, "domain": "global", "reason": self.reason}]}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
 
 class ConnectionReset(Exception):
@@ -78,19 +84,22 @@ class Route:
     write: bool         # counts against write quotas
     units: int = 1      # quota units (Gmail send = 100)
     counted: bool = True  # False for envelopes (batch) whose parts are counted one by one
+    version: str | None = None  # the discovery document's version when not the one PLT Sync uses (Drive v2)
 
 
 class Api:
     """A group of routes for one API; modules create one and decorate handlers with it."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, version: str | None = None):
         self.name = name
+        self.version = version
         self.routes: list[Route] = []
 
     def route(self, http_method: str, rule: str, method_id: str, *, write: bool = False, units: int = 1,
               counted: bool = True):
         def register(fn):
-            self.routes.append(Route(self.name, method_id, http_method, rule, fn, write, units, counted))
+            self.routes.append(Route(self.name, method_id, http_method, rule, fn, write, units, counted,
+                                     self.version))
             return fn
         return register
 
@@ -120,6 +129,13 @@ class Call:
 
             self._read = request_body(self.route, parse_json(self.body) if self.body else {})
         return self._read
+
+    @cached_property
+    def scopes(self) -> frozenset[str] | None:
+        """The OAuth scopes this request carries (emulator/scopes.py); None grants everything."""
+        from .scopes import request_scopes
+
+        return request_scopes(self.emulator.scopes, self.headers)
 
     def arg(self, name: str, default: Any = None) -> Any:
         return self.query.get(name, default)
@@ -151,11 +167,14 @@ class Emulator:
 
     def __init__(self, store: Store | None = None, *, latency_ms: float = 0.0,
                  clock: Callable[[], datetime] | None = None, user_email: str = DEFAULT_USER,
-                 validate_responses: bool = False):
+                 validate_responses: bool = False, scopes: Iterable[str] | None = None):
         from . import hooks  # faults, quotas, statistics
+        from .scopes import parse_scopes
 
         self.store = store or Store()
         self.user_email = user_email  # the account every call is made as
+        # The scopes a request without an emulator token carries; None grants everything.
+        self.scopes = parse_scopes(scopes)
         self.latency_ms = latency_ms
         self.validate_responses = validate_responses  # check answers against discovery schemas
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -215,6 +234,8 @@ class Emulator:
                body: bytes, *, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request: (status, headers, body). Raises ConnectionReset.
         A part of a batch (`in_batch`) is not delayed again: the batch's one round trip was."""
+        from .scopes import check_scopes
+
         method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
@@ -228,6 +249,7 @@ class Emulator:
         if self.latency_ms and not in_batch:
             time.sleep(self.latency_ms / 1000.0)
         try:
+            check_scopes(call, args)
             self.quotas.charge(route, call)
             fault = self.faults.pick(route, raw_path)
             if fault is not None:
@@ -440,7 +462,7 @@ def _all_apis() -> list[Api]:
     import importlib
 
     apis = []
-    for name in ("admin", "forms", "sheets", "drive", "gmail"):
+    for name in ("admin", "forms", "sheets", "drive", "drive_v2", "gmail"):
         try:
             module = importlib.import_module(f"emulator.{name}")
         except ModuleNotFoundError as exc:

@@ -6,7 +6,9 @@ file, kind "drive_notification"). Other emulator modules call `register_file` an
 `file_exists`. Spreadsheets stay in step with Sheets: create, copy, rename and delete of a
 spreadsheet file go through emulator.sheets. Export is answered honestly: Google's 403 for
 files that are not Docs Editors files, and a 400 saying the emulator does not render exports
-for those that are.
+for those that are. What the request's OAuth scopes let it do with a file is checked where
+the file is looked up (`find_file`, emulator/scopes.py). Drive v2 (emulator/drive_v2.py)
+answers through `listed_page`, `apply_update`, `copy_of` and `delete`.
 """
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ import base64
 import copy
 import hashlib
 
-from . import drive_batch, drive_permissions
+from . import drive_batch, drive_people, drive_permissions  # noqa: F401 - drive_people: its admin routes
 from .core import Api, ApiError, Call, Raw
 from .drive_files import (FOLDER, SPREADSHEET, check_parents, content_of, create_file, descendants_of,
-                          file_answer, find_file, new_file_doc, refuse_read_only, render_file, role_of,
-                          root_id, string_map, touch_file)
+                          file_answer, find_file, listable, new_file_doc, refuse_read_only, render_file,
+                          root_id, string_map, timestamp, touch_file)
 from .drive_query import QueryContext, compile_query, invalid_query
 
 api = Api("drive")
@@ -51,9 +53,9 @@ def get(call: Call, file_id: str):
         file_id = root_id(call.emulator)
     if file_id == root_id(call.emulator):
         return {"kind": "drive#file", "id": file_id, "name": "My Drive", "mimeType": FOLDER}
-    doc = find_file(call, file_id)
     if call.arg("alt") != "media":
-        return file_answer(call, doc)
+        return file_answer(call, find_file(call, file_id))
+    doc = find_file(call, file_id, content=True)
     if doc["mimeType"].startswith("application/vnd.google-apps."):
         raise ApiError(403, "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
                        reason="fileNotDownloadable")
@@ -62,24 +64,28 @@ def get(call: Call, file_id: str):
 
 @api.route("GET", _FILES, "drive.files.list")
 def list_files(call: Call) -> dict:
-    page_size = call.int_arg("pageSize", 100)
-    if not 1 <= page_size <= 1000:
-        raise ApiError(400, f"Invalid value '{page_size}'. Values must be within the range: [1, 1000]",
-                       reason="invalid")
-    order_by = call.arg("orderBy", "")
-    predicate = compile_query(call.arg("q"))
-    context = QueryContext(call.emulator.user_email, root_id(call.emulator))
-    matches = [doc for _, doc in call.store.all("file")
-               if predicate(doc, context) and role_of(doc, call.emulator.user_email, listing=True)]
-    matches = _ordered(matches, order_by)
-    start = _page_start(call.arg("pageToken"), call.arg("q", ""), order_by)
-    page = matches[start:start + page_size]
+    page, token = listed_page(call, compile_query(call.arg("q")), call.arg("orderBy", ""),
+                              call.int_arg("pageSize", 100))
     answer = {"kind": "drive#fileList", "incompleteSearch": False,
               "files": [render_file(doc, call.emulator) if call.arg("fields") else file_answer(call, doc)
                         for doc in page]}
-    if start + page_size < len(matches):
-        answer["nextPageToken"] = _page_token(start + page_size, call.arg("q", ""), order_by)
+    if token:
+        answer["nextPageToken"] = token
     return answer
+
+
+def listed_page(call: Call, predicate, order_by: str, page_size: int) -> tuple[list[dict], str | None]:
+    """One page of the files the caller may list that match `predicate`, and the token of
+    the next page (None on the last)."""
+    if not 1 <= page_size <= 1000:
+        raise ApiError(400, f"Invalid value '{page_size}'. Values must be within the range: [1, 1000]",
+                       reason="invalid")
+    context = QueryContext(call.emulator.user_email, root_id(call.emulator))
+    matches = [doc for _, doc in call.store.all("file") if predicate(doc, context) and listable(call, doc)]
+    matches = _ordered(matches, order_by)
+    start = _page_start(call.arg("pageToken"), call.arg("q", ""), order_by)
+    token = _page_token(start + page_size, call.arg("q", ""), order_by) if start + page_size < len(matches) else None
+    return matches[start:start + page_size], token
 
 
 _ORDER_KEYS = {"name": lambda d: d["name"].lower(), "name_natural": lambda d: d["name"].lower(),
@@ -128,6 +134,12 @@ def update(call: Call, file_id: str) -> dict:
         raise ApiError(403, "The parents field is not directly writable in update requests. "
                             "Use the addParents and removeParents parameters instead.", reason="fieldNotWritable")
     refuse_read_only(body, ("id", "mimeType"))
+    return file_answer(call, apply_update(call, doc, body))
+
+
+def apply_update(call: Call, doc: dict, body: dict) -> dict:
+    """Change `doc` as a v3 update body (and `addParents`/`removeParents`) asks; Drive v2 maps
+    its body to this one."""
     _move(call, doc)
     for key in ("appProperties", "properties"):
         for name, value in string_map(body.get(key), key).items():
@@ -138,6 +150,7 @@ def update(call: Call, file_id: str) -> dict:
     for key in ("description", "starred"):
         if key in body:
             doc[key] = body[key]
+    modified = timestamp(body["modifiedTime"], "modifiedTime") if body.get("modifiedTime") else None
     if "trashed" in body:
         _set_trashed(call, doc, bool(body["trashed"]))
     if body.get("name") and body["name"] != doc["name"]:
@@ -147,7 +160,9 @@ def update(call: Call, file_id: str) -> dict:
 
             rename_spreadsheet(call.emulator, doc["id"], doc["name"])
     touch_file(call, doc)
-    return file_answer(call, doc)
+    if modified:
+        doc["modifiedTime"] = modified  # writable, as Google documents it
+    return doc
 
 
 def _move(call: Call, doc: dict) -> None:
@@ -174,11 +189,17 @@ def _set_trashed(call: Call, doc: dict, trashed: bool) -> None:
 
 @api.route("POST", _FILES + "/<file_id>/copy", "drive.files.copy", write=True)
 def copy_file(call: Call, file_id: str) -> dict:
-    source = find_file(call, file_id)
+    # A null field is an unset one: gspread sends `"name": null` to mean "the default name".
+    body = {key: value for key, value in call.json().items() if value is not None}
+    refuse_read_only(body, ("id",))
+    return file_answer(call, copy_of(call, file_id, body))
+
+
+def copy_of(call: Call, file_id: str, body: dict) -> dict:
+    """A copy of the file, with what a v3 copy body sets ("Copy of <name>" unless it names one)."""
+    source = find_file(call, file_id, content=True)
     if source["mimeType"] == FOLDER:
         raise ApiError(403, "This file cannot be copied by the user.", reason="cannotCopyFile")
-    body = call.json()
-    refuse_read_only(body, ("id",))
     metadata = {"name": f"Copy of {source['name']}", "mimeType": source["mimeType"],
                 "parents": source["parents"], "appProperties": source.get("appProperties"),
                 "properties": source.get("properties"), **body}
@@ -189,7 +210,7 @@ def copy_file(call: Call, file_id: str) -> dict:
         copied.update({k: source[k] for k in ("content", "size", "md5Checksum")})
     if source["mimeType"] == SPREADSHEET:
         _copy_spreadsheet(call, source["id"], copied)
-    return file_answer(call, copied)
+    return copied
 
 
 def _copy_spreadsheet(call: Call, source_id: str, copied: dict) -> None:
@@ -222,7 +243,7 @@ def delete(call: Call, file_id: str):
 
 @api.route("GET", _FILES + "/<file_id>/export", "drive.files.export")
 def export(call: Call, file_id: str):
-    doc = find_file(call, file_id)
+    doc = find_file(call, file_id, content=True)
     if not doc["mimeType"].startswith("application/vnd.google-apps.") or doc["mimeType"] == FOLDER:
         raise ApiError(403, "Export only supports Docs Editors files.", reason="fileNotExportable")
     raise ApiError(400, f"The emulator does not render exports of {doc['mimeType']} "
@@ -232,7 +253,7 @@ def export(call: Call, file_id: str):
 @api.route("GET", _FILES + "/<file_id>/comments", "drive.comments.list")
 def list_comments(call: Call, file_id: str) -> dict:
     """Files carry no comments in the emulator; gspread's copy asks for them."""
-    find_file(call, file_id)
+    find_file(call, file_id, content=True)
     if not call.arg("fields"):
         raise ApiError(400, "The 'fields' parameter is required for this method.", reason="required")
     return {"kind": "drive#commentList", "comments": []}

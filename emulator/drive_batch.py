@@ -1,15 +1,17 @@
 """Drive's two multipart protocols: media uploads and the `multipart/mixed` batch endpoint.
 
-Uploads (`/upload/drive/v3/files`): `uploadType=multipart` (a `multipart/related` body of JSON
-metadata then the bytes), `uploadType=media` (the bytes only) and `uploadType=resumable`
-(metadata first; the answer's Location names the session; then one or more PUTs with
-Content-Range). An open resumable session is a store doc of kind "drive_upload":
+Uploads (`/upload/drive/v3/files`, and v2's `/upload/drive/v2/files`): `uploadType=multipart`
+(a `multipart/related` body of JSON metadata then the bytes), `uploadType=media` (the bytes
+only) and `uploadType=resumable` (metadata first; the answer's Location names the session;
+then one or more PUTs with Content-Range). An open resumable session is a store doc of kind
+"drive_upload":
 
     {"id": upload id, "metadata": {...}, "contentType": str, "received": base64 str, "total": int | null}
 
 Batch (`POST /batch/drive/v3`): at most 100 parts, each an `application/http` request with a
 Content-ID. Each part goes through `Emulator.handle`, so it is counted, quota-charged and
 faulted like a call of its own; answers come back in order, with Content-ID `response-<id>`.
+A part without an Authorization header carries the envelope's, as Google documents.
 """
 from __future__ import annotations
 
@@ -51,8 +53,11 @@ def split_head(part: bytes) -> tuple[dict[str, str], bytes]:
 
 
 def _header_dict(head: bytes) -> dict[str, str]:
+    """Headers by lower-case name, long values unfolded: Python's email generator, which
+    google-api-python-client writes multipart bodies with, folds a long Content-Type
+    (a .docx's) onto a second line."""
     headers = BytesHeaderParser().parsebytes(head + b"\n\n")
-    return {name.lower(): value for name, value in headers.items()}
+    return {name.lower(): re.sub(r"\r?\n(?=[ \t])", "", value).strip() for name, value in headers.items()}
 
 
 def related_parts(call: Call) -> tuple[dict, bytes, str | None]:
@@ -71,14 +76,20 @@ def related_parts(call: Call) -> tuple[dict, bytes, str | None]:
 
 
 # Uploads.
-def upload(call: Call):
-    """files.create with content: multipart, media, or the start of a resumable session."""
+def created_v3(call: Call, metadata: dict, content: bytes, content_type: str | None) -> dict:
+    """What Drive v3's files.create answers for an upload; Drive v2's files.insert has its own."""
+    return file_answer(call, create_file(call, metadata, content, content_type))
+
+
+def upload(call: Call, finish=created_v3):
+    """A new file with content: multipart, media, or the start of a resumable session.
+    `finish(call, metadata, content, content_type)` makes the file and its answer."""
     kind = call.arg("uploadType")
     if kind == "multipart":
         metadata, media, media_type = related_parts(call)
-        return file_answer(call, create_file(call, metadata, media, media_type))
+        return finish(call, metadata, media, media_type)
     if kind == "media":
-        return file_answer(call, create_file(call, {}, call.body, call.headers.get("Content-Type")))
+        return finish(call, {}, call.body, call.headers.get("Content-Type"))
     if kind == "resumable":
         session = {"id": call.emulator.new_id(32), "metadata": call.json(),
                    "contentType": call.headers.get("X-Upload-Content-Type"), "received": "", "total": None}
@@ -89,7 +100,7 @@ def upload(call: Call):
     raise ApiError(400, f"Invalid value for uploadType: {kind}", reason="invalid")
 
 
-def resume_upload(call: Call):
+def resume_upload(call: Call, finish=created_v3):
     """A chunk of a resumable session: 308 until the last byte arrives, then the new file."""
     session = call.store.get("drive_upload", call.arg("upload_id", ""))
     if session is None:
@@ -102,7 +113,7 @@ def resume_upload(call: Call):
         headers = {"Range": f"bytes=0-{len(received) - 1}"} if received else {}
         return Raw(b"", "text/plain", status=308, headers=headers)
     call.store.delete("drive_upload", session["id"])
-    return file_answer(call, create_file(call, session["metadata"], received, session["contentType"]))
+    return finish(call, session["metadata"], received, session["contentType"])
 
 
 def _declared_total(content_range: str | None, received: int) -> int | None:
@@ -139,6 +150,8 @@ def _dispatch(call: Call, request: bytes) -> tuple[int, dict[str, str], bytes]:
         error = ApiError(400, "Bad Request: a batch part is not an HTTP request.", reason="badRequest")
         return error.code, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(error.body()).encode()
     headers, body = split_head(rest)
+    if "authorization" not in headers and call.headers.get("Authorization"):
+        headers["authorization"] = call.headers["Authorization"]  # the envelope's headers cover its parts
     if "content-length" in headers and headers["content-length"].isdigit():
         body = body[: int(headers["content-length"])]
     path, _, query = target.partition("?")

@@ -8,6 +8,8 @@ Store kind "file", id = the Drive file id. One document per file, folder, spread
      "starred": bool, "description": str (optional),
      "createdTime": RFC 3339, "modifiedTime": RFC 3339, "version": int,
      "appProperties": {str: str}, "properties": {str: str},
+     "isAppAuthorized": bool,               # made through the API (true) or by a person, see
+                                            # emulator/drive_people.py; what drive.file reaches
      "permissions": [permission],           # see emulator/drive_permissions.py; one role "owner"
      "content": base64 str (optional),      # uploaded bytes; never answered as metadata
      "size": str, "md5Checksum": str (with content)}
@@ -15,14 +17,16 @@ Store kind "file", id = the Drive file id. One document per file, folder, spread
 Resources are answered as Google does: without a `fields` mask a file is only
 {kind, id, name, mimeType}; with one, the core selects from the full resource built by
 `render_file` (which adds webViewLink, owners, shared, ownedByMe and capabilities).
-A file the caller holds no permission on answers 404 "File not found: <id>.", as Google does.
+A file the caller holds no permission on answers 404 "File not found: <id>.", as Google does;
+what the request's OAuth scopes let the app do with a file is decided in emulator/scopes.py.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 
-from .core import ApiError, Call
+from .core import ApiError, Call, parse_rfc3339, rfc3339
+from .scopes import METADATA, READ, WRITE, app_authorized, file_level, require_file
 
 FOLDER = "application/vnd.google-apps.folder"
 SPREADSHEET = "application/vnd.google-apps.spreadsheet"
@@ -66,8 +70,8 @@ def new_file_doc(emulator, *, file_id: str, name: str, mime_type: str, parents: 
     now = emulator.now_rfc3339()
     return {"id": file_id, "name": name, "mimeType": mime_type, "parents": parents or [root_id(emulator)],
             "trashed": False, "explicitlyTrashed": False, "starred": False,
-            "createdTime": now, "modifiedTime": now, "version": 1,
-            "appProperties": {}, "properties": {}, "permissions": [owner_permission(emulator.user_email)]}
+            "createdTime": now, "modifiedTime": now, "version": 1, "appProperties": {}, "properties": {},
+            "isAppAuthorized": True, "permissions": [owner_permission(emulator.user_email)]}
 
 
 def set_content(doc: dict, content: bytes) -> None:
@@ -95,15 +99,23 @@ def role_of(doc: dict, email: str, *, listing: bool = False) -> str | None:
     return best
 
 
-def find_file(call: Call, file_id: str, need: str = "reader") -> dict:
-    """The file doc the caller may act on with at least role `need`, else Google's error."""
+def find_file(call: Call, file_id: str, need: str = "reader", *, content: bool = False) -> dict:
+    """The file doc the caller may act on with at least role `need` (and read the bytes of,
+    with `content`) under the request's scopes, else Google's error."""
     doc = call.store.get("file", file_id)
     role = role_of(doc, call.emulator.user_email) if doc else None
     if role is None:
         raise not_found(file_id)
+    require_file(call, doc, WRITE if ROLE_RANK[need] >= ROLE_RANK["writer"] else READ if content else METADATA)
     if ROLE_RANK[role] < ROLE_RANK[need]:
         raise insufficient()
     return doc
+
+
+def listable(call: Call, doc: dict) -> bool:
+    """Whether `files.list` shows `doc` to the caller: shared with them, not only by link,
+    and visible under the request's scopes."""
+    return role_of(doc, call.emulator.user_email, listing=True) is not None and file_level(call.scopes, doc) >= METADATA
 
 
 def touch_file(call: Call, doc: dict) -> None:
@@ -143,6 +155,7 @@ def render_file(doc: dict, emulator) -> dict:
     owners = [p for p in doc["permissions"] if p["role"] == "owner"]
     resource = {"kind": "drive#file", **{k: v for k, v in doc.items() if k != "content"}}
     resource["version"] = str(doc.get("version", 1))
+    resource["isAppAuthorized"] = app_authorized(doc)
     for key in ("appProperties", "properties"):
         if not doc.get(key):
             resource.pop(key, None)
@@ -175,13 +188,23 @@ def file_answer(call: Call, doc: dict) -> dict:
 
 # Creating files (metadata-only and uploads share this).
 _READ_ONLY = {"kind", "webViewLink", "owners", "permissions", "permissionIds", "size", "md5Checksum", "shared",
-              "ownedByMe", "capabilities", "version", "explicitlyTrashed", "spaces", "iconLink", "thumbnailLink"}
+              "ownedByMe", "capabilities", "version", "explicitlyTrashed", "spaces", "iconLink", "thumbnailLink",
+              "isAppAuthorized"}
 
 
 def refuse_read_only(metadata: dict, extra: tuple[str, ...] = ()) -> None:
     if any(key in _READ_ONLY or key in extra for key in metadata):
         raise ApiError(403, "The resource body includes fields which are not directly writable.",
                        reason="fieldNotWritable")
+
+
+def timestamp(value, name: str) -> str:
+    """A caller's RFC 3339 time (createdTime, modifiedTime) as Google stores it: UTC, milliseconds."""
+    try:
+        return rfc3339(parse_rfc3339(value))
+    except (TypeError, ValueError, AttributeError):
+        raise ApiError(400, f"Invalid value for {name}: {value!r} is not an RFC 3339 date-time.",
+                       reason="invalid") from None
 
 
 def string_map(value, name: str) -> dict:
@@ -224,6 +247,9 @@ def create_file(call: Call, metadata: dict, content: bytes | None = None, conten
     for key in ("description", "starred"):
         if key in metadata:
             doc[key] = metadata[key]
+    for key in ("createdTime", "modifiedTime"):
+        if metadata.get(key) is not None:
+            doc[key] = timestamp(metadata[key], key)
     if content is not None:
         set_content(doc, content)
     call.store.put("file", doc["id"], doc)

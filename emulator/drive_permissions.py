@@ -66,11 +66,18 @@ def _new_permission(body: dict) -> dict:
 
 
 def create(call: Call, file_id: str) -> dict:
+    return _answer(call, grant(call, file_id, call.json(), notify=call.flag("sendNotificationEmail", True),
+                               transfer=call.flag("transferOwnership")))
+
+
+def grant(call: Call, file_id: str, body: dict, *, notify: bool, transfer: bool) -> dict:
+    """Share the file as a v3 permission body asks (Drive v2 maps its body to one); the
+    stored permission. `transfer` allows a new owner; `notify` emails users and groups."""
     doc = find_file(call, file_id, need="writer")
-    perm = _new_permission(call.json())
-    notify = perm["type"] in ("user", "group") and call.flag("sendNotificationEmail", True)
+    perm = _new_permission(body)
+    notify = notify and perm["type"] in ("user", "group")
     if perm["role"] == "owner":
-        _transfer_ownership(call, doc, perm, notify)
+        _transfer_ownership(call, doc, perm, notify, transfer)
     existing = next((p for p in doc["permissions"] if p["id"] == perm["id"]), None)
     if existing is None:
         doc["permissions"].append(perm)
@@ -79,12 +86,12 @@ def create(call: Call, file_id: str) -> dict:
     if notify:
         _record_notification(call, doc, perm)
     touch_file(call, doc)
-    return _answer(call, existing or perm)
+    return existing or perm
 
 
-def _transfer_ownership(call: Call, doc: dict, perm: dict, notify: bool) -> None:
+def _transfer_ownership(call: Call, doc: dict, perm: dict, notify: bool, transfer: bool) -> None:
     """A new owner needs `transferOwnership=true`; the old owner stays on as a writer."""
-    if not call.flag("transferOwnership"):
+    if not transfer:
         raise ApiError(403, "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
                        reason="forbidden")
     find_file(call, doc["id"], need="owner")
@@ -120,7 +127,7 @@ def list_permissions(call: Call, file_id: str) -> dict:
     return answer
 
 
-def _find_permission(doc: dict, permission_id_: str) -> dict:
+def find_permission(doc: dict, permission_id_: str) -> dict:
     for perm in doc["permissions"]:
         if perm["id"] == permission_id_:
             return perm
@@ -128,12 +135,12 @@ def _find_permission(doc: dict, permission_id_: str) -> dict:
 
 
 def get(call: Call, file_id: str, permission_id: str) -> dict:
-    return _answer(call, _find_permission(find_file(call, file_id), permission_id))
+    return _answer(call, find_permission(find_file(call, file_id), permission_id))
 
 
 def update(call: Call, file_id: str, permission_id: str) -> dict:
     doc = find_file(call, file_id, need="writer")
-    perm = _find_permission(doc, permission_id)
+    perm = find_permission(doc, permission_id)
     body = call.json()
     if set(body) - {"role", "expirationTime", "kind", "id"} or body.get("id", perm["id"]) != perm["id"]:
         raise ApiError(403, "The resource body includes fields which are not directly writable.",
@@ -142,7 +149,7 @@ def update(call: Call, file_id: str, permission_id: str) -> dict:
     if role not in ROLE_RANK:
         raise ApiError(400, "Invalid Value", reason="invalid")
     if role == "owner" and perm["role"] != "owner":
-        _transfer_ownership(call, doc, perm, True)
+        _transfer_ownership(call, doc, perm, True, call.flag("transferOwnership"))
     elif perm["role"] == "owner" and role != "owner":
         raise ApiError(403, "The owner of a file cannot be downgraded; transfer ownership instead.",
                        reason="cannotModifyOwner")
@@ -153,7 +160,7 @@ def update(call: Call, file_id: str, permission_id: str) -> dict:
 
 def delete(call: Call, file_id: str, permission_id: str) -> Raw:
     doc = find_file(call, file_id, need="writer")
-    perm = _find_permission(doc, permission_id)
+    perm = find_permission(doc, permission_id)
     if perm["role"] == "owner":
         raise ApiError(403, "The owner of a file cannot be removed.", reason="cannotRemoveOwner")
     doc["permissions"].remove(perm)

@@ -15,6 +15,10 @@ Strings are quoted with ' or " and escape quotes and backslashes with a backslas
 else is answered as Google answers it: 400 "Invalid Value" (location q). `name contains`
 matches at the start of a word, not in its middle, as Google's prefix matching does.
 The predicate receives a file doc (see emulator/drive_files.py) and the caller's context.
+
+Drive v2 (`V2_FIELDS`) names some fields differently (`title`, `modifiedDate`) and has one
+`properties has { key = 'k' and value = 'v' [and visibility = 'PRIVATE' | 'PUBLIC'] }`:
+PRIVATE (the default) are v3's appProperties, PUBLIC its properties.
 """
 from __future__ import annotations
 
@@ -49,11 +53,19 @@ def invalid_query() -> ApiError:
     return ApiError(400, "Invalid Value", reason="invalid")
 
 
-def compile_query(text: str | None) -> Predicate:
-    """The predicate for `q`; an empty query matches every file."""
+# The fields a query may name -> the file doc's key ("v2properties": v2's properties has).
+V3_FIELDS = {name: name for name in ("name", "fullText", "mimeType", "trashed", "starred", "createdTime",
+                                     "modifiedTime", "description", "appProperties", "properties", "parents")}
+V2_FIELDS = {"title": "name", "fullText": "fullText", "mimeType": "mimeType", "trashed": "trashed",
+             "starred": "starred", "modifiedDate": "modifiedTime", "properties": "v2properties",
+             "parents": "parents"}
+
+
+def compile_query(text: str | None, fields: dict[str, str] = V3_FIELDS) -> Predicate:
+    """The predicate for `q` in the dialect `fields` names; an empty query matches every file."""
     if not text or not text.strip():
         return lambda doc, ctx: True
-    parser = _Parser(_tokenize(text))
+    parser = _Parser(_tokenize(text), fields)
     predicate = parser.parse_or()
     if parser.peek() is not None:
         raise invalid_query()
@@ -78,8 +90,9 @@ def _tokenize(text: str) -> list[_Tok]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Tok]):
+    def __init__(self, tokens: list[_Tok], fields: dict[str, str]):
         self.tokens = tokens
+        self.fields = fields
         self.pos = 0
 
     def peek(self) -> _Tok | None:
@@ -132,10 +145,10 @@ class _Parser:
         if first.kind == "str":
             self.take("word", "in")
             return _membership(self.take("word").text, first.text)
-        if first.kind != "word":
+        if first.kind != "word" or first.text not in self.fields:
             raise invalid_query()
-        field = first.text
-        if field in ("appProperties", "properties"):
+        field = self.fields[first.text]
+        if field in ("appProperties", "properties", "v2properties"):
             return self.parse_has(field)
         if field == "parents" and self.at_word("in"):
             self.take()
@@ -157,6 +170,16 @@ class _Parser:
         self.take("word", "value")
         self.take("op", "=")
         value = self.take("str").text
+        if field == "v2properties":
+            field = "appProperties"
+            if self.at_word("and"):
+                self.take()
+                self.take("word", "visibility")
+                self.take("op", "=")
+                visibility = self.take("str").text
+                if visibility not in ("PRIVATE", "PUBLIC"):
+                    raise invalid_query()
+                field = "appProperties" if visibility == "PRIVATE" else "properties"
         self.take("op", "}")
         return lambda doc, ctx: (doc.get(field) or {}).get(key) == value
 

@@ -14,6 +14,7 @@ integers travel as decimal strings, as Google sends them.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -59,23 +60,32 @@ def methods(document: dict) -> Iterator[dict]:
 
 
 @lru_cache(maxsize=None)
-def method_index(api: str) -> dict[str, str | None]:
+def document(api: str, version: str | None = None) -> dict:
+    """The packaged discovery document of `api`: the version PLT Sync uses, or `version`
+    (Drive v2, which the emulator also serves)."""
+    if version is None:
+        from sync.google.workspace import discovery_document
+
+        return discovery_document(api)
+    from googleapiclient.discovery_cache import get_static_doc
+
+    return json.loads(get_static_doc(api, version))
+
+
+@lru_cache(maxsize=None)
+def method_index(api: str, version: str | None = None) -> dict[str, str | None]:
     """Method id -> the name of its response schema (None when it answers nothing)."""
-    from sync.google.workspace import discovery_document
-
-    return {method["id"]: method.get("response", {}).get("$ref") for method in methods(discovery_document(api))}
+    return {method["id"]: method.get("response", {}).get("$ref") for method in methods(document(api, version))}
 
 
 @lru_cache(maxsize=None)
-def _definitions(api: str) -> dict:
-    from sync.google.workspace import discovery_document
-
-    return {name: to_json_schema(schema) for name, schema in discovery_document(api)["schemas"].items()}
+def _definitions(api: str, version: str | None = None) -> dict:
+    return {name: to_json_schema(schema) for name, schema in document(api, version)["schemas"].items()}
 
 
 @lru_cache(maxsize=None)
-def validator(api: str, schema_name: str) -> Draft202012Validator:
-    definitions = _definitions(api)
+def validator(api: str, schema_name: str, version: str | None = None) -> Draft202012Validator:
+    definitions = _definitions(api, version)
     return Draft202012Validator({**_inlined(definitions, schema_name, {}, set()), "$defs": definitions})
 
 
@@ -99,12 +109,12 @@ def _inlined(definitions: dict, name: str, done: dict, open_names: set) -> dict:
     return done[name]
 
 
-def check(api: str, method_id: str, payload: Any) -> str | None:
+def check(api: str, method_id: str, payload: Any, version: str | None = None) -> str | None:
     """A sentence naming the method and the path of the first offending value, or None."""
-    schema_name = method_index(api).get(method_id)
+    schema_name = method_index(api, version).get(method_id)
     if schema_name is None:
         return None
-    errors = sorted(validator(api, schema_name).iter_errors(payload),
+    errors = sorted(validator(api, schema_name, version).iter_errors(payload),
                     key=lambda error: [str(part) for part in error.absolute_path])
     if not errors:
         return None
@@ -118,4 +128,4 @@ def violation(route, payload: Any) -> str | None:
     """`check` for a registered route; routes outside the four Google APIs are not checked."""
     if route.api not in _DISCOVERY_APIS:
         return None
-    return check(route.api, route.method_id, payload)
+    return check(route.api, route.method_id, payload, route.version)

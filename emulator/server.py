@@ -70,8 +70,8 @@ class EmulatorServer:
     """A running emulator on 127.0.0.1; use as a context manager or call start/stop."""
 
     def __init__(self, emulator: Emulator | None = None, *, port: int = 0, data: str = ":memory:",
-                 latency_ms: float = 0.0):
-        self.emulator = emulator or Emulator(Store(data), latency_ms=latency_ms)
+                 latency_ms: float = 0.0, scopes: Iterable[str] | None = None):
+        self.emulator = emulator or Emulator(Store(data), latency_ms=latency_ms, scopes=scopes)
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, wsgi_app(self.emulator), threaded=True,
                                                    request_handler=_QuietHandler)
         self._server.daemon_threads = True

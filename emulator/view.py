@@ -1,10 +1,13 @@
-"""The read-only HTML page at `/`: what a coordinator would see in Google after a sync.
+"""The HTML page at `/`: what a coordinator would see in Google after a sync.
 
-Spreadsheets tab by tab, the Drive folder tree with who has access, the forms with their
-response counts, and the sent mail, read straight from the store (documents of kinds
-"spreadsheet", "file", "form", "form_response" and "message"). Everything shown came from
-form answers or API callers, so the template is autoescaped: a `<script>` typed into a
-form answer is shown as text, never run.
+Every API's data, read straight from the store: spreadsheets tab by tab; the Drive tree
+with who has access, which files people made in Drive themselves and which are in the
+trash, and the sharing emails Drive would have sent; each form with its questions and its
+responses; the sent mail (documents of kinds "spreadsheet", "file", "drive_notification",
+"form", "form_response" and "message"). Its one form uploads a file as a person would in
+the Drive web UI (emulator/drive_people.py); nothing else on the page changes anything.
+Everything shown came from form answers or API callers, so the template is autoescaped:
+a `<script>` typed into a form answer is shown as text, never run.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .drive_files import FOLDER
+from .scopes import app_authorized
 from .sheets_a1 import column_letters
 from .sheets_cells import formatted
 from .sheets_model import parts
@@ -25,8 +30,10 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
 def render(emulator) -> str:
     store = emulator.store
     with store.lock:
+        files = [doc for _id, doc in store.all("file")]
         page = {"user": emulator.user_email, "spreadsheets": [_spreadsheet(doc) for _id, doc in store.all("spreadsheet")],
-                "folders": _drive_tree([doc for _id, doc in store.all("file") if not doc.get("trashed")]),
+                "folders": _drive_tree(files), "folder_choices": _folder_choices(files),
+                "notifications": [doc for _id, doc in store.all("drive_notification")],
                 "forms": _forms(store), "messages": [doc for _id, doc in store.all("message")]}
     return _ENV.get_template("view.html").render(**page)
 
@@ -55,8 +62,15 @@ def _drive_tree(files: list[dict]) -> list[dict]:
     def node(doc: dict) -> dict:
         return {"name": doc["name"], "id": doc["id"], "mimeType": doc["mimeType"],
                 "access": [_who(perm) for perm in doc.get("permissions", [])],
+                "by_person": not app_authorized(doc), "trashed": doc.get("trashed", False),
                 "children": [node(child) for child in children.get(doc["id"], [])]}
     return [node(doc) for doc in children[None]]
+
+
+def _folder_choices(files: list[dict]) -> list[dict]:
+    """The folders a file can be uploaded into from the page."""
+    return [{"id": doc["id"], "name": doc["name"]} for doc in files
+            if doc["mimeType"] == FOLDER and not doc.get("trashed")]
 
 
 def _who(permission: dict) -> str:
@@ -65,9 +79,25 @@ def _who(permission: dict) -> str:
 
 
 def _forms(store) -> list[dict]:
-    counts: dict[str, int] = defaultdict(int)
+    responses: dict[str, list[dict]] = defaultdict(list)
     for _id, response in store.all("form_response"):
-        counts[response["formId"]] += 1
-    return [{"id": form_id, "title": form["info"].get("title", ""), "responses": counts[form_id],
-             "questions": [item.get("title", "") for item in form.get("items", []) if "questionItem" in item]}
-            for form_id, form in store.all("form")]
+        responses[response["formId"]].append(response)
+    return [_form(form_id, form, responses[form_id]) for form_id, form in store.all("form")]
+
+
+def _form(form_id: str, form: dict, responses: list[dict]) -> dict:
+    """A form's questions, and its responses as rows: when, who, then one answer per question."""
+    questions = [(item.get("title", ""), item["questionItem"]["question"]["questionId"])
+                 for item in form.get("items", []) if "questionItem" in item]
+    rows = [[response.get("lastSubmittedTime", ""), response.get("respondentEmail", "")]
+            + [_answer_text(response.get("answers", {}).get(question_id)) for _title, question_id in questions]
+            for response in responses[:MAX_ROWS]]
+    return {"id": form_id, "title": form["info"].get("title", ""), "responses": len(responses),
+            "questions": [title for title, _id in questions], "rows": rows,
+            "hidden_rows": max(0, len(responses) - MAX_ROWS)}
+
+
+def _answer_text(answer: dict | None) -> str:
+    if not answer:
+        return ""
+    return ", ".join(a.get("value", "") for a in answer.get("textAnswers", {}).get("answers", []))

@@ -9,13 +9,16 @@ import pytest
 
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
+from sync.google.workspace import SCOPES
 
 
 @pytest.fixture
 def emulator_server():
     """A fresh in-memory emulator served on 127.0.0.1 for one test. Every answer is checked
-    against Google's response schemas, so a test never passes against a drifted emulator."""
-    with EmulatorServer(Emulator(validate_responses=True)) as server:
+    against Google's response schemas, so a test never passes against a drifted emulator, and
+    every call is allowed only what the OAuth scopes the README documents allow, so a call
+    PLT Sync could not make on real Google fails here too."""
+    with EmulatorServer(Emulator(validate_responses=True, scopes=SCOPES)) as server:
         yield server
 
 
@@ -56,5 +59,5 @@ def served_demo(demo_data, tmp_path):
     for name in ("plt.toml", "emulator.sqlite", "emulator.sqlite-wal"):
         if (demo_data / name).exists():
             shutil.copy(demo_data / name, tmp_path / name)
-    with EmulatorServer(data=str(tmp_path / "emulator.sqlite")) as server:
+    with EmulatorServer(data=str(tmp_path / "emulator.sqlite"), scopes=SCOPES) as server:
         yield tmp_path / "plt.toml", server.url

@@ -75,6 +75,13 @@ class Programme:
         self.response_ids[email] = response.json()["responseId"]
         return self.response_ids[email]
 
+    def put_in_folder(self, email: str, folder_id: str, name: str) -> str:
+        """A person puts a file in a folder through Drive itself (not PLT Sync's app): the id."""
+        body = {"name": name, "parents": [folder_id], "owner": email, "mimeType": "application/pdf"}
+        response = requests.post(f"{self.endpoint}/_emulator/drive/files", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()["id"]
+
     def delete_response(self, email: str) -> None:
         rid = self.response_ids.pop(email)
         requests.delete(f"{self.endpoint}/_emulator/forms/{self.settings().form.id}/responses/{rid}",

@@ -80,12 +80,13 @@ def test_version_prints_the_installed_version_and_exits_0():
 def test_help_lists_every_command_of_the_design():
     result = CliRunner().invoke(plt, ["--help"], obj=environment())
     assert result.exit_code == 0
-    for command in ("demo", "init", "sync", "status", "doctor", "emulator", "auth"):
+    for command in ("demo", "init", "sync", "status", "doctor", "templates", "emulator", "auth"):
         assert f"  {command} " in result.output
     assert "--verbose" in result.output and "--log-format" in result.output
 
 
-@pytest.mark.parametrize("argv", [["sync", "--help"], ["emulator", "serve", "--help"], ["auth", "login", "--help"]])
+@pytest.mark.parametrize("argv", [["sync", "--help"], ["emulator", "serve", "--help"], ["auth", "login", "--help"],
+                                  ["templates", "add", "--help"]])
 def test_each_subcommand_has_help(argv):
     result = CliRunner().invoke(plt, argv, obj=environment())
     assert result.exit_code == 0
@@ -197,13 +198,19 @@ def test_emulator_serve_passes_its_options_to_the_emulator(monkeypatch):
     fake.serve = lambda **options: received.update(options)
     monkeypatch.setitem(sys.modules, "emulator.serve", fake)
     status, *_ = plt_run("emulator", "serve", "--port", "0", "--data", "state.sqlite", "--latency-ms", "25",
-                         "--fault-rate", "0.1", "--seed", "7")
+                         "--fault-rate", "0.1", "--seed", "7", "--scopes", "drive.file,spreadsheets")
     assert status == ExitStatus.OK
-    assert received == {"port": 0, "data": "state.sqlite", "latency_ms": 25.0, "fault_rate": 0.1, "seed": 7}
+    assert received == {"port": 0, "data": "state.sqlite", "latency_ms": 25.0, "fault_rate": 0.1, "seed": 7,
+                        "scopes": "drive.file,spreadsheets"}
 
 
 def test_emulator_serve_refuses_a_fault_rate_above_one():
     assert plt_run("emulator", "serve", "--fault-rate", "1.5")[0] == ExitStatus.CONFIG
+
+
+def test_emulator_serve_refuses_an_unknown_scope():
+    status, _out, err, _env = plt_run("emulator", "serve", "--scopes", "drive.file,drive.everything")
+    assert status == ExitStatus.CONFIG and "unknown OAuth scope 'drive.everything'" in err
 
 
 def test_python_module_entry_exits_2_on_a_bad_config(tmp_path):

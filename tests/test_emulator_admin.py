@@ -74,11 +74,11 @@ def test_admin_refuses_responses_for_unknown_forms(admin):
 
 def _serving(**options):
     """Runs `serve` on a free port in a thread; (the printed lines, the endpoint, a stop function)."""
-    lines, stop = [], threading.Event()
-    runner = threading.Thread(target=serve, kwargs={"port": 0, "out": lines.append, "stop": stop, **options})
+    printed, stop = [], threading.Event()
+    runner = threading.Thread(target=serve, kwargs={"port": 0, "out": printed.append, "stop": stop, **options})
     runner.start()
     for _ in range(100):
-        if lines:
+        if printed:
             break
         time.sleep(0.05)
 
@@ -86,7 +86,8 @@ def _serving(**options):
         stop.set()
         runner.join(timeout=10)
         return not runner.is_alive()
-    return lines, lines[0].split('"')[1], stopped
+    lines = printed[0].splitlines()
+    return lines, lines[0].split()[3], stopped
 
 
 def test_serve_prints_the_endpoint_and_keeps_data_in_its_file(tmp_path):
@@ -97,6 +98,18 @@ def test_serve_prints_the_endpoint_and_keeps_data_in_its_file(tmp_path):
     assert stopped()
     reopened = Emulator(Store(data))
     assert reopened.store.get("form", form_id)["info"]["title"] == "Kept"
+
+
+def test_serve_prints_its_view_scopes_and_every_admin_route():
+    lines, url, stopped = _serving(scopes="drive.file,spreadsheets")
+    assert stopped()
+    assert f"  the view of its data: {url}/" in lines
+    assert lines[3].startswith("  OAuth scopes granted: drive.file, spreadsheets;")
+    routes = lines[lines.index("Admin routes (not Google's):") + 1:-1]
+    assert "  POST   /_emulator/forms/{form_id}/responses" in routes
+    assert "  POST   /_emulator/drive/files/{file_id}/open" in routes
+    assert len(routes) == len([r for r in Emulator().routes if r.api == "admin"]) - 1   # all but the view
+    assert lines[-1] == "Ctrl-C stops it."
 
 
 def test_serve_with_a_fault_rate_injects_every_kind_of_failure_repeatably():

@@ -228,6 +228,25 @@ def test_copy_keeps_content_and_takes_the_new_name(drive):
     assert unnamed["name"] == "Copy of Charter template"
 
 
+def test_copy_without_a_name_is_called_copy_of_whatever_the_client_sends(endpoint, drive):
+    roster = connect(None, endpoint).gspread.create("PLT roster 2017-18")
+    gspread_copy = connect(None, endpoint).gspread.copy(roster.id)  # sends "name": null
+    assert gspread_copy.title == "Copy of PLT roster 2017-18"
+    assert drive.files().copy(fileId=roster.id).execute()["name"] == "Copy of PLT roster 2017-18"
+
+
+def test_created_and_modified_times_given_at_create_are_kept(drive):
+    body = {"name": "Charter signed 2017", "createdTime": "2017-11-15T14:30:00-05:00",
+            "modifiedTime": "2017-11-16T09:00:00.250Z"}
+    created = drive.files().create(body=body, fields="createdTime,modifiedTime").execute()
+    assert created == {"createdTime": "2017-11-15T19:30:00.000Z", "modifiedTime": "2017-11-16T09:00:00.250Z"}
+    listed = drive.files().list(q="modifiedTime < '2018-01-01T00:00:00Z'", fields="files(name)").execute()
+    assert listed["files"] == [{"name": "Charter signed 2017"}]
+    with pytest.raises(HttpError) as excinfo:
+        drive.files().create(body={"name": "Bad date", "createdTime": "Nov 15"}).execute()
+    assert _error(excinfo)[0] == 400
+
+
 def test_deleting_a_folder_deletes_what_is_inside(drive):
     parent = _folder(drive, "Old programme")
     child = _folder(drive, "Team 8", parent=parent["id"])

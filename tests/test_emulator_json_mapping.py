@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from googleapiclient.errors import HttpError
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 @pytest.fixture

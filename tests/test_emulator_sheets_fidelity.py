@@ -9,7 +9,7 @@ import json
 import pytest
 from googleapiclient.errors import HttpError
 
-from sync.workspace import connect
+from sync.google.workspace import connect
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from emulator.server import EmulatorServer
 from hostile_corpus import ALTERED, CORPUS, DOMAIN, KEPT, REFUSED
 from programme import Programme, at
 from hostile_traffic import SheetTraffic
+from sync.google.workspace import SCOPES
 
 # Reminders for the SMART goal (due November 1) go out seven days before, to every team.
 REMINDER_DAY = at("2017-10-25 09:00")
@@ -55,7 +56,7 @@ def raw_messages(programme: Programme) -> list[bytes]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    with EmulatorServer(Emulator(validate_responses=True)) as server:
+    with EmulatorServer(Emulator(validate_responses=True, scopes=SCOPES)) as server:
         programme = Programme.create(server.url, tmp_path_factory.mktemp("hostile"))
         response_ids = {entry.key: submit(programme, entry) for entry in CORPUS}
         with SheetTraffic() as traffic:

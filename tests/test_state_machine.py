@@ -35,6 +35,7 @@ from programme import Programme, at
 from sync.commands.cli import run as plt
 from sync.environment import Environment
 from sync.errors import PltError, SafetyStop
+from sync.google.workspace import SCOPES
 
 FACILITATORS = (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young"), ("Dee", "Marsh"))
 PEOPLE = tuple((f"{n} Staff", f"{n.lower()}.staff@{DOMAIN}") for n in ("Sam", "Kim", "Jo", "Lu", "Max"))
@@ -318,7 +319,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
 
 def run_machine(figures: Figures, hypothesis_settings: settings) -> None:
     """Runs the machine on one emulator served for the whole session."""
-    with EmulatorServer(Emulator()) as server:
+    with EmulatorServer(Emulator(scopes=SCOPES)) as server:
         ProgrammeMachine.endpoint, ProgrammeMachine.figures = server.url, figures
         try:
             run_state_machine_as_test(ProgrammeMachine, settings=hypothesis_settings)

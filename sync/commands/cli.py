@@ -18,7 +18,7 @@ from config import Settings, load_settings
 from sync.environment import Environment
 from sync.errors import ExitStatus, NotYetAvailable, UsageError, credentials_refused, describe
 from sync.logs import configure_logging, logging_scope
-from sync.commands.options import DemoOptions, StatusOptions, SyncOptions
+from sync.commands.options import DemoOptions, StatusOptions, SyncOptions, TemplateOptions
 
 CONFIG_VARIABLE = "PLT_CONFIG"
 
@@ -136,6 +136,22 @@ def doctor(env: Environment, config_path: Path | None):
 
 
 @plt.group()
+def templates() -> None:
+    """Document templates copied into each new team folder."""
+
+
+@templates.command("add")
+@config_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def add_template(env: Environment, config_path: Path | None, file: Path):
+    """Upload FILE (a .docx or any file) into the programme's parent folder through PLT Sync
+    and add it to [drive] template_file_ids. A template made in the Drive web UI cannot be
+    copied under the drive.file scope PLT Sync asks for; one uploaded this way can."""
+    return env.command("templates_add_command")(settings_for(env, config_path), TemplateOptions(file=file), env)
+
+
+@plt.group()
 def auth() -> None:
     """Sign in to Google."""
 
@@ -170,7 +186,11 @@ def emulator() -> None:
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Fraction of requests answered with a transient error.")
 @click.option("--seed", type=int, default=None, help="Seed of the fault injection, for repeatable runs.")
-def serve(port: int, data: str | None, latency_ms: float, fault_rate: float, seed: int | None):
+@click.option("--scopes", default=None, metavar="SCOPES",
+              help="OAuth scopes a request without an emulator token is granted, separated by commas or "
+                   "spaces (e.g. drive.file,spreadsheets; default: every scope).")
+def serve(port: int, data: str | None, latency_ms: float, fault_rate: float, seed: int | None,
+          scopes: str | None):
     """Serve the emulator on 127.0.0.1 until interrupted."""
     try:
         from emulator.serve import serve as serve_emulator
@@ -178,7 +198,19 @@ def serve(port: int, data: str | None, latency_ms: float, fault_rate: float, see
         if error.name != "emulator.serve":
             raise
         raise NotYetAvailable("emulator serve", "the standalone emulator server is not installed") from None
-    return serve_emulator(port=port, data=data, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed)
+    _check_scopes(scopes)
+    return serve_emulator(port=port, data=data, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed,
+                          scopes=scopes)
+
+
+def _check_scopes(scopes: str | None) -> None:
+    """A misspelt scope is a usage error, not a server that refuses every call."""
+    from emulator.scopes import parse_scopes
+
+    try:
+        parse_scopes(scopes)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scopes") from None
 
 
 def run(argv: Sequence[str], env: Environment) -> int:

@@ -24,7 +24,7 @@ from sync.commands.init import initialise
 from sync.run import SyncOptions, run
 from sync.google.metering import Meter
 from sync.report import Report
-from sync.google.workspace import connect
+from sync.google.workspace import SCOPES, connect
 from mail.gmail import GmailSender
 from sheets import layout as L
 from sheets.book import Edits, read_book, write_book
@@ -101,7 +101,7 @@ def run_demo(workdir: Path | None = None) -> DemoResult:
     folder, kept = prepare_workdir(workdir)
     config_path = write_config(folder)
     data = str(folder / "emulator.sqlite") if kept else ":memory:"
-    with EmulatorServer(data=data) as server:
+    with EmulatorServer(data=data, scopes=SCOPES) as server:
         environ = {"PLT_GOOGLE_ENDPOINT": server.url}
         settings = load_settings(config_path, environ)
         initialise(settings, connect(None, server.url), config_path)
@@ -121,7 +121,8 @@ def run_demo(workdir: Path | None = None) -> DemoResult:
 
 def coordinators_and_teams_at_work(settings, workspace) -> None:
     """Between October and November: the coordinator ticks the SMART goals received, and
-    some teams put their signed charter in their folder."""
+    some facilitators put their signed charter in their team folder through Drive itself
+    (a person's file, which PLT Sync sees through drive.metadata.readonly)."""
     book = read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id)
     roster = book.tab(L.ROSTER)
     smart = L.received_header(settings.milestone(SMART_GOAL).title)
@@ -134,8 +135,9 @@ def coordinators_and_teams_at_work(settings, workspace) -> None:
     for row in roster.data_rows():
         if roster.value(row, "Facilitator") in D.CHARTER_IN_FOLDER:
             folder_id = str(roster.value(row, L.FOLDER)).rstrip("/").rsplit("/", 1)[-1]
-            name = f"{roster.value(row, 'Team name')} - signed team charter.pdf"
-            workspace.drive.files().create(body={"name": name, "parents": [folder_id]}).execute()
+            body = {"name": f"{roster.value(row, 'Team name')} - signed team charter.pdf", "parents": [folder_id],
+                    "mimeType": "application/pdf", "owner": roster.value(row, "Facilitator email")}
+            requests.post(f"{workspace.endpoint}/_emulator/drive/files", json=body, timeout=30).raise_for_status()
 
 
 def _sync(settings, endpoint: str, now: datetime) -> Report:

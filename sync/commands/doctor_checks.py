@@ -8,6 +8,7 @@ from pathlib import Path
 from google.auth.exceptions import GoogleAuthError, RefreshError
 from google.auth.transport.requests import Request
 
+from drive.templates import read_template
 from mail.message import SendError
 from sheets import layout as L
 
@@ -20,7 +21,9 @@ from sync.google.workspace import SCOPES, connect, load_credentials, loose_permi
 
 CONFIG = ExitStatus.CONFIG
 NOT_SIGNED_IN = "not checked: the credentials did not load"
-_FOLDER_FIELDS = "id,name,mimeType,trashed,capabilities(canAddChildren,canListChildren)"
+_FOLDER_FIELDS = "id,name,mimeType,trashed,isAppAuthorized,capabilities(canAddChildren,canListChildren)"
+_ADD_TEMPLATE = "upload it with `plt templates add FILE --config {}` and remove the old id from " \
+                "[drive] template_file_ids"
 
 
 def check_config(ctx: Context) -> Result:
@@ -140,7 +143,40 @@ def check_folder(ctx: Context) -> Result:
         return failed(name, f"\"{folder.get('name')}\" is in the trash", "restore it from the Drive trash")
     if not capabilities.get("canAddChildren") or capabilities.get("canListChildren") is False:
         return failed(name, f"\"{folder.get('name')}\" is shared with {ctx.account} read-only", share)
+    if folder.get("isAppAuthorized") is False:
+        return failed(name, f"\"{folder.get('name')}\" was made in Drive, not by PLT Sync: under the drive.file "
+                            "scope PLT Sync cannot add team folders to it",
+                      f"empty [drive].parent_folder_id and run `plt init --config {ctx.settings.path}`, which "
+                      "makes the folder (move it anywhere in Drive afterwards)")
     return passed(name, f"\"{folder.get('name')}\"")
+
+
+def check_templates(ctx: Context) -> Result:
+    """templates copyable"""
+    name = "templates copyable"
+    if ctx.workspace is None:
+        return skipped(name, NOT_SIGNED_IN)
+    template_ids = ctx.settings.drive.template_file_ids
+    if not template_ids:
+        return passed(name, "no templates configured")
+    problems = [problem for file_id in template_ids if (problem := _template_problem(ctx, file_id))]
+    if problems:
+        return warned(name, "; ".join(problems), _ADD_TEMPLATE.format(ctx.settings.path))
+    return passed(name, f"all {len(template_ids)} can be copied into team folders")
+
+
+def _template_problem(ctx: Context, file_id: str) -> str | None:
+    """Why PLT Sync could not copy the template `file_id`, or None."""
+    try:
+        template = read_template(ctx.workspace.drive, file_id)
+    except GOOGLE_FAILURES as error:
+        return f"{file_id} cannot be reached by {ctx.account}: {explain(error, 'Google Drive', '')[0]}"
+    if template.trashed:
+        return f"\"{template.name}\" ({file_id}) is in the trash"
+    if not template.copyable:
+        return (f"\"{template.name}\" ({file_id}) was made in Drive, not by PLT Sync: under the drive.file scope "
+                "PLT Sync cannot copy it")
+    return None
 
 
 def check_mail(ctx: Context) -> Result:
@@ -184,7 +220,7 @@ def check_lock(ctx: Context) -> Result:
 
 
 CHECKS = [check_config, check_credentials_file, check_credentials, check_scopes, check_form, check_roster,
-          check_folder, check_mail, check_lock]
+          check_folder, check_templates, check_mail, check_lock]
 
 
 def _tab_id(book: dict, title: str) -> int | None:

@@ -14,7 +14,7 @@ import json
 from config import Settings
 from sync.environment import Environment
 from sync.errors import ExitStatus
-from sync.commands.options import DemoOptions, StatusOptions, SyncOptions
+from sync.commands.options import DemoOptions, StatusOptions, SyncOptions, TemplateOptions
 
 
 def demo_command(options: DemoOptions, env: Environment) -> ExitStatus | None:
@@ -70,6 +70,16 @@ def status_command(settings: Settings, options: StatusOptions, env: Environment)
 
     status = read_status(settings, workspace_from_settings(settings, env.environ))
     show(status, env.stdout, as_json=options.json)
+    return ExitStatus.OK
+
+
+def templates_add_command(settings: Settings, options: TemplateOptions, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.templates import add_template
+
+    template = add_template(settings, workspace_from_settings(settings, env.environ), options.file)
+    print(f"uploaded \"{template.name}\" into the parent folder as {template.id}; added it to "
+          f"[drive] template_file_ids in {settings.path}", file=env.stdout)
     return ExitStatus.OK
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sync.options import SyncOptions
 
-__all__ = ["SyncOptions", "StatusOptions", "DemoOptions"]
+__all__ = ["SyncOptions", "StatusOptions", "DemoOptions", "TemplateOptions"]
 
 
 @dataclass(frozen=True)
@@ -20,3 +20,9 @@ class DemoOptions:
     json: bool = False
     # Keep `plt.toml` and `emulator.sqlite` here instead of a temporary folder.
     workdir: Path | None = None
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    # The template file on disk to upload (a .docx or any file).
+    file: Path
