@@ -13,6 +13,7 @@ import pytest
 from mail.gmail import GmailSender
 from mail.message import Reminder, SendError, build_message, message_id
 from mail.render import render_reminder
+from sync.google.errors import classify
 from sync.google.workspace import connect
 
 DOMAIN = "belmont.k12.ma.us"
@@ -43,7 +44,7 @@ def gmail(endpoint):
 
 @pytest.fixture
 def sender(gmail) -> GmailSender:
-    return GmailSender(gmail)
+    return GmailSender(gmail, classify=classify)
 
 
 def sent_mail(admin) -> list[dict]:
@@ -124,7 +125,7 @@ def test_a_message_gmail_refuses_is_a_permanent_error(sender, admin):
 
 def test_sending_as_another_account_without_delegation_is_refused(gmail):
     with pytest.raises(SendError, match="HTTP 403") as failed:
-        GmailSender(gmail, user_id="someone-else@belmont.k12.ma.us").send(reminder_email())
+        GmailSender(gmail, classify=classify, user_id="someone-else@belmont.k12.ma.us").send(reminder_email())
 
     assert failed.value.transient is False
 
