@@ -13,6 +13,8 @@ email in the record, so a later run tries again.
 Creating a folder or copying a template is not idempotent: after an answer that may hide
 a change already made (5xx, a dropped connection, "commit then fail"), the folder or copy
 is looked up by its tag before trying again, so a lost answer never yields a second one.
+Which failures are worth another try, and which may hide a change, is not decided here:
+the caller hands in the one classifier PLT Sync keeps for every Google call.
 """
 from __future__ import annotations
 
@@ -24,23 +26,26 @@ from collections.abc import Callable, Sequence
 from googleapiclient.errors import BatchError, HttpError
 
 from .api_calls import DriveRequests, answer_value
-from .failures import TRANSPORT_ERRORS, Failure, from_http_error, from_transport_error
-from .model import (ChangeResult, CopyTemplate, CreateFolder, DriveChange, RecordGrants, RemovePermission)
+from .model import (ChangeResult, Classify, CopyTemplate, CreateFolder, DriveChange, Failure, RecordGrants,
+                    RemovePermission)
 from .recovery import Pending, look_again
 from .tags import GrantsTooLarge, granted_properties
 
 DRIVE_BATCH_LIMIT = 100  # Drive refuses batches of more than 100 calls
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 32.0
+# A change the batch answer left out is read like an answer that could not be read.
+_NO_ANSWER = BatchError("the batch answer left this change out")
 
 
-def apply_changes(drive, changes: Sequence[DriveChange], *, max_per_batch: int = 100, retries: int = 4,
-                  sleep: Callable[[float], None] = time.sleep) -> tuple[list[ChangeResult], int]:
+def apply_changes(drive, changes: Sequence[DriveChange], *, classify: Classify, max_per_batch: int = 100,
+                  retries: int = 4, sleep: Callable[[float], None] = time.sleep) -> tuple[list[ChangeResult], int]:
     """Make `changes` in Drive. Returns one result per change, in the order given (with
     the folder id filled in where it was None), and the number of HTTP calls made.
+    `classify` reads a failed call (transient? may it have been made?).
 
     Never raises for a failed change: it comes back `ok=False` with a plain reason."""
-    run = _Run(drive, min(max(1, max_per_batch), DRIVE_BATCH_LIMIT), max(0, retries), sleep)
+    run = _Run(drive, classify, min(max(1, max_per_batch), DRIVE_BATCH_LIMIT), max(0, retries), sleep)
     for round_indexes in plan_rounds(changes):
         run.do_round([(index, changes[index]) for index in round_indexes])
     return [run.results[index] for index in range(len(changes))], run.calls
@@ -82,8 +87,9 @@ def backoff_delay(attempt: int, retry_after: float | None = None, jitter: Callab
 class _Run:
     """The state of one `apply_changes`: results so far, folders made, teams stopped."""
 
-    def __init__(self, drive, per_batch: int, retries: int, sleep):
+    def __init__(self, drive, classify: Classify, per_batch: int, retries: int, sleep):
         self.drive = drive
+        self.classify = classify
         self.requests = DriveRequests(drive)
         self.per_batch = per_batch
         self.retries = retries
@@ -137,11 +143,10 @@ class _Run:
                 return
         for p in self._look_again(pending):
             tries = self.retries + 1
-            self.results[p.index] = ChangeResult(p.change, False, f"{p.failure.reason} (gave up after {tries} tries)",
-                                                 True)
+            self.results[p.index] = ChangeResult(p.change, False, f"{p.failure} (gave up after {tries} tries)", True)
 
     def _look_again(self, pending: list[Pending]) -> list[Pending]:
-        found, calls = look_again(self.drive, [p for p in pending if p.look_first])
+        found, calls = look_again(self.drive, [p for p in pending if p.look_first], self.classify)
         self.calls += calls
         for p in pending:
             if p.index in found:
@@ -166,11 +171,13 @@ class _Run:
         self.calls += 1
         try:
             batch.execute()
-        except HttpError as error:
-            whole = from_http_error(error)
-        except (BatchError, KeyError, *TRANSPORT_ERRORS) as error:
-            whole = from_transport_error(error)
-        unanswered = whole or Failure("Drive gave no answer for this change", transient=True, uncertain=True)
+        except KeyError:  # googleapiclient's way of saying the answer left some calls out
+            pass
+        except Exception as error:
+            whole = self.classify(error)
+            if whole is None:
+                raise
+        unanswered = whole or self.classify(_NO_ANSWER)
         for p in chunk:
             self._outcome(p, answers.get(str(p.index)), unanswered)
 
@@ -180,14 +187,14 @@ class _Run:
             self.results[p.index] = ChangeResult(p.change, True, value=value)
             self._note_created(p.change, value)
             return
-        failure = from_http_error(answer[1]) if answer is not None else unanswered
+        failure = self.classify(answer[1]) if answer is not None else unanswered
         if isinstance(p.change, RemovePermission) and failure.status == 404:
             self.results[p.index] = ChangeResult(p.change, True)  # already gone: what was wanted
         elif failure.transient:
             p.failure = failure
             p.look_first = failure.uncertain and isinstance(p.change, (CreateFolder, CopyTemplate))
         else:
-            self.results[p.index] = ChangeResult(p.change, False, failure.reason, False)
+            self.results[p.index] = ChangeResult(p.change, False, str(failure), False)
 
     def _note_created(self, change: DriveChange, value: dict | None) -> None:
         if isinstance(change, CreateFolder) and value:

@@ -6,7 +6,7 @@ Reading Drive yields `Folder`s; planning yields `DriveChange`s; applying them yi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Callable, Protocol, Union
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
@@ -114,6 +114,20 @@ class RecordGrants:
 
 DriveChange = Union[CreateFolder, RenameFolder, CopyTemplate, AddPermission, UpdatePermission,
                     RemovePermission, RecordGrants]
+
+
+class Failure(Protocol):
+    """What the classifier `apply_changes` is handed makes of a failed call. The adapter
+    never decides this itself: the sync core keeps one classifier for every Google call."""
+
+    transient: bool             # the same call may well succeed later
+    uncertain: bool             # the change may have been made before the failure
+    status: int | None          # None when no answer came
+    retry_after: float | None   # seconds Google asked to wait
+
+
+# Reads a failed call's exception; None for an error that is no failed call (a defect).
+Classify = Callable[[BaseException], Union[Failure, None]]
 
 
 @dataclass(frozen=True)

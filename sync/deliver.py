@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mail.message import SendError, build_message
 from mail.render import render_reminder
+from mail.sender import Sender
 from sheets import layout as L
 
 from sync.core.milestones import FAILED, SENT, UNCONFIRMED
@@ -43,14 +44,13 @@ class Delivery:
     failures: list[str] = field(default_factory=list)
 
 
-def deliver(actions, sender, letterhead: Letterhead, now: datetime, templates: dict[str, str]) -> Delivery:
+def deliver(actions, sender: Sender, letterhead: Letterhead, now: datetime, templates: dict[str, str]) -> Delivery:
     out = Delivery()
     stamp = local_time(now, letterhead.time_zone)
     with contextlib.ExitStack() as stack:
         try:
             # A sender that keeps a session (SMTP) uses one connection for the whole run.
-            if hasattr(sender, "__enter__"):
-                stack.enter_context(sender)
+            stack.enter_context(sender)
         except SendError as error:
             _nothing_sent(out, actions, stamp, error.reason)
             return out
@@ -76,8 +76,8 @@ def _ledger(key: str, status: str, stamp: str, sent_id: str = "", detail: str = 
     return UpdateRow(L.REMINDERS, (key,), changes)
 
 
-def _resolve(out: Delivery, action: ResolveSending, sender, stamp: str) -> None:
-    if not getattr(sender, "at_least_once_safe", False):
+def _resolve(out: Delivery, action: ResolveSending, sender: Sender, stamp: str) -> None:
+    if not sender.at_least_once_safe:
         out.unconfirmed += 1
         out.updates.append(_ledger(action.key, UNCONFIRMED, stamp, detail=(
             "the run stopped while sending; ask the facilitator whether it arrived. PLT Sync will not send it again")))
@@ -95,9 +95,9 @@ def _resolve(out: Delivery, action: ResolveSending, sender, stamp: str) -> None:
                                    "it is sent again while still due"))
 
 
-def _already_sent(sender, message_id: str) -> str | None:
+def _already_sent(sender: Sender, message_id: str) -> str | None:
     """The sent-mail id of `message_id`, where the sender can look; None otherwise."""
-    if not getattr(sender, "at_least_once_safe", False):
+    if not sender.at_least_once_safe:
         return None
     try:
         return sender.find_sent(message_id)
@@ -105,7 +105,7 @@ def _already_sent(sender, message_id: str) -> str | None:
         return None
 
 
-def _send(out: Delivery, action: SendReminder, sender, head: Letterhead, now: datetime, stamp: str,
+def _send(out: Delivery, action: SendReminder, sender: Sender, head: Letterhead, now: datetime, stamp: str,
           template: str | None) -> None:
     reminder = action.reminder
     # A failed send may have been delivered all the same (an answer lost after Gmail took it).

@@ -10,12 +10,6 @@ import time
 from datetime import datetime, timezone
 from typing import Callable
 
-import google.auth.exceptions
-import gspread
-import httplib2
-import requests
-from googleapiclient.errors import HttpError
-
 from drive.batch import apply_changes
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
 from drive.folders import list_team_folders_and_files
@@ -29,7 +23,7 @@ from sync.apply import build_edits, runs_row
 from sync.deliver import Letterhead, deliver
 from sync.core.drive_plan import DriveRules, plan_drive, settle_drive
 from sync.errors import AccessError, SafetyStop, UsageError
-from sync.google.errors import reason_of, status_of, with_retries
+from sync.google.errors import AccessRefused, ConnectionLost, NotFound, classify, with_retries
 from sync.core.layout_plan import LayoutInputs, add_layout, team_facts
 from sync.google.metering import Meter
 from sync.core.milestones import MailRules, MilestoneRule, plan_milestones
@@ -70,7 +64,8 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     if any(isinstance(change, CreateFolder) for change in drive_plan.changes):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     phase(f"team folders: {len(drive_plan.changes)} Drive changes")
-    results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, sleep=sleep)[0]
+    results = None if options.dry_run else apply_changes(workspace.drive, drive_plan.changes, classify=classify,
+                                                         sleep=sleep)[0]
     outcome = settle_drive(teams, observed.folders, drive_plan, results)
     rules = milestone_rules(settings)
     evidence = find_all_evidence(workspace, rules, observed, teams, sleep)
@@ -223,15 +218,14 @@ def _reading(resource: str, hint: str, call, sleep: Callable[[float], None] = ti
     """`call` with retries; Google refusing access to `resource` becomes an AccessError."""
     try:
         return with_retries(call, sleep=sleep)
-    except (HttpError, gspread.exceptions.APIError) as error:
-        status = status_of(error)
-        if status in (401, 403, 404):
-            raise AccessError(resource, status, reason_of(error), hint) from error
+    except Exception as error:
+        failure = classify(error)
+        if isinstance(failure, (AccessRefused, NotFound)) and failure.status:  # Google answered "no"
+            raise AccessError(resource, failure.status, failure.message, hint) from error
+        if isinstance(failure, ConnectionLost):
+            raise AccessError(resource, None, f"could not connect to Google ({failure.message})",
+                              "check this machine's network, DNS and proxy settings; nothing was written") from error
         raise
-    except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, requests.ConnectionError,
-            OSError) as error:
-        raise AccessError(resource, None, f"could not connect to Google ({type(error).__name__})",
-                          "check this machine's network, DNS and proxy settings; nothing was written") from error
 
 
 def staff_directory(book: Book) -> dict[str, str]:

@@ -11,6 +11,7 @@ from googleapiclient import discovery
 from drive.batch import apply_changes
 from drive.folders import list_team_folders
 from drive.model import FOLDER_MIME, Folder
+from sync.google.errors import classify
 from sync.google.workspace import discovery_document
 
 
@@ -73,7 +74,7 @@ class DriveEnv:
         self.http.sent.clear()
 
     def apply(self, changes, **kwargs):
-        return apply_changes(self.drive, changes, sleep=self.sleeps.append, **kwargs)
+        return apply_changes(self.drive, changes, classify=classify, sleep=self.sleeps.append, **kwargs)
 
     def folders(self) -> dict[str, Folder]:
         return list_team_folders(self.drive, self.parent)[0]

@@ -8,6 +8,7 @@ import pytest
 from drive.batch import apply_changes
 from drive.evidence import chunked_queries, find_evidence, folder_link, name_prefix
 from drive.model import FOLDER_MIME, CreateFolder
+from sync.google.errors import classify
 
 from drive_env import recording_drive
 
@@ -19,7 +20,8 @@ def drive_and_http(endpoint):
 
 def team_folders(drive, count: int) -> list[str]:
     parent = drive.files().create(body={"name": "PLTs", "mimeType": FOLDER_MIME}, fields="id").execute()["id"]
-    results, _ = apply_changes(drive, [CreateFolder(f"T{n}", f"PLT {n}", parent) for n in range(count)])
+    creates = [CreateFolder(f"T{n}", f"PLT {n}", parent) for n in range(count)]
+    results, _ = apply_changes(drive, creates, classify=classify)
     return [result.value["id"] for result in results]
 
 

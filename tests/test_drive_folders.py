@@ -9,6 +9,7 @@ import pytest
 from drive.batch import apply_changes
 from drive.folders import find_folder, list_team_folders
 from drive.model import FOLDER_MIME, CreateFolder, RenameFolder
+from sync.google.errors import classify
 from sync.google.workspace import connect
 
 from drive_env import DriveEnv
@@ -146,7 +147,7 @@ def test_renamed_team_gets_its_folder_renamed(env):
 def test_the_workspace_drive_client_reads_and_creates_team_folders(endpoint):
     drive = connect(None, endpoint).drive
     parent = drive.files().create(body={"name": "PLTs", "mimeType": FOLDER_MIME}, fields="id").execute()["id"]
-    results, calls = apply_changes(drive, [CreateFolder("T1", "PLT 1", parent)])
+    results, calls = apply_changes(drive, [CreateFolder("T1", "PLT 1", parent)], classify=classify)
     folders, _ = list_team_folders(drive, parent)
     assert results[0].ok and calls == 1
     assert folders["T1"].folder_id == results[0].value["id"]

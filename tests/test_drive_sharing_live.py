@@ -10,6 +10,7 @@ from drive.batch import apply_changes, backoff_delay, plan_rounds
 from drive.model import (AddPermission, CopyTemplate, CreateFolder, Folder, Grant, RecordGrants,
                          RemovePermission)
 from drive.sharing import sharing_changes
+from sync.google.errors import classify
 
 from drive_env import DriveEnv
 
@@ -27,7 +28,8 @@ class SharingEnv(DriveEnv):
                                            allowed_domains=DOMAINS, notify=notify)
         if folder.folder_id is None:
             changes.insert(0, CreateFolder(team_id, folder.name, self.parent))
-        results, _calls = apply_changes(self.drive, changes, retries=retries, sleep=self.sleeps.append)
+        results, _calls = apply_changes(self.drive, changes, classify=classify, retries=retries,
+                                        sleep=self.sleeps.append)
         return results, blocked
 
     def shared(self, team_id: str) -> dict[str, str]:
@@ -111,7 +113,7 @@ def test_a_team_whose_sharing_keeps_failing_does_not_stop_the_others(env):
                                      notify=False)
         changes += planned
 
-    results, _ = apply_changes(env.drive, changes, retries=2, sleep=env.sleeps.append)
+    results, _ = apply_changes(env.drive, changes, classify=classify, retries=2, sleep=env.sleeps.append)
 
     failed = [r for r in results if not r.ok]
     assert [(r.change.team_id, type(r.change)) for r in failed] == [("T1", AddPermission)]
@@ -124,7 +126,7 @@ def test_an_address_drive_refuses_fails_at_once_without_retrying(env):
     results, _ = env.sync_team("T1", {"ana@belmont.example.org": "writer"})
     folder = env.folders()["T1"]
     bad = AddPermission("T1", folder.folder_id, "nobody@belmont", "writer", False)
-    results, _ = apply_changes(env.drive, [bad], sleep=env.sleeps.append)
+    results, _ = apply_changes(env.drive, [bad], classify=classify, sleep=env.sleeps.append)
     assert not results[0].ok and not results[0].transient and "400" in results[0].error
     assert env.sleeps == []
 
@@ -185,14 +187,16 @@ def test_template_copied_once_even_when_the_answer_is_lost(env):
     folder_id = env.folders()["T1"].folder_id
     env.fault(kinds=["commit_then_fail"], methods=["drive.files.copy"], count=1)
 
-    results, _ = apply_changes(env.drive, [CopyTemplate("T1", folder_id, template)], sleep=env.sleeps.append)
+    results, _ = apply_changes(env.drive, [CopyTemplate("T1", folder_id, template)], classify=classify,
+                               sleep=env.sleeps.append)
 
     inside = env.drive.files().list(q=f"'{folder_id}' in parents", fields="files(id,name)").execute()["files"]
     assert results[0].ok and [f["id"] for f in inside] == [results[0].value["id"]]
 
 
 def test_changes_for_a_team_without_a_folder_are_refused_plainly(env):
-    results, _ = apply_changes(env.drive, [AddPermission("T1", None, ANA, "writer", False)], sleep=env.sleeps.append)
+    results, _ = apply_changes(env.drive, [AddPermission("T1", None, ANA, "writer", False)], classify=classify,
+                               sleep=env.sleeps.append)
     assert not results[0].ok and results[0].error == "the team has no folder yet"
 
 

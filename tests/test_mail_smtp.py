@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
 import ssl
 import traceback
-from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,35 +17,12 @@ from cryptography.x509.oid import NameOID
 
 from mail.message import Reminder, SendError, build_message, message_id
 from mail.smtp import SmtpSender
+from smtp_server import free_port, start_server  # noqa: F401 (start_server is a fixture)
 
 USER, PASSWORD = "plt-mailer@belmont.k12.ma.us", "s3cret-Pa55word!"
 DOMAIN = "belmont.k12.ma.us"
 # Lines starting with dots: SMTP escapes them on the wire, and they must arrive unchanged.
 LETTER = "Dear Jane Doe,\n\nThe charter is due on Friday.\n.\n..signed, please\n"
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler that keeps what arrived and refuses recipients on request."""
-
-    messages: list = field(default_factory=list)
-    connections: list = field(default_factory=list)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("gone"):
-            return "550 5.1.1 mailbox does not exist"
-        if address.startswith("busy"):
-            return "451 4.3.0 mailbox busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if not any(known is session for known in self.connections):
-            self.connections.append(session)
-        login = session.auth_data.login if session.auth_data else None
-        self.messages.append((login, envelope.mail_from, list(envelope.rcpt_tos),
-                              envelope.original_content))
-        return "250 Message accepted"
 
 
 def check_password(server, session, envelope, mechanism, auth_data):
@@ -60,12 +34,6 @@ def echoing_server(server, session, envelope, mechanism, auth_data):
     """A misbehaving server that repeats the password it was sent in its refusal."""
     return AuthResult(success=False, handled=False,
                       message=f"535 5.7.8 bad credentials {auth_data.password.decode()}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -99,22 +67,6 @@ def server_tls(certificate) -> ssl.SSLContext:
 def trusting(certificate) -> ssl.SSLContext:
     """The client side: trusts exactly the test server's certificate, and verifies it."""
     return ssl.create_default_context(cafile=str(certificate[0]))
-
-
-@pytest.fixture
-def start_server():
-    controllers = []
-
-    def start(**smtp_options) -> tuple[Inbox, int]:
-        inbox, port = Inbox(), free_port()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp_options)
-        controller.start()
-        controllers.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 def reminder_email(step: str = "before-7", to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",),
@@ -297,10 +249,3 @@ def test_a_busy_mailbox_is_worth_trying_again_later(start_server):
         SmtpSender("127.0.0.1", port, "none").send(reminder_email(to=("busy@belmont.k12.ma.us",), cc=()))
 
     assert failed.value.transient is True
-
-
-def test_smtp_cannot_find_a_sent_reminder_so_it_is_not_safe_to_resend():
-    sender = SmtpSender("127.0.0.1", 25, "none")
-
-    assert sender.find_sent(message_id("t-4f2a:charter:before-7", DOMAIN)) is None
-    assert sender.at_least_once_safe is False

@@ -22,6 +22,7 @@ from emulator.server import EmulatorServer
 from sync.commands import demo_data as D
 from sync.commands.init import initialise
 from sync.run import SyncOptions, run
+from sync.google.errors import classify
 from sync.google.metering import Meter
 from sync.report import Report
 from sync.google.workspace import SCOPES, connect
@@ -143,7 +144,8 @@ def coordinators_and_teams_at_work(settings, workspace) -> None:
 def _sync(settings, endpoint: str, now: datetime) -> Report:
     meter = Meter()
     workspace = connect(None, endpoint, meter)
-    return run(settings, workspace, meter, now=now, options=SyncOptions(), sender=GmailSender(workspace.gmail))
+    sender = GmailSender(workspace.gmail, classify=classify)
+    return run(settings, workspace, meter, now=now, options=SyncOptions(), sender=sender)
 
 
 def summary(result: DemoResult) -> str:

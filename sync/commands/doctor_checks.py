@@ -13,7 +13,7 @@ from mail.message import SendError
 from sheets import layout as L
 
 from sync.commands.doctor import Context, Result, failed, passed, skipped, warned
-from sync.commands.doctor_google import GOOGLE_FAILURES, account_of, explain, granted_scopes, missing_scopes
+from sync.commands.doctor_google import account_of, explain, granted_scopes, missing_scopes
 from sync.errors import ExitStatus
 from sync.lock import is_free, lock_path
 from sync.senders import sender_from_settings
@@ -95,7 +95,7 @@ def check_form(ctx: Context) -> Result:
     try:
         form = ctx.workspace.forms.forms().get(formId=form_id, fields="formId,info(title)").execute()
         ctx.workspace.forms.forms().responses().list(formId=form_id, pageSize=1).execute()
-    except GOOGLE_FAILURES as error:
+    except Exception as error:
         share = f"open the form, Share, and add {ctx.account} as an editor; or check [form].id ({form_id})"
         return failed("form readable", *explain(error, "Google Forms", share))
     return passed("form readable", f"\"{form.get('info', {}).get('title', form_id)}\" and its responses")
@@ -113,7 +113,7 @@ def check_roster(ctx: Context) -> Result:
         dashboard = _tab_id(book, L.DASHBOARD)
         if dashboard is not None:
             sheets.batchUpdate(spreadsheetId=sheet_id, body={"requests": [_rewrite_label(dashboard)]}).execute()
-    except GOOGLE_FAILURES as error:
+    except Exception as error:
         share = f"open the roster, Share, and add {ctx.account} as an editor; or check [roster].spreadsheet_id"
         return failed("roster readable and writable", *explain(error, "Google Sheets", share))
     title = book.get("properties", {}).get("title", sheet_id)
@@ -136,7 +136,7 @@ def check_folder(ctx: Context) -> Result:
         folder = files.get(fileId=folder_id, fields=_FOLDER_FIELDS, supportsAllDrives=True).execute()
         files.list(q=f"'{folder_id}' in parents and trashed = false", pageSize=1, fields="files(id)",
                    supportsAllDrives=True, includeItemsFromAllDrives=True).execute()
-    except GOOGLE_FAILURES as error:
+    except Exception as error:
         return failed(name, *explain(error, "Google Drive", share))
     capabilities = folder.get("capabilities", {})
     if folder.get("trashed"):
@@ -187,7 +187,7 @@ def check_mail(ctx: Context) -> Result:
         return skipped("mail can be sent", NOT_SIGNED_IN)
     try:
         ctx.workspace.gmail.users().messages().list(userId="me", maxResults=1).execute()
-    except GOOGLE_FAILURES as error:
+    except Exception as error:
         fix = (f"sign in as (or, with a service account, set [google].subject to) the mailbox reminders "
                f"come from, {ctx.settings.mail.from_address}")
         return failed("mail can be sent", *explain(error, "Gmail", fix))

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
-import gspread
-
 from sheets import layout as L
 from sheets.book import Book, Tab, read_book
 
 from sync.errors import AccessError, UsageError
-from sync.google.errors import reason_of, status_of, with_retries
+from sync.google.errors import AccessRefused, NotFound, classify, with_retries
 from sync.core.plan import ACTIVE
 from sync.core.schedule import DUE_SOON, MISSING, OVERDUE, RECEIVED
 
@@ -160,9 +158,10 @@ def read_status(settings, workspace) -> ProgrammeStatus:
         raise UsageError(f"{settings.path or 'the config'} names no roster yet: run `plt init` and `plt sync` first")
     try:
         book = with_retries(lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id))
-    except gspread.exceptions.APIError as error:
-        if status_of(error) in (401, 403, 404):
-            raise AccessError("the master roster", status_of(error), reason_of(error), _ROSTER_HINT) from error
+    except Exception as error:
+        failure = classify(error)
+        if isinstance(failure, (AccessRefused, NotFound)) and failure.status:  # Google answered "no"
+            raise AccessError("the master roster", failure.status, failure.message, _ROSTER_HINT) from error
         raise
     return programme_status(book, settings.programme.name, settings.form.schools,
                             [m.title for m in settings.milestones])
