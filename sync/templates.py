@@ -12,9 +12,8 @@ from config import Settings
 from config.writeback import append_id
 from drive.templates import Template, upload_template
 
-from sync.commands.doctor_google import GOOGLE_FAILURES
 from sync.errors import AccessError, UsageError
-from sync.google.errors import reason_of, status_of
+from sync.google.errors import classify
 from sync.google.workspace import Workspace
 
 TEMPLATES_KEY = "drive.template_file_ids"
@@ -31,8 +30,11 @@ def add_template(settings: Settings, workspace: Workspace, path: Path) -> Templa
         raise UsageError(f"cannot read {path}: {error.strerror or type(error).__name__}") from None
     try:
         template = upload_template(workspace.drive, path.name, content, folder_id)
-    except GOOGLE_FAILURES as error:
-        raise AccessError(f"the parent folder {folder_id}", status_of(error), reason_of(error),
+    except Exception as error:
+        failure = classify(error)
+        if failure is None:
+            raise
+        raise AccessError(f"the parent folder {folder_id}", failure.status, failure.message or str(failure),
                           hint="check [drive].parent_folder_id: PLT Sync can add files only to a folder it "
                                "made (`plt init` does) and its account can edit") from None
     append_id(settings.path, TEMPLATES_KEY, template.id)

@@ -75,7 +75,7 @@ def test_a_template_made_in_the_drive_ui_cannot_be_copied_into_a_team_folder(end
     assert report.exit_code == ExitStatus.PARTIAL and team_folder_files(programme) == []
     (problem,) = programme.records("Problems")
     assert (problem["Value"], problem["Reason"]) == ("copy template", (
-        "Drive answered 403 (appNotAuthorizedToFile): The user has not granted the app 100000000001 read access "
+        "Drive answered HTTP 403 (appNotAuthorizedToFile): The user has not granted the app 100000000001 read access "
         f"to the file {made['id']}."))
 
 
@@ -110,7 +110,7 @@ def test_doctor_warns_of_a_template_that_does_not_exist_and_passes_an_added_one(
     config.write_text(tomlkit.dumps(document))
     out = plt(endpoint, "doctor", "--config", str(config))[1]
     assert "! templates copyable: no-such-template cannot be reached by the emulator's user: " \
-           "File not found: no-such-template. (HTTP 404)" in out
+           "Drive answered HTTP 404 (notFound): File not found: no-such-template." in out
 
 
 def test_a_parent_folder_made_in_the_drive_ui_fails_the_folder_check(served_demo):

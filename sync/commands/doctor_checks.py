@@ -169,7 +169,7 @@ def _template_problem(ctx: Context, file_id: str) -> str | None:
     """Why PLT Sync could not copy the template `file_id`, or None."""
     try:
         template = read_template(ctx.workspace.drive, file_id)
-    except GOOGLE_FAILURES as error:
+    except Exception as error:  # `explain` raises again what is no failed call to Google
         return f"{file_id} cannot be reached by {ctx.account}: {explain(error, 'Google Drive', '')[0]}"
     if template.trashed:
         return f"\"{template.name}\" ({file_id}) is in the trash"
