@@ -35,3 +35,8 @@ def google_call(resource: str, hint: str, call: Callable[[], T], sleep: Callable
 def spreadsheet(spreadsheet_id: str) -> tuple[str, str]:
     """The resource and hint of the master spreadsheet, for `google_call`."""
     return f"the master spreadsheet {spreadsheet_id}", "share the spreadsheet with the account PLT Sync uses (Editor)"
+
+
+def parent_folder(parent_id: str) -> tuple[str, str]:
+    """The resource and hint of the Drive folder that holds the team folders, for `google_call`."""
+    return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"

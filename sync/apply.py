@@ -44,8 +44,8 @@ class Applied:
 
 
 @dataclass(frozen=True)
-class Hands:
-    """What carries a plan out: the clients, the mail sender and how a run logs itself."""
+class ApplyContext:
+    """What a plan is carried out with: the clients, the mail sender and how the run logs itself."""
 
     workspace: Workspace
     sender: object | None                              # None: no reminder is sent
@@ -56,29 +56,31 @@ class Hands:
     phase: Callable[[str], None] = field(default=lambda _text: None)
 
 
-def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, hands: Hands) -> Applied:
+def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, context: ApplyContext) -> Applied:
     """Drive first; the sheet then shows what Drive made and what it could not."""
-    results, _calls = apply_changes(hands.workspace.drive, plan.drive, sleep=hands.sleep)
+    results, _calls = apply_changes(context.workspace.drive, plan.drive, sleep=context.sleep)
     done = drive_results(results)
     applied = Applied(settle(plan, observed, rules, now, done), done)
-    hands.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
-    return _write_and_send(applied, observed.book, rules.milestone_titles, now, hands)
+    context.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
+    return _write_and_send(applied, observed.book, rules.milestone_titles, now, context)
 
 
-def _write_and_send(applied: Applied, book: Book, titles: tuple[str, ...], now: datetime, hands: Hands) -> Applied:
+def _write_and_send(applied: Applied, book: Book, titles: tuple[str, ...], now: datetime,
+                    context: ApplyContext) -> Applied:
     """One sheet write; with reminders, a second after sending completes their ledger rows."""
     cells, layout, emails = list(applied.plan.actions), list(applied.plan.layout), applied.plan.emails
-    if emails and hands.sender is None:
+    if emails and context.sender is None:
         cells, layout = _without_ledger(cells, layout)
         applied = replace(applied, skipped=sum(isinstance(a, SendReminder) for a in emails))
         emails = ()
     if not emails:
-        _write(hands, book, [*cells, *layout], titles, applied, any(not isinstance(a, SetLastRun) for a in cells))
+        _write(context, book, [*cells, *layout], titles, applied, any(not isinstance(a, SetLastRun) for a in cells))
         return applied
     last_run = [a for a in cells if isinstance(a, SetLastRun)]
-    _write(hands, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], titles, applied, False)
-    applied = replace(applied, delivery=deliver(emails, hands.sender, hands.letterhead, now, dict(hands.templates)))
-    _write(hands, book, [*applied.delivery.updates, *last_run], titles, applied, True)
+    _write(context, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], titles, applied, False)
+    delivery = deliver(emails, context.sender, context.letterhead, now, dict(context.templates))
+    applied = replace(applied, delivery=delivery)
+    _write(context, book, [*delivery.updates, *last_run], titles, applied, True)
     return applied
 
 
@@ -90,10 +92,10 @@ def _without_ledger(cells: list[Action], layout: list[Action]) -> tuple[list[Act
             [a for a in layout if getattr(a, "tab", "") not in made])
 
 
-def _write(hands: Hands, book: Book, actions: Sequence[Action], titles: tuple[str, ...], applied: Applied,
+def _write(context: ApplyContext, book: Book, actions: Sequence[Action], titles: tuple[str, ...], applied: Applied,
            log_run: bool) -> None:
     if log_run or applied.failures():
         # The Runs row counts this write too: it goes out in the same call.
-        actions = [*actions, hands.runs_row(applied)]
+        actions = [*actions, context.runs_row(applied)]
     edits = build_edits(book, actions, titles)
-    google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(hands.workspace.gspread.http_client, edits))
+    google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(context.workspace.gspread.http_client, edits))

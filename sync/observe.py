@@ -22,7 +22,7 @@ from sheets.book import Book, read_book
 from sync.core.drive_plan import creates_folders
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
-from sync.access import google_call, spreadsheet
+from sync.access import google_call, parent_folder, spreadsheet
 from sync.errors import SafetyStop, UsageError
 from sync.google.errors import with_retries
 from sync.google.workspace import Workspace
@@ -74,15 +74,11 @@ def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tupl
     return replace(observed, evidence=evidence)
 
 
-def _parent_folder(parent_id: str) -> tuple[str, str]:
-    return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"
-
-
 def read_team_folders(workspace: Workspace, parent_id: str, clause: str = "",
                       sleep=time.sleep) -> tuple[dict, list[dict]]:
     """Team folders by team id (each found by its tag) and, in the same paged call, the
     files that may be milestone evidence."""
-    folders, files, _calls = google_call(*_parent_folder(parent_id),
+    folders, files, _calls = google_call(*parent_folder(parent_id),
                                          lambda: list_team_folders_and_files(workspace.drive, parent_id, clause),
                                          sleep)
     return folders, files
@@ -93,7 +89,7 @@ def check_parent_folder(workspace: Workspace, parent_id: str, sleep=time.sleep) 
     that was unshared or deleted, so only asking for the parent itself tells. One call,
     made only on runs that create folders, so a lost parent is one clear AccessError
     instead of a failed folder for every new team."""
-    google_call(*_parent_folder(parent_id), lambda: workspace.drive.files().get(
+    google_call(*parent_folder(parent_id), lambda: workspace.drive.files().get(
         fileId=parent_id, fields="id", supportsAllDrives=True).execute(), sleep)
 
 

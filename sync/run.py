@@ -17,7 +17,7 @@ from typing import Callable
 from mail.render import render_reminder
 from sheets import layout as L
 
-from sync.apply import Applied, Hands, apply
+from sync.apply import Applied, ApplyContext, apply
 from sync.core.model import AddRow, LinkOf, SendReminder
 from sync.core.plan import plan
 from sync.google.metering import Meter
@@ -61,8 +61,8 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
         calls = dict(meter.snapshot(), total=meter.total + 1)
         return AddRow(L.RUNS, runs_row(build_report(info, applied, _stamp(clock()), calls)))
 
-    hands = Hands(workspace, sender, letterhead(settings), templates(settings), log_row, sleep, phase)
-    applied = apply(the_plan, observed, rules, now, hands)
+    context = ApplyContext(workspace, sender, letterhead(settings), templates(settings), log_row, sleep, phase)
+    applied = apply(the_plan, observed, rules, now, context)
     return build_report(info, applied, _stamp(clock()), meter.snapshot())
 
 

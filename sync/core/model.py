@@ -145,6 +145,7 @@ _REPAIRS = {"updateSheetProperties": "frozen header", "updateDimensionProperties
 
 
 def _repairs(requests: tuple[dict, ...]) -> str:
+    """What layout requests do, counted: "2 column width, 1 edit warning"."""
     counts: dict[str, int] = {}
     for request in requests:
         what = _REPAIRS.get(next(iter(request), ""), "other change")

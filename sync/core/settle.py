@@ -69,21 +69,27 @@ def _lost(value: object, links: Mapping[str, str]) -> bool:
 def _correct_access(p: SheetPlanner, actions: list[Action],
                     failed: Mapping[tuple[str, str], tuple[str, str]]) -> list[Action]:
     """Access cells of the people a failed change did not share with."""
+    at = {key: i for i, key in enumerate(map(_member_of, actions)) if key is not None}
+    out: list[Action | None] = list(actions)
+    extra = []
     for (tid, email), (state, detail) in failed.items():
         cells = {"Access": state, "Access detail": detail}
         key = member_key(tid, email, "")
-        at = next((i for i, a in enumerate(actions) if _member_of(a) == key), None)
-        if at is not None and isinstance(actions[at], AddRow):
-            actions[at] = replace(actions[at], values=tuple((h, cells.get(h, v)) for h, v in actions[at].values))
+        planned = out[at[key]] if key in at else None
+        if isinstance(planned, AddRow):
+            out[at[key]] = replace(planned, values=tuple((h, cells.get(h, v)) for h, v in planned.values))
             continue
         if key not in p.index(L.MEMBERS):
             continue
         correction = p.row_action(L.MEMBERS, key, cells, tid)
-        planned = actions.pop(at).changes if at is not None else ()
-        changes = tuple(c for c in planned if c[0] not in cells) + (correction.changes if correction else ())
-        if changes:
-            _insert(actions, UpdateRow(L.MEMBERS, key, changes, tid), at)
-    return actions
+        changes = tuple(c for c in (planned.changes if planned else ()) if c[0] not in cells)
+        changes += correction.changes if correction else ()
+        update = UpdateRow(L.MEMBERS, key, changes, tid) if changes else None
+        if key in at:
+            out[at[key]] = update
+        elif update is not None:
+            extra.append(update)
+    return _with(out, extra)
 
 
 def _member_of(action: Action) -> tuple | None:
@@ -96,11 +102,12 @@ def _member_of(action: Action) -> tuple | None:
     return None
 
 
-def _insert(actions: list[Action], action: Action, at: int | None) -> None:
-    """Put `action` back where it was, or else before the last-run time that closes the cells."""
-    if at is None:
-        at = len(actions) - 1 if actions and isinstance(actions[-1], SetLastRun) else len(actions)
-    actions.insert(at, action)
+def _with(actions: Sequence[Action | None], extra: Sequence[Action]) -> list[Action]:
+    """`actions` without the ones corrected away, and `extra` before the last-run time that
+    closes the cells."""
+    kept = [a for a in actions if a is not None]
+    end = len(kept) - 1 if kept and isinstance(kept[-1], SetLastRun) else len(kept)
+    return [*kept[:end], *extra, *kept[end:]]
 
 
 def _add_drive_problems(p: SheetPlanner, actions: list[Action], done: DriveResults, observed: Observed,
@@ -108,20 +115,19 @@ def _add_drive_problems(p: SheetPlanner, actions: list[Action], done: DriveResul
     """A Problems row for each failed change; returns the actions, and how many problems are
     open, new, and were planned resolved but came back."""
     team_of = team_of_response(observed.teams)
-    index = p.index(L.PROBLEMS)
+    resolving = {a.key: i for i, a in enumerate(actions) if isinstance(a, UpdateRow) and a.tab == L.PROBLEMS}
+    out: list[Action | None] = list(actions)
     problems = drive_problems(done.failures, observed.teams)
-    kept_open = 0
+    extra = []
     for pid, problem in problems.items():
-        at = next((i for i, a in enumerate(actions) if isinstance(a, UpdateRow) and a.tab == L.PROBLEMS
-                   and a.key == (pid,)), None)
-        if at is not None:
-            actions.pop(at)
-            kept_open += 1
+        if (pid,) in resolving:
+            out[resolving[(pid,)]] = None     # still failing: it stays open
         action = p.row_action(L.PROBLEMS, (pid,), problem_values(p, pid, problem, team_of, stamp))
-        if action is not None:
-            _insert(actions, action, at)
+        extra += [action] if action is not None else []
+    index = p.index(L.PROBLEMS)
     new = sum(1 for pid in problems if (pid,) not in index)
-    return actions, len(problems), new, kept_open
+    kept_open = sum(1 for pid in problems if (pid,) in resolving)
+    return _with(out, extra), len(problems), new, kept_open
 
 
 def _resolve_layout(layout: Sequence[Action], links: Mapping[str, str], observed: Observed) -> tuple[Action, ...]:
