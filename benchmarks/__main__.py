@@ -9,7 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sync.run import SyncOptions, read, run
+from sync.observe import observe
+from sync.run import SyncOptions, run
 from sync.google.metering import Meter
 from sync.google.workspace import connect
 
@@ -72,7 +73,7 @@ def measure_planning(programme: Programme) -> dict:
     settings = programme.settings()
     workspace = connect(None, programme.endpoint, Meter())
     with measured() as reading:
-        read(settings, workspace)
+        observe(settings, workspace, CHANGED_SYNC, SyncOptions(dry_run=True))
     with measured() as dry:
         run(settings, workspace, Meter(), now=CHANGED_SYNC, options=SyncOptions(dry_run=True))
     return {"dry_cpu": dry.cpu_s, "read_cpu": reading.cpu_s, "plan_cpu": max(0.0, dry.cpu_s - reading.cpu_s),

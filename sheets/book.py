@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from gspread.urls import SPREADSHEET_URL
@@ -219,6 +219,15 @@ def stable_sheet_id(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) & 0x3FFFFFFF
 
 
+def free_sheet_id(name: str, taken: Iterable[int]) -> int:
+    """The stable sheet id of `name`, or the next one up that no tab in `taken` holds."""
+    used = set(taken)
+    sheet_id = stable_sheet_id(name)
+    while sheet_id in used:
+        sheet_id += 1
+    return sheet_id
+
+
 @dataclass
 class Edits:
     """The changes of one run, turned into one `spreadsheets.batchUpdate`."""
@@ -227,10 +236,10 @@ class Edits:
     requests: list[dict] = field(default_factory=list)
     cells: int = 0
 
-    def add_tab(self, name: str, headers: Sequence[str], index: int | None = None) -> Tab:
-        sheet_id = stable_sheet_id(name)
-        while any(t.sheet_id == sheet_id for t in self.book.tabs.values()):
-            sheet_id += 1
+    def add_tab(self, name: str, headers: Sequence[str], index: int | None = None,
+                sheet_id: int | None = None) -> Tab:
+        if sheet_id is None:
+            sheet_id = free_sheet_id(name, (t.sheet_id for t in self.book.tabs.values()))
         props: dict[str, Any] = {"sheetId": sheet_id, "title": name,
                                  "gridProperties": {"rowCount": 1000, "columnCount": max(26, len(headers)),
                                                     "frozenRowCount": 1}}
@@ -296,6 +305,26 @@ class Edits:
             cells[col] = "" if value is None else value
         if row == 0:
             tab.headers_changed()
+
+
+class Preview(Edits):
+    """The book as a run's writes will leave it (new tabs, headers, rows, a grown grid),
+    worked out without building the cell requests and without changing the book as read:
+    how a plan sees the tabs its own rows and columns make, to decide their layout."""
+
+    def __init__(self, book: Book):
+        tabs = {name: replace(tab, rows=list(tab.rows)) for name, tab in book.tabs.items()}
+        super().__init__(Book(book.spreadsheet_id, book.title, tabs))
+
+    def _update(self, tab: Tab, row: int, col: int, cells: list[Cell | None]) -> None:
+        self.cells += len(cells)
+
+    @staticmethod
+    def _mirror(tab: Tab, row: int, values: Mapping[int, Cell | None]) -> None:
+        # A row as read is shared with the book as read: it is copied before it changes.
+        if row < len(tab.rows):
+            tab.rows[row] = list(tab.rows[row])
+        Edits._mirror(tab, row, values)
 
 
 def write_book(http_client, edits: Edits) -> int:

@@ -1,93 +1,103 @@
-"""Carrying out the sheet part of a plan: actions become one `spreadsheets.batchUpdate`.
+"""Carrying out a plan in a safe order: Drive, then the sheet write with the reminders'
+ledger rows `sending`, then the emails, then the write that completes their ledger rows.
 
-Rows are found by key in the spreadsheet as it was read; new rows go below the last used
-row; nothing is ever deleted or moved.
+One team's failure never stops the others: what Drive could not do settles into the sheet
+write as corrected cells and a Problems row (`sync.core.settle`). Each write is one
+all-or-nothing `spreadsheets.batchUpdate` carrying cells, layout and Dashboard together.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Callable, Mapping, Sequence
 
+from drive.batch import apply_changes
 from sheets import layout as L
-from sheets.book import Book, Edits, Tab
+from sheets.book import Book, write_book
 
-from sync.core.model import Action, AddHeaders, AddRow, AddTab, SetLastRun, UpdateRow
-from sync.core.plan import members_index
-
-
-class _Rows:
-    """Row lookup by key for each tab, computed once per tab."""
-
-    def __init__(self, layouts):
-        self.layouts = layouts
-        self._cache: dict[str, dict[tuple, int]] = {}
-
-    def find(self, tab: Tab, key: tuple) -> int | None:
-        if tab.name not in self._cache:
-            if tab.name == L.MEMBERS:
-                self._cache[tab.name] = members_index(tab)
-            else:
-                self._cache[tab.name] = tab.index_by(self.layouts[tab.name].key)[0]
-        return self._cache[tab.name].get(key)
+from sync.access import google_call, spreadsheet
+from sync.core.drive_plan import DriveResults, drive_results
+from sync.core.model import Action, AddHeaders, AddRow, AddTab, Plan, SendReminder, SetLastRun
+from sync.core.plan import Observed, Rules
+from sync.core.settle import settle
+from sync.core.sheet_writes import build_edits
+from sync.deliver import Delivery, Letterhead, deliver
+from sync.google.errors import classify
+from sync.google.workspace import Workspace
 
 
-def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[str, ...]) -> Edits:
-    layouts = L.all_layouts(milestone_titles)
-    edits = Edits(book)
-    rows = _Rows(layouts)
-    next_row: dict[str, int] = {}      # first free row of each tab, found once, not per new row
-    for action in actions:
-        if isinstance(action, AddTab):
-            edits.add_tab(action.tab, action.headers, _tab_index(book, action.tab))
-        elif isinstance(action, AddHeaders):
-            edits.add_headers(book.tabs[action.tab], action.headers)
-        elif isinstance(action, AddRow):
-            tab = book.tabs[action.tab]
-            row = next_row.get(tab.name) or tab.used_rows()
-            edits.set_row(tab, row, _by_column(tab, action.values))
-            next_row[tab.name] = row + 1
-        elif isinstance(action, UpdateRow):
-            tab = book.tabs[action.tab]
-            row = rows.find(tab, action.key)
-            if row is not None:
-                edits.set_row(tab, row, _by_column(tab, ((h, new) for h, _old, new in action.changes)))
-        elif isinstance(action, SetLastRun):
-            _set_last_run(edits, book.tabs[L.DASHBOARD], action.text)
-    return edits
+@dataclass(frozen=True)
+class Applied:
+    """What a run did: its plan as Drive's answers settled it, and what the mail came to."""
+
+    plan: Plan
+    drive: DriveResults | None = None      # None: no Drive change was made (a dry run)
+    delivery: Delivery | None = None       # None: no email was sent
+    skipped: int = 0                       # reminders planned but not sent: no sender
+
+    def failures(self) -> list[str]:
+        """One line per thing that failed, for the report, the Runs tab and the exit code."""
+        out = [f"the facilitator form: {reason}; no response could be read, so the roster was left as it is"
+               for reason in self.plan.form_errors]
+        out += [f"{tid}: {what}: {reason}" for tid, what, reason in (self.drive.failures if self.drive else ())]
+        return out + (self.delivery.failures if self.delivery else [])
 
 
-def _by_column(tab: Tab, values: Iterable[tuple[str, object]]) -> dict[int, object]:
-    out = {}
-    for header, value in values:
-        col = tab.column(header)
-        if col is not None:
-            out[col] = value
-    return out
+@dataclass(frozen=True)
+class ApplyContext:
+    """What a plan is carried out with: the clients, the mail sender and how the run logs itself."""
+
+    workspace: Workspace
+    sender: object | None                              # None: no reminder is sent
+    letterhead: Letterhead
+    templates: Mapping[str, str]                       # milestone key -> reminder template
+    runs_row: Callable[[Applied], AddRow]              # the Runs tab row of the run so far
+    sleep: Callable[[float], None] = time.sleep
+    phase: Callable[[str], None] = field(default=lambda _text: None)
 
 
-def _set_last_run(edits: Edits, tab: Tab, text: str) -> None:
-    cells = {1: text}
-    if str(tab.value(0, tab.header[0] if tab.header else "")) != L.LAST_SYNC_LABEL:
-        cells[0] = L.LAST_SYNC_LABEL
-    edits.set_row(tab, 0, cells)
+def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, context: ApplyContext) -> Applied:
+    """Drive first; the sheet then shows what Drive made and what it could not."""
+    results, _calls = apply_changes(context.workspace.drive, plan.drive, classify=classify,
+                                    sleep=context.sleep)
+    done = drive_results(results)
+    applied = Applied(settle(plan, observed, rules, now, done), done)
+    context.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
+    return _write_and_send(applied, observed.book, rules.milestone_titles, now, context)
 
 
-def _tab_index(book: Book, name: str) -> int | None:
-    """Where a new tab goes: after the tabs that come before it in the usual order."""
-    if name not in L.TAB_ORDER:
-        return None
-    before = L.TAB_ORDER[: L.TAB_ORDER.index(name)]
-    return sum(1 for t in book.tabs if t in before)
+def _write_and_send(applied: Applied, book: Book, titles: tuple[str, ...], now: datetime,
+                    context: ApplyContext) -> Applied:
+    """One sheet write; with reminders, a second after sending completes their ledger rows."""
+    cells, layout, emails = list(applied.plan.actions), list(applied.plan.layout), applied.plan.emails
+    if emails and context.sender is None:
+        cells, layout = _without_ledger(cells, layout)
+        applied = replace(applied, skipped=sum(isinstance(a, SendReminder) for a in emails))
+        emails = ()
+    if not emails:
+        _write(context, book, [*cells, *layout], titles, applied, any(not isinstance(a, SetLastRun) for a in cells))
+        return applied
+    last_run = [a for a in cells if isinstance(a, SetLastRun)]
+    _write(context, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], titles, applied, False)
+    delivery = deliver(emails, context.sender, context.letterhead, now, dict(context.templates))
+    applied = replace(applied, delivery=delivery)
+    _write(context, book, [*delivery.updates, *last_run], titles, applied, True)
+    return applied
 
 
-def runs_row(report) -> tuple[tuple[str, object], ...]:
-    """The Runs tab row for a run that changed something or failed."""
-    teams, problems = report.teams, report.problems
-    values = {
-        "Run ID": report.run_id, "Started": report.started_at, "Finished": report.finished_at,
-        "Clock": report.now, "Exit code": report.exit_code, "Teams": teams["total"], "New": teams["new"],
-        "Updated": teams["updated"], "Withdrawn": teams["withdrawn"], "Problems open": problems["open"],
-        "Folders created": report.folders["created"], "Shared": report.sharing["added"],
-        "Reminders sent": report.reminders["sent"], "API calls": report.api_calls.get("total", 0),
-        "Summary": report.summary_line(),
-    }
-    return tuple(values.items())
+def _without_ledger(cells: list[Action], layout: list[Action]) -> tuple[list[Action], list[Action]]:
+    """With no one to send them, reminders get no ledger row (they stay due); nor does a
+    Reminders tab or column this run would have made get its layout."""
+    made = {a.tab for a in cells if isinstance(a, (AddTab, AddHeaders)) and a.tab == L.REMINDERS}
+    return ([a for a in cells if getattr(a, "tab", "") != L.REMINDERS],
+            [a for a in layout if getattr(a, "tab", "") not in made])
+
+
+def _write(context: ApplyContext, book: Book, actions: Sequence[Action], titles: tuple[str, ...], applied: Applied,
+           log_run: bool) -> None:
+    if log_run or applied.failures():
+        # The Runs row counts this write too: it goes out in the same call.
+        actions = [*actions, context.runs_row(applied)]
+    edits = build_edits(book, actions, titles)
+    google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(context.workspace.gspread.http_client, edits))

@@ -18,7 +18,7 @@ from sheets import layout as L
 
 from sync.core.milestones import FAILED, SENT, UNCONFIRMED
 from sync.core.model import Action, ResolveSending, SendReminder, UpdateRow
-from sync.core.plan import local_time
+from sync.core.cells import local_time
 
 
 @dataclass(frozen=True)

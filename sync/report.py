@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 def _zero(*keys: str) -> dict[str, int]:
@@ -55,3 +55,72 @@ class Report:
                          "`unconfirmed` on the Reminders tab for a coordinator, never sent again")
         lines += [f"  failed: {f}" for f in self.failures[:10]]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What identifies a run in its report and on the Runs tab."""
+
+    run_id: str
+    started_at: str
+    now: str
+    dry_run: bool
+
+
+def build_report(info: RunInfo, applied, finished_at: str, api_calls: dict[str, Any],
+                 subject_of: Callable[[Any], str] | None = None) -> Report:
+    """The report of a run from its plan and what applying it came to (`applied`, a
+    sync.apply.Applied); `subject_of` gives a dry run's emails their subjects."""
+    plan, drive, delivery = applied.plan, applied.drive, applied.delivery
+    failures = applied.failures()
+    done = drive.counts if drive else {}
+    mail = {k: getattr(delivery, k) if delivery else 0 for k in ("sent", "failed", "confirmed", "unconfirmed")}
+    return Report(
+        info.run_id, info.started_at, info.now, info.dry_run, finished_at, 1 if failures else 0,
+        teams={"total": plan.teams_total, "new": plan.teams_new, "updated": plan.teams_updated,
+               "unchanged": plan.teams_unchanged, "withdrawn": plan.teams_withdrawn},
+        problems={"open": plan.problems_open, "new": plan.problems_new, "resolved": plan.problems_resolved},
+        folders={"created": done.get("created", 0), "renamed": done.get("renamed", 0),
+                 "existing": plan.folders_existing},
+        sharing={"added": done.get("added", 0), "removed": done.get("removed", 0), "blocked": plan.sharing_blocked},
+        reminders={"sent": mail["sent"], "skipped": applied.skipped, "failed": mail["failed"],
+                   "confirmed": mail["confirmed"], "unconfirmed": mail["unconfirmed"]},
+        api_calls=api_calls, actions=plan_entries(plan, subject_of), failures=failures)
+
+
+def plan_entries(plan, subject_of: Callable[[Any], str] | None = None) -> list[dict[str, Any]]:
+    """Every action of a plan as the report lists it: Drive, cells, layout, emails."""
+    entries = [drive_entry(change) for change in plan.drive]
+    for action in (*plan.actions, *plan.layout, *plan.emails):
+        entry = dict(action.as_dict(), describe=action.describe())
+        if subject_of is not None and entry["action"] == "SendReminder":
+            entry.update(_preview(action.reminder, subject_of(action.reminder)))
+        entries.append(entry)
+    return entries
+
+
+def _preview(reminder, subject: str) -> dict[str, str]:
+    """A dry run shows each email it would send: recipients and subject."""
+    copy = f" (cc {', '.join(reminder.cc)})" if reminder.cc else ""
+    return {"subject": subject, "describe": f"email {', '.join(reminder.to)}{copy}: {subject}"}
+
+
+def drive_entry(change) -> dict[str, Any]:
+    fields = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in change.__dict__.items()}
+    name = type(change).__name__
+    target = fields.get("email") or fields.get("name") or fields.get("template_id") or ""
+    return {"action": name, **fields, "describe": f"{name} for team {change.team_id} {target}".rstrip()}
+
+
+def runs_row(report: Report) -> tuple[tuple[str, object], ...]:
+    """The Runs tab row for a run that changed something or failed."""
+    teams, problems = report.teams, report.problems
+    values = {
+        "Run ID": report.run_id, "Started": report.started_at, "Finished": report.finished_at,
+        "Clock": report.now, "Exit code": report.exit_code, "Teams": teams["total"], "New": teams["new"],
+        "Updated": teams["updated"], "Withdrawn": teams["withdrawn"], "Problems open": problems["open"],
+        "Folders created": report.folders["created"], "Shared": report.sharing["added"],
+        "Reminders sent": report.reminders["sent"], "API calls": report.api_calls.get("total", 0),
+        "Summary": report.summary_line(),
+    }
+    return tuple(values.items())

@@ -9,6 +9,7 @@ import tomlkit
 
 from sync.commands.cli import run
 from sync.environment import Environment
+from sync.google.workspace import connect
 from sync.lock import run_lock
 from programme import DOMAIN
 
@@ -149,3 +150,85 @@ def test_progress_shows_on_a_terminal_and_nothing_under_cron(config, endpoint):
     assert "reading the form, the roster and the team folders" in terminal.getvalue()
     status, _, err = plt(args[:-1] + ["2017-10-10T07:00"], endpoint)   # cron: stderr is not a terminal
     assert status == 0 and err == ""
+
+
+def delete_tab(endpoint, config, title):
+    """A coordinator deletes a tab of the master spreadsheet."""
+    sheets = connect(None, endpoint).sheets.spreadsheets()
+    spreadsheet_id = tomlkit.parse(config.read_text())["roster"]["spreadsheet_id"]
+    tabs = sheets.get(spreadsheetId=spreadsheet_id, fields="sheets.properties").execute()["sheets"]
+    sheet_id = next(t["properties"]["sheetId"] for t in tabs if t["properties"]["title"] == title)
+    sheets.batchUpdate(spreadsheetId=spreadsheet_id,
+                       body={"requests": [{"deleteSheet": {"sheetId": sheet_id}}]}).execute()
+
+
+def test_first_day_dry_run_lists_the_layout_and_dashboard_repairs_it_would_make(config, endpoint):
+    """The coordinator deleted the Members tab before the first run: the dry run shows the
+    tab it would make and that tab's layout, the new folder's roster cell made a link (to
+    a folder that does not exist yet), and the Dashboard's table and chart."""
+    submit(endpoint, config, "Ana", "Lopez")
+    delete_tab(endpoint, config, "Members")
+    status, out, _ = plt(["sync", "--config", str(config), "--dry-run", "--json", "--now", "2017-10-10T06:00"],
+                         endpoint)
+    actions = json.loads(out)["actions"]
+    assert status == 0
+    by_kind = {}
+    for action in actions:
+        by_kind.setdefault(action["action"], []).append(action)
+    assert [a["tab"] for a in by_kind["AddTab"]] == ["Members"]
+    (members,) = [a for a in by_kind["RepairLayout"] if a["tab"] == "Members"]
+    kinds = {next(iter(request)) for request in members["requests"]}
+    assert {"updateDimensionProperties", "addProtectedRange"} <= kinds
+    new_tab = f'"sheetId": {by_kind["AddTab"][0]["sheet_id"]}'
+    assert all(new_tab in json.dumps(request) for request in members["requests"])
+    (links,) = by_kind["LinkFolders"]
+    (team,) = [a["team_id"] for a in by_kind["CreateFolder"]]
+    assert links["cells"] == [[1, {"link_of": team}]]
+    (dashboard,) = by_kind["UpdateDashboard"]
+    cells = {row: dict(values) for row, values in dashboard["cells"]}
+    assert cells[2][0] == "School" and cells[3][0] == "Belmont High School" and cells[3][1] == 1
+    assert "addChart" in {next(iter(request)) for request in dashboard["requests"]}
+    assert "would repair the layout of Members" not in out   # --json: the actions, not the lines
+
+
+def as_done(value, links: dict, run_id: str):
+    """A dry run's action as the real run does it: each new folder's reference made the
+    address Drive gave it, the run's id set aside, and the email preview's lines left out."""
+    if isinstance(value, dict) and set(value) == {"link_of"}:
+        return links[value["link_of"]]
+    if isinstance(value, dict):
+        preview = value.get("action") == "SendReminder"
+        return {k: as_done(v, links, run_id) for k, v in value.items()
+                if not (preview and k in ("subject", "describe"))}
+    if isinstance(value, list):
+        return [as_done(v, links, run_id) for v in value]
+    return value.replace(run_id, "<run>") if isinstance(value, str) else value
+
+
+def test_the_dry_run_lists_exactly_what_the_real_run_then_does(config, endpoint):
+    """A reminder is due the day the team first syncs (SMART goal, 7 days before November 1):
+    its folder, roster rows, layout, Dashboard and email, planned once and done as planned."""
+    submit(endpoint, config, "Ana", "Lopez")
+    submit(endpoint, config, "Ben", "Okafor")
+    args = ["sync", "--config", str(config), "--json", "--now", "2017-10-25T09:00"]
+    status, out, _ = plt([*args, "--dry-run"], endpoint)
+    dry = json.loads(out)
+    status, out, err = plt(args, endpoint)
+    done = json.loads(out)
+    assert status == 0, err
+    created = [a["team_id"] for a in dry["actions"] if a["action"] == "CreateFolder"]
+    roster = {a["team_id"]: dict(a["values"])["Folder"] for a in done["actions"]
+              if a["action"] == "AddRow" and a["tab"] == "Roster"}
+    (linked,) = [a["cells"] for a in done["actions"] if a["action"] == "LinkFolders"]
+    assert sorted(roster) == sorted(created) and len(created) == 2
+    assert sorted(uri for _row, uri in linked) == sorted(roster.values())
+    assert all(uri.startswith("https://drive.google.com/") for uri in roster.values())
+    kinds = {a["action"] for a in dry["actions"]}
+    assert {"CreateFolder", "AddRow", "LinkFolders", "UpdateDashboard", "SendReminder", "SetLastRun"} <= kinds
+    expected = [as_done(a, roster, dry["run_id"]) for a in dry["actions"]]
+    assert [as_done(a, roster, done["run_id"]) for a in done["actions"]] == [
+        {k: v for k, v in a.items() if not (a["action"] == "SendReminder" and k == "describe")} for a in expected]
+    assert done["reminders"]["sent"] == dry["reminders"]["skipped"] == 2
+    assert "link_of" not in json.dumps(done["actions"])
+    mail = requests.get(f"{endpoint}/_emulator/mail", timeout=10).json()["messages"]
+    assert sorted(uri for m in mail for uri in roster.values() if uri in m["text"]) == sorted(roster.values())

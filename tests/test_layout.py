@@ -6,7 +6,7 @@ import pytest
 from programme import Programme, at
 from sheets import format as F
 from sheets import layout as L
-from sync.core.layout_plan import folder_links, new_tab_layout, tab_repairs
+from sync.core.layout_plan import new_tab_layout, stale_folder_links, tab_repairs
 
 TITLES = ("Facilitator submission", "SMART goal submitted to evaluator", "Signed team charter")
 SHEET_FIELDS = ("sheets(properties(sheetId,title,gridProperties.frozenRowCount),conditionalFormats,"
@@ -38,12 +38,12 @@ def batch(programme, *requests):
 
 
 def pending_layout(programme):
-    """The layout repairs a run would add to the sheet as it stands now."""
+    """The layout repairs a run would add to the sheet as it stands now: requests, and Folder cells to link."""
     book = programme.book()
-    requests = []
+    repairs = []
     for name, layout in L.all_layouts(TITLES).items():
-        requests += tab_repairs(book.tab(name), layout, {}, TITLES)
-    return requests + folder_links(book.tab(L.ROSTER))
+        repairs += tab_repairs(book.tab(name), layout, {}, TITLES)
+    return repairs + list(stale_folder_links(book.tab(L.ROSTER)))
 
 
 def test_first_sync_leaves_a_roster_with_frozen_header_checkboxes_status_colours_links_and_warnings(programme):

@@ -1,20 +1,29 @@
 """The pure planner: teams, roster diff, withdrawals, problems, and the quiet re-run."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from forms.model import Member, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book, Tab
-from sync.apply import build_edits
+from sync.core.milestones import MilestoneRule
 from sync.core.model import AddRow, AddTab, KEY_EMAIL_AND_NAME, SetLastRun, UpdateRow, team_id
 from sync.core.plan import Observed, Rules, choose_teams, plan
+from sync.core.schedule import ReminderPolicy
+from sync.core.sheet_writes import build_edits
 
 T0 = datetime(2017, 10, 2, 14, 0, tzinfo=timezone.utc)
-RULES = Rules("facilitator_email", ("Team charter",), "America/New_York", "r1")
+CHARTER = MilestoneRule("signed_charter", "Team charter", date(2017, 11, 17), True, None, "reminder",
+                        ReminderPolicy(tz=ZoneInfo("America/New_York")))
+RULES = Rules((CHARTER,), "America/New_York", "r1")
 
 
 def sub(rid, email="ana.lopez@belmont.example.org", team="Reading Workshop", at=T0, members=("b@belmont.example.org",)):
     return Submission(rid, at, "Ana Lopez", email, team, "Chenery Middle School", "Close reading", "Student Learning",
                       "Tuesdays 3:15", "Enrolled", tuple(Member(m.split("@")[0], m) for m in members))
+
+
+def observed(submissions, problems, book, facilitators=None) -> Observed:
+    return Observed(choose_teams(submissions, "facilitator_email"), problems, book, facilitators or {})
 
 
 def empty_book() -> Book:
@@ -47,21 +56,21 @@ def test_team_id_is_stable_and_derived_from_key():
 
 def test_first_run_creates_tabs_and_rows_then_second_run_plans_only_last_run_time():
     book = empty_book()
-    first = plan(Observed([sub("r1")], [], book, 1), RULES, T0)
+    first = plan(observed([sub("r1")], [], book), RULES, T0)
     kinds = {type(a) for a in first.actions}
     assert AddTab in kinds and AddRow in kinds
     assert first.teams_new == 1
     apply_to(book, first.actions)
-    second = plan(Observed([sub("r1")], [], book, 1), RULES, T0 + timedelta(hours=1))
+    second = plan(observed([sub("r1")], [], book), RULES, T0 + timedelta(hours=1))
     assert [type(a) for a in second.actions] == [SetLastRun]
     assert second.teams_unchanged == 1
 
 
 def test_changed_answer_updates_only_the_changed_cell():
     book = empty_book()
-    apply_to(book, plan(Observed([sub("r1")], [], book, 1), RULES, T0).actions)
+    apply_to(book, plan(observed([sub("r1")], [], book), RULES, T0).actions)
     edited = sub("r1", team="Reading Workshop II")
-    actions = plan(Observed([edited], [], book, 1), RULES, T0).actions
+    actions = plan(observed([edited], [], book), RULES, T0).actions
     updates = [a for a in actions if isinstance(a, UpdateRow) and a.tab == L.ROSTER]
     assert len(updates) == 1
     assert [h for h, _, _ in updates[0].changes] == ["Team name"]
@@ -69,8 +78,8 @@ def test_changed_answer_updates_only_the_changed_cell():
 
 def test_deleted_response_marks_team_withdrawn_and_keeps_row():
     book = empty_book()
-    apply_to(book, plan(Observed([sub("r1"), sub("r2", email="c@belmont.example.org")], [], book, 2), RULES, T0).actions)
-    result = plan(Observed([sub("r1")], [], book, 1), RULES, T0)
+    apply_to(book, plan(observed([sub("r1"), sub("r2", email="c@belmont.example.org")], [], book), RULES, T0).actions)
+    result = plan(observed([sub("r1")], [], book), RULES, T0)
     withdrawn = [a for a in result.actions if isinstance(a, UpdateRow) and a.tab == L.ROSTER]
     assert result.teams_withdrawn == 1
     assert withdrawn[0].changes == ((L.TEAM_STATUS, "active", "withdrawn"),)
@@ -80,12 +89,12 @@ def test_problem_appears_once_and_is_resolved_when_a_later_submission_fixes_it()
     book = empty_book()
     bad = Problem("r1", "members", "", "no members were listed")
     facilitators = {"r1": ("ana.lopez@belmont.example.org", T0)}
-    first = plan(Observed([], [bad], book, 1, facilitators), RULES, T0)
+    first = plan(observed([], [bad], book, facilitators), RULES, T0)
     assert first.problems_new == 1
     apply_to(book, first.actions)
-    again = plan(Observed([], [bad], book, 1, facilitators), RULES, T0)
+    again = plan(observed([], [bad], book, facilitators), RULES, T0)
     assert again.problems_new == 0 and again.problems_open == 1
-    fixed = plan(Observed([sub("r2", at=T0 + timedelta(days=1))], [bad], book, 2,
+    fixed = plan(observed([sub("r2", at=T0 + timedelta(days=1))], [bad], book,
                           {**facilitators, "r2": ("ana.lopez@belmont.example.org", T0 + timedelta(days=1))}),
                  RULES, T0 + timedelta(days=1))
     assert fixed.problems_resolved == 1
@@ -97,7 +106,7 @@ def test_coordinator_columns_and_order_are_respected():
     tid = team_id("ana.lopez@belmont.example.org")
     roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
     book = Book("s", "t", {L.ROSTER: roster})
-    actions = plan(Observed([sub("r1")], [], book, 1), RULES, T0).actions
+    actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
     edits = build_edits(book, actions, RULES.milestone_titles)
     assert roster.value(1, "Notes") == "call Ana"
     assert roster.value(1, "Coordinator column") == "keep"

@@ -95,3 +95,33 @@ def test_quiet_resync_makes_no_drive_write(programme):
     programme.sync(at("2017-10-10 06:15"))
     drive_calls = {m: n for m, n in programme.stats()["by_method"].items() if m.startswith("drive.")}
     assert set(drive_calls) <= {"drive.files.list"}
+
+
+def test_folder_that_cannot_be_made_leaves_no_address_marks_access_failed_and_is_a_problem_until_made(
+        programme, endpoint):
+    programme.submit("Ana", "Lopez", members=f"Sam Lee <sam.lee@{DOMAIN}>")
+    programme.submit("Ben", "Okafor", members=f"Kim Ng <kim.ng@{DOMAIN}>")
+    requests.post(f"{endpoint}/_emulator/faults", json={"kinds": [500], "methods": ["drive.files.create"],
+                                                       "count": 1000}, timeout=10).raise_for_status()
+    first = programme.sync(at("2017-10-10 06:00"))
+    again = programme.sync(at("2017-10-11 06:00"))
+    assert first.exit_code == again.exit_code == 1 and first.folders["created"] == 0
+    assert all(row[L.FOLDER] == "" for row in programme.records(L.ROSTER))
+    access = {r["Email"]: (r["Access"], r["Access detail"]) for r in programme.records(L.MEMBERS)}
+    assert set(access) == {f"ana.lopez@{DOMAIN}", f"sam.lee@{DOMAIN}", f"ben.okafor@{DOMAIN}", f"kim.ng@{DOMAIN}"}
+    assert all(state == "failed" and detail.startswith("not done because an earlier change for this team failed")
+               and detail.endswith("; will retry next run") for state, detail in access.values())
+    # Per team: the create that failed, and the sharing it held back (one row: the same reason).
+    problems = [p for p in programme.records(L.PROBLEMS) if p["Field"] == "folder"]
+    assert sorted(p["Value"].split(" ")[0] for p in problems) == ["create", "create", "share", "share"]
+    assert all(p["Status"] == "open" for p in problems)
+    assert first.problems["new"] == 4 and (again.problems["new"], again.problems["resolved"]) == (0, 0)
+
+    requests.delete(f"{endpoint}/_emulator/faults", timeout=10)
+    made = programme.sync(at("2017-10-12 06:00"))
+    assert made.exit_code == 0 and made.folders["created"] == 2 and made.problems["resolved"] == 4
+    found = folders(programme)
+    assert {r[L.TEAM_ID]: r[L.FOLDER] for r in programme.records(L.ROSTER)} == {
+        tid: f.link for tid, f in found.items()}
+    assert {r["Access"] for r in programme.records(L.MEMBERS)} == {"shared"}
+    assert all(p["Status"] == "resolved" for p in programme.records(L.PROBLEMS) if p["Field"] == "folder")

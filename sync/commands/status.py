@@ -15,7 +15,7 @@ from sheets.book import Book, Tab, read_book
 
 from sync.errors import AccessError, UsageError
 from sync.google.errors import AccessRefused, NotFound, classify, with_retries
-from sync.core.plan import ACTIVE
+from sync.core.roster_plan import ACTIVE
 from sync.core.schedule import DUE_SOON, MISSING, OVERDUE, RECEIVED
 
 ALL_SCHOOLS = "All schools"

@@ -1,8 +1,8 @@
 """Team folders in the plan: which Drive changes a run makes, and what they came to.
 
-Both steps are pure. `plan_drive` compares the teams with the folders Drive holds;
-`settle_drive` turns the results of applying those changes (or, for a dry run, the
-expectation) into what the sheet shows: each team's folder link and each member's access.
+Pure. `plan_drive` compares the teams with the folders Drive holds; `expected_drive` says
+what the sheet shows once those changes are made (each team's folder link, each member's
+access); `drive_results` sums up what applying them actually came to.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from drive.model import RecordGrants
 from drive.sharing import sharing_changes
 from drive.tags import fits
 
-from sync.core.model import Team
+from sync.core.model import LinkOf, Team
 
 SHARED, PENDING, BLOCKED, FAILED, NO_EMAIL = "shared", "pending", "blocked (domain)", "failed", "no email"
 
@@ -37,10 +37,18 @@ class DrivePlan:
     blocked: Mapping[str, tuple[str, ...]]          # team id -> emails not shared (domain)
 
 
+@dataclass(frozen=True)
+class DriveView:
+    """Drive as the sheet shows it: each team's folder link and each member's access."""
+
+    links: Mapping[str, str | LinkOf]                          # team id -> folder link
+    access: Mapping[tuple[str, str], tuple[str, str]]           # (team, email) -> (state, detail)
+
+
 @dataclass
-class DriveOutcome:
-    links: dict[str, str] = field(default_factory=dict)                       # team id -> folder link
-    access: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (team, email) -> (state, detail)
+class DriveResults:
+    links: dict[str, str] = field(default_factory=dict)        # team id -> link of the folder made this run
+    failed_access: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)   # (team, email) -> ...
     failures: list[tuple[str, str, str]] = field(default_factory=list)       # (team id, what, reason)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -92,48 +100,45 @@ def _create_with_record(tid: str, name: str, rules: DriveRules, sharing: list[Dr
     return [CreateFolder(tid, name, rules.parent_id, granted), *templates, *rest]
 
 
-def settle_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], drive_plan: DrivePlan,
-                 results: Sequence[ChangeResult] | None) -> DriveOutcome:
-    """What the sheet shows after the Drive changes: `results` None means a dry run."""
-    outcome = DriveOutcome(counts={"created": 0, "renamed": 0, "existing": 0, "added": 0, "removed": 0,
-                                   "blocked": sum(len(v) for v in drive_plan.blocked.values())})
-    for tid, folder in folders.items():
-        if folder.folder_id:
-            outcome.links[tid] = folder.link or folder_link(folder.folder_id)
-    outcome.counts["existing"] = sum(1 for tid in teams if tid in folders)
-    change_state = _record_results(outcome, drive_plan, results)
-    for tid, team in teams.items():
-        _member_access(outcome, tid, team, folders.get(tid), change_state, drive_plan.blocked.get(tid, ()))
-    return outcome
-
-
-def _record_results(outcome: DriveOutcome, drive_plan: DrivePlan,
-                    results: Sequence[ChangeResult] | None) -> dict[tuple[str, str], tuple[str, str]]:
-    """(team, email) -> (state, detail) for every permission change, and the counts."""
-    state: dict[tuple[str, str], tuple[str, str]] = {}
-    paired = [(r.change, r) for r in results] if results is not None else [(c, None) for c in drive_plan.changes]
-    for change, result in paired:
-        ok = result is not None and result.ok
-        if isinstance(change, CreateFolder) and ok:
-            outcome.counts["created"] += 1
-            value = result.value or {}
-            outcome.links[change.team_id] = value.get("webViewLink") or folder_link(value.get("id", ""))
-        elif isinstance(change, RenameFolder) and ok:
-            outcome.counts["renamed"] += 1
+def expected_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], drive_plan: DrivePlan) -> DriveView:
+    """What the sheet shows of Drive once every planned change is made: a folder this run
+    creates is linked by reference, and everyone it shares with has access."""
+    links: dict[str, str | LinkOf] = {tid: folder.link or folder_link(folder.folder_id)
+                                      for tid, folder in folders.items() if folder.folder_id}
+    sharing: dict[tuple[str, str], tuple[str, str]] = {}
+    for change in drive_plan.changes:
+        if isinstance(change, CreateFolder):
+            links[change.team_id] = LinkOf(change.team_id)
         elif isinstance(change, AddPermission):
-            outcome.counts["added"] += int(ok)
-            state[(change.team_id, change.email)] = (SHARED, "") if ok else _pending_or_failed(result)
-        elif isinstance(change, RemovePermission) and ok:
-            outcome.counts["removed"] += 1
-        if result is not None and not result.ok:
-            outcome.failures.append((change.team_id, _what(change), result.error or "failed"))
-    return state
+            sharing[(change.team_id, change.email)] = (SHARED, "")
+    access: dict[tuple[str, str], tuple[str, str]] = {}
+    for tid, team in teams.items():
+        _member_access(access, tid, team, folders.get(tid), sharing, drive_plan.blocked.get(tid, ()))
+    return DriveView(links, access)
 
 
-def _pending_or_failed(result: ChangeResult | None) -> tuple[str, str]:
-    if result is None:
-        return PENDING, "will be shared by this run"
-    return FAILED, (result.error or "failed") + ("; will retry next run" if result.transient else "")
+def drive_results(results: Sequence[ChangeResult]) -> DriveResults:
+    """What applying the changes came to: links of the folders made, access that could not
+    be given, every failure, and the counts the report shows."""
+    done = DriveResults(counts=dict.fromkeys(("created", "renamed", "added", "removed"), 0))
+    for result in results:
+        change = result.change
+        if not result.ok:
+            done.failures.append((change.team_id, _what(change), result.error or "failed"))
+            if isinstance(change, AddPermission):
+                detail = (result.error or "failed") + ("; will retry next run" if result.transient else "")
+                done.failed_access[(change.team_id, change.email)] = (FAILED, detail)
+        elif isinstance(change, CreateFolder):
+            done.counts["created"] += 1
+            value = result.value or {}
+            done.links[change.team_id] = value.get("webViewLink") or folder_link(value.get("id", ""))
+        elif isinstance(change, RenameFolder):
+            done.counts["renamed"] += 1
+        elif isinstance(change, AddPermission):
+            done.counts["added"] += 1
+        elif isinstance(change, RemovePermission):
+            done.counts["removed"] += 1
+    return done
 
 
 def _what(change: DriveChange) -> str:
@@ -144,8 +149,8 @@ def _what(change: DriveChange) -> str:
     return f"{label} {email}".strip()
 
 
-def _member_access(outcome: DriveOutcome, tid: str, team: Team, folder: Folder | None,
-                   change_state: Mapping[tuple[str, str], tuple[str, str]], blocked: Sequence[str]) -> None:
+def _member_access(access: dict[tuple[str, str], tuple[str, str]], tid: str, team: Team, folder: Folder | None,
+                   sharing: Mapping[tuple[str, str], tuple[str, str]], blocked: Sequence[str]) -> None:
     has = {p.email for p in (folder.permissions if folder else ()) if p.email}
     sub = team.submission
     for email in [sub.facilitator_email] + [m.email or "" for m in sub.members]:
@@ -153,10 +158,15 @@ def _member_access(outcome: DriveOutcome, tid: str, team: Team, folder: Folder |
         if not email:
             continue
         if email in blocked:
-            outcome.access[(tid, email)] = (BLOCKED, "outside the allowed domains; not shared")
-        elif (tid, email) in change_state:
-            outcome.access[(tid, email)] = change_state[(tid, email)]
+            access[(tid, email)] = (BLOCKED, "outside the allowed domains; not shared")
+        elif (tid, email) in sharing:
+            access[(tid, email)] = sharing[(tid, email)]
         elif email in has:
-            outcome.access[(tid, email)] = (SHARED, "")
+            access[(tid, email)] = (SHARED, "")
         else:
-            outcome.access[(tid, email)] = (PENDING, "")
+            access[(tid, email)] = (PENDING, "")
+
+
+def creates_folders(teams: Mapping[str, Team], folders: Mapping[str, Folder]) -> bool:
+    """Whether `plan_drive` will create a folder: some team has none yet."""
+    return any(tid not in folders for tid in teams)

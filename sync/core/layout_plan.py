@@ -1,9 +1,10 @@
-"""Which layout repairs and Dashboard updates a run adds to its one sheet write.
+"""Which layout repairs and Dashboard updates a run plans besides its cells.
 
 Decided from the spreadsheet as read (rules, protections, charts, checkboxes and links
-come back in the same `spreadsheets.get` as the values) and from the tabs and columns the
-run itself creates. A piece is added only when it is missing, so a quiet re-run adds
-nothing; widths are set only for columns sync creates, never for a coordinator's.
+come back in the same `spreadsheets.get` as the values) and as the run's own cells will
+leave it: the plan plays them into a `Preview` to see the tabs, columns and rows they
+make. A piece is planned only when it is missing, so a quiet re-run plans nothing; widths
+are set only for columns sync creates, never for a coordinator's.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Iterable, Mapping, Sequence
 from sheets import dashboard as D
 from sheets import format as F
 from sheets import layout as L
-from sheets.book import Edits, Tab
+from sheets.book import Book, Preview, Tab
 
-from sync.core.model import AddHeaders, AddTab, Team
-from sync.core.plan import same
+from sync.core.cells import same
+from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, Team, UpdateDashboard
+from sync.core.sheet_writes import write_actions
 
 
 @dataclass(frozen=True)
@@ -54,28 +56,29 @@ def staff_by_school(tab: Tab | None) -> dict[str, int] | None:
     return counts
 
 
-def add_layout(edits: Edits, actions: Iterable[object], inputs: LayoutInputs) -> None:
-    """Add to `edits` every layout piece that is missing and the Dashboard cells that changed."""
-    created = created_columns(edits, actions)
-    layouts = L.all_layouts(inputs.titles)
-    for name, layout in layouts.items():
-        tab = edits.book.tab(name)
-        if tab is not None:
-            edits.requests += tab_repairs(tab, layout, created.get(name, {}), inputs.titles)
-    roster = edits.book.tab(L.ROSTER)
-    if roster is not None:
-        edits.requests += folder_links(roster)
-    dashboard = edits.book.tab(L.DASHBOARD)
-    if dashboard is not None:
-        update_dashboard(edits, dashboard, inputs)
+def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
+    """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
+    preview = write_actions(Preview(book), actions, inputs.titles).book
+    created = created_columns(preview, actions)
+    out: list[Action] = []
+    for name, layout in L.all_layouts(inputs.titles).items():
+        requests = tab_repairs(preview.tabs[name], layout, created.get(name, {}), inputs.titles)
+        if requests:
+            out.append(RepairLayout(name, tuple(requests)))
+    roster = preview.tabs[L.ROSTER]
+    stale = stale_folder_links(roster)
+    if stale:
+        out.append(LinkFolders(L.ROSTER, roster.column(L.FOLDER), stale))
+    dashboard = dashboard_update(preview.tabs[L.DASHBOARD], preview.tab(L.STAFF), inputs)
+    return out + ([dashboard] if dashboard is not None else [])
 
 
-def created_columns(edits: Edits, actions: Iterable[object]) -> dict[str, dict[int, str]]:
+def created_columns(preview: Book, actions: Iterable[Action]) -> dict[str, dict[int, str]]:
     """Tab -> {column: header} for the tabs and columns this run creates."""
     out: dict[str, dict[int, str]] = {}
     for action in actions:
         if isinstance(action, (AddTab, AddHeaders)):
-            tab = edits.book.tabs[action.tab]
+            tab = preview.tabs[action.tab]
             out.setdefault(action.tab, {}).update({tab.column(h): h for h in action.headers
                                                    if tab.column(h) is not None})
     return out
@@ -127,38 +130,45 @@ def _protection_repairs(tab: Tab, runs: Sequence[tuple[int, int]]) -> list[dict]
     return out + [F.protect(tab.sheet_id, start, end) for start, end in runs if (start, end) not in ours]
 
 
-def folder_links(roster: Tab) -> list[dict]:
-    """Folder cells whose address is not yet a clickable link, one request per block of rows."""
+def stale_folder_links(roster: Tab) -> tuple[tuple[int, object], ...]:
+    """(row, address) of each Folder cell whose address is not yet a clickable link; a folder
+    this run creates is linked by reference, its address known once Drive made it."""
     col = roster.column(L.FOLDER)
     if col is None:
-        return []
-    stale = [row for row in roster.data_rows() if _needs_link(roster, row, col)]
-    out = []
-    for start, end in F.column_runs(stale):
-        uris = [str(roster.value(row, L.FOLDER)) for row in range(start, end)]
-        out.append(F.links(roster.sheet_id, col, start, uris))
-    return out
+        return ()
+    return tuple((row, _address(roster.value(row, L.FOLDER))) for row in roster.data_rows()
+                 if needs_link(roster, row, col))
 
 
-def _needs_link(roster: Tab, row: int, col: int) -> bool:
-    value = str(roster.value(row, L.FOLDER)).strip()
+def needs_link(roster: Tab, row: int, col: int) -> bool:
+    value = roster.value(row, L.FOLDER)
+    if isinstance(value, LinkOf):
+        return True
+    value = str(value).strip()
     return value.startswith("https://") and roster.links.get((row, col)) != value
 
 
-def update_dashboard(edits: Edits, tab: Tab, inputs: LayoutInputs) -> None:
-    staff = staff_by_school(edits.book.tab(L.STAFF))
-    lines = D.school_lines(inputs.teams, inputs.titles, staff, inputs.targets)
+def _address(value: object) -> object:
+    return value if isinstance(value, LinkOf) else str(value)
+
+
+def dashboard_update(tab: Tab, staff: Tab | None, inputs: LayoutInputs) -> UpdateDashboard | None:
+    lines = D.school_lines(inputs.teams, inputs.titles, staff_by_school(staff), inputs.targets)
     wanted = D.table(lines, inputs.titles)
-    if not _cell_text(tab, D.TABLE_ROW, 0):
-        edits.requests.append(F.bold_row(tab.sheet_id, D.TABLE_ROW, 0, len(wanted[0])))
     width = len(wanted[0])
+    cells = []
     for offset in range(max(len(wanted), tab.used_rows() - D.TABLE_ROW)):
         row = D.TABLE_ROW + offset
-        cells = wanted[offset] if offset < len(wanted) else [None] * width
-        changed = {c: v for c, v in enumerate(cells) if not same(_cell(tab, row, c), "" if v is None else v)}
-        edits.set_row(tab, row, changed)
+        row_cells = wanted[offset] if offset < len(wanted) else [None] * width
+        changed = tuple((c, v) for c, v in enumerate(row_cells) if not same(_cell(tab, row, c), "" if v is None else v))
+        if changed:
+            cells.append((row, changed))
+    requests = []
+    if not _cell_text(tab, D.TABLE_ROW, 0):
+        requests.append(F.bold_row(tab.sheet_id, D.TABLE_ROW, 0, width))
     if inputs.titles and len(lines) > 1:
-        edits.requests += _chart_repairs(tab, len(lines) - 1, inputs.titles, len(wanted))
+        requests += _chart_repairs(tab, len(lines) - 1, inputs.titles, len(wanted))
+    return UpdateDashboard(tuple(cells), tuple(requests)) if cells or requests else None
 
 
 def _cell(tab: Tab, row: int, col: int) -> object:

@@ -15,7 +15,7 @@ from mail.message import Reminder
 from sheets import layout as L
 from sheets.book import Book, Tab
 
-from sync.core.model import Team
+from sync.core.model import LinkOf, Team
 from sync.core.schedule import ReminderPolicy, due_step, milestone_status
 
 SENDING, SENT, FAILED, UNCONFIRMED = "sending", "sent", "failed", "unconfirmed"
@@ -54,6 +54,9 @@ class MailRules:
     allowed_domains: tuple[str, ...]
 
 
+NO_COPIES = MailRules(False, False, "", ())
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     key: str
@@ -87,7 +90,7 @@ def read_ledger(book: Book) -> dict[str, LedgerEntry]:
 
 
 def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
-                    evidence: Mapping[tuple[str, str], tuple[str, str]], links: Mapping[str, str],
+                    evidence: Mapping[tuple[str, str], tuple[str, str]], links: Mapping[str, str | LinkOf],
                     mail: MailRules, now: datetime) -> MilestonePlan:
     """Statuses for every live team and milestone, and the reminders due now."""
     out = MilestonePlan()
@@ -113,6 +116,14 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
     return out
 
 
+def reminders_due(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
+                  evidence: Mapping[tuple[str, str], tuple[str, str]], now: datetime) -> list[tuple[str, str]]:
+    """(milestone key, team id) of each reminder due now unless more evidence turns up: the
+    folders worth a closer look before the plan is made."""
+    due = plan_milestones(teams, book, rules, evidence, {}, NO_COPIES, now).reminders
+    return [(reminder.milestone_key, reminder.team_id) for reminder in due]
+
+
 def _received(rule: MilestoneRule, roster: Tab | None, row: int | None, found) -> bool:
     if not rule.needs_evidence:
         return True
@@ -132,7 +143,7 @@ def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, set[str]]:
     return planned
 
 
-def _reminder(team: Team, rule: MilestoneRule, planned: Mapping[str, set[str]], link: str | None,
+def _reminder(team: Team, rule: MilestoneRule, planned: Mapping[str, set[str]], link: str | LinkOf | None,
               mail: MailRules, now: datetime) -> Reminder | None:
     prefix = f"{team.team_id}:{rule.key}:"
     step = due_step(rule.due, rule.policy, now, planned.get(prefix, set()))

@@ -60,7 +60,17 @@ class Action:
         return data
 
 
+@dataclass(frozen=True)
+class LinkOf:
+    """The address of the folder this run creates for a team, in a cell or an email planned
+    before Drive has made the folder: apply puts the address in once it has it."""
+
+    team_id: str
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, LinkOf):
+        return {"link_of": value.team_id}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if isinstance(value, frozenset):
@@ -113,6 +123,7 @@ class AddHeaders(Action):
 class AddTab(Action):
     tab: str
     headers: tuple[str, ...]
+    sheet_id: int          # chosen by the plan, so its layout repairs can name the new tab
 
     def describe(self) -> str:
         return f"create tab {self.tab}"
@@ -124,6 +135,60 @@ class SetLastRun(Action):
 
     def describe(self) -> str:
         return f"record last run: {self.text}"
+
+
+# What each kind of layout request does, in a coordinator's words.
+_REPAIRS = {"updateSheetProperties": "frozen header", "updateDimensionProperties": "column width",
+            "setDataValidation": "tick boxes", "addConditionalFormatRule": "status colour",
+            "addProtectedRange": "edit warning", "deleteProtectedRange": "stale edit warning removed",
+            "repeatCell": "bold header", "addChart": "chart", "updateChartSpec": "chart ranges"}
+
+
+def _repairs(requests: tuple[dict, ...]) -> str:
+    """What layout requests do, counted: "2 column width, 1 edit warning"."""
+    counts: dict[str, int] = {}
+    for request in requests:
+        what = _REPAIRS.get(next(iter(request), ""), "other change")
+        counts[what] = counts.get(what, 0) + 1
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
+
+
+@dataclass(frozen=True)
+class RepairLayout(Action):
+    """Put back what a tab's layout lacks: a frozen header, widths of the columns sync
+    creates, tick boxes, status colours, warnings over sync-owned columns."""
+
+    tab: str
+    requests: tuple[dict, ...]     # batchUpdate requests, as they are sent
+
+    def describe(self) -> str:
+        return f"repair the layout of {self.tab}: {_repairs(self.requests)}"
+
+
+@dataclass(frozen=True)
+class LinkFolders(Action):
+    """Make Folder cells clickable: each address becomes the cell's link."""
+
+    tab: str
+    column: int
+    cells: tuple[tuple[int, Any], ...]     # (row, address or LinkOf)
+
+    def describe(self) -> str:
+        return f"link {len(self.cells)} Folder cell(s) on {self.tab}"
+
+
+@dataclass(frozen=True)
+class UpdateDashboard(Action):
+    """The Dashboard table's changed cells (None clears one), then its bold header and its
+    chart where they are missing or out of date."""
+
+    cells: tuple[tuple[int, tuple[tuple[int, Any], ...]], ...]    # (row, ((column, value), ...))
+    requests: tuple[dict, ...] = ()
+
+    def describe(self) -> str:
+        count = sum(len(row) for _, row in self.cells)
+        extra = f"; {_repairs(self.requests)}" if self.requests else ""
+        return f"update {count} Dashboard cell(s){extra}"
 
 
 @dataclass(frozen=True)
@@ -152,9 +217,12 @@ class ResolveSending(Action):
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything one run will do, and the figures the report needs."""
+    """Everything one run will do, in the order apply does it, and the figures the report needs."""
 
-    actions: tuple[Action, ...]
+    actions: tuple[Action, ...]            # the sheet's cells: tabs, headers, rows, the last-run time
+    drive: tuple[Any, ...] = ()            # drive.model changes, made first
+    layout: tuple[Action, ...] = ()        # layout and Dashboard repairs, in the same write as the cells
+    emails: tuple[Action, ...] = ()        # reminders to check or send once their ledger rows are written
     teams_total: int = 0
     teams_new: int = 0
     teams_updated: int = 0
@@ -163,3 +231,6 @@ class Plan:
     problems_open: int = 0
     problems_new: int = 0
     problems_resolved: int = 0
+    folders_existing: int = 0
+    sharing_blocked: int = 0               # people not shared with: outside the allowed domains
+    form_errors: tuple[str, ...] = ()      # why no response could be read, when none could

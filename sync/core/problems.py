@@ -1,0 +1,91 @@
+"""The Problems tab in the plan: a row per problem while it lasts, resolved once it is gone.
+
+Pure. A problem is known by a hash of its response, field and reason, so the same problem
+found again by a later run is the same row. Problems of responses that a later submission
+from the same facilitator replaced are not current any more.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from forms.model import Problem
+from sheets import layout as L
+
+from sync.core.model import Team, UpdateRow
+from sync.core.tables import SheetPlanner
+
+OPEN, RESOLVED = "open", "resolved"
+
+
+def problem_id(problem: Problem) -> str:
+    raw = f"{problem.response_id}\x1f{problem.field}\x1f{problem.reason}".encode("utf-8")
+    return "P-" + hashlib.sha256(raw).hexdigest()[:10].upper()
+
+
+def current_problems(problems: Sequence[Problem], facilitators: Mapping[str, tuple[str, datetime]],
+                     teams: Mapping[str, Team]) -> dict[str, Problem]:
+    """Problems of responses that no later submission from the same facilitator replaced."""
+    latest: dict[str, datetime] = {}
+    for team in teams.values():
+        email = team.submission.facilitator_email.lower()
+        latest[email] = max(latest.get(email, team.submission.submitted_at), team.submission.submitted_at)
+    current = {}
+    for problem in problems:
+        who = facilitators.get(problem.response_id)
+        if who and who[0].strip().lower() in latest and latest[who[0].strip().lower()] > who[1]:
+            continue
+        current[problem_id(problem)] = problem
+    return current
+
+
+def drive_problems(failures: Sequence[tuple[str, str, str]], teams: Mapping[str, Team]) -> dict[str, Problem]:
+    """A Drive change that failed is a problem of its team until a run succeeds."""
+    out = {}
+    for tid, what, reason in failures:
+        team = teams.get(tid)
+        problem = Problem(team.submission.response_id if team else "", "folder", what, reason)
+        out[problem_id(problem)] = problem
+    return out
+
+
+def team_of_response(teams: Mapping[str, Team]) -> dict[str, str]:
+    out = {}
+    for tid, team in teams.items():
+        out[team.submission.response_id] = tid
+        out.update({rid: tid for rid in team.superseded})
+    return out
+
+
+def problem_values(p: SheetPlanner, pid: str, problem: Problem, team_of: Mapping[str, str],
+                   stamp: str) -> dict[str, Any]:
+    """The row a current problem should have: first seen now when new, reopened when it
+    had been resolved."""
+    values = {"Problem ID": pid, "Status": OPEN, "Severity": problem.severity, "Response ID": problem.response_id,
+              "Team ID": team_of.get(problem.response_id, ""), "Field": problem.field, "Value": problem.value,
+              "Reason": problem.reason}
+    row = p.index(L.PROBLEMS).get((pid,))
+    if row is None:
+        values["First seen"] = stamp
+    elif p.tab(L.PROBLEMS).value(row, "Status") != OPEN:
+        values["Resolved"] = ""
+    return values
+
+
+def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mapping[str, Team],
+                  stamp: str) -> tuple[int, int, int]:
+    """Rows for the current problems, and open rows of problems gone resolved; returns
+    (open, new, resolved)."""
+    team_of = team_of_response(teams)
+    index = p.index(L.PROBLEMS)
+    desired = {(pid,): problem_values(p, pid, problem, team_of, stamp) for pid, problem in current.items()}
+    new = sum(1 for key in desired if key not in index)
+    p.sync_table(L.PROBLEMS, desired)
+    tab, resolved = p.tab(L.PROBLEMS), 0
+    for key, row in index.items():
+        if key not in desired and tab.value(row, "Status") == OPEN:
+            p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, RESOLVED),
+                                                         ("Resolved", tab.value(row, "Resolved"), stamp))))
+            resolved += 1
+    return len(current), new, resolved

@@ -1,0 +1,168 @@
+"""Everything one `plt sync` reads, in a few large calls, before anything is planned.
+
+The form and its responses, the whole master spreadsheet (one `spreadsheets.get`), every
+team folder with the files that may be milestone evidence (one paged `files.list`), and
+the evidence look-ups Drive's name search cannot answer in that listing. The teams are
+chosen here, once. Nothing is read after `observe()`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import datetime
+from typing import Callable, Mapping
+
+from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
+from drive.folders import list_team_folders_and_files
+from forms.reader import read_form
+from forms.submissions import cross_team_warnings, to_submissions
+from sheets import layout as L
+from sheets.book import Book, read_book
+
+from sync.core.drive_plan import creates_folders
+from sync.core.milestones import MilestoneRule, reminders_due
+from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
+from sync.access import google_call, parent_folder, spreadsheet
+from sync.errors import SafetyStop, UsageError
+from sync.google.errors import with_retries
+from sync.google.workspace import Workspace
+from sync.options import SyncOptions
+from sync.rules import milestone_rules
+
+Evidence = dict[tuple[str, str], tuple[str, str]]     # (milestone key, team id) -> (file name, link)
+
+
+def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions = SyncOptions(),
+            sleep: Callable[[float], None] = time.sleep) -> Observed:
+    """What a run needs, read once. Stops, having written nothing, when the form suddenly
+    yields far fewer teams than the roster holds, or when new folders are due under a parent
+    folder Google no longer lets this account use."""
+    snapshot = google_call(f"the facilitator form {settings.form.id}", "share the form with the account PLT Sync uses",
+                           lambda: read_form(workspace.forms, settings.form.id), sleep)
+    book = google_call(*spreadsheet(settings.roster.spreadsheet_id),
+                       lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
+    titles = settings.form.questions.model_dump()
+    submissions, problems = to_submissions(snapshot, titles, allowed_domains=settings.drive.allowed_domains,
+                                           staff=staff_directory(book), require_school_in=settings.form.schools)
+    teams = choose_teams(submissions, settings.roster.team_key)
+    problems = [*problems, *cross_team_warnings([team.submission for team in teams.values()])]
+    if not settings.drive.parent_folder_id:
+        raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
+    folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
+                                            evidence_clause(_patterns(settings)), sleep)
+    if not form_errors(problems):
+        guard_shrink(book, len(snapshot.responses), len(teams), settings.roster.shrink_threshold,
+                     options.allow_shrink)
+    if creates_folders(teams, folders):
+        check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
+    observed = Observed(teams, problems, book, response_facilitators(snapshot, titles["facilitator_email"]), folders)
+    return observed_with_evidence(workspace, observed, milestone_rules(settings), candidates, now, sleep)
+
+
+def _patterns(settings) -> list[str]:
+    return [m.evidence_file_pattern for m in settings.milestones if m.evidence_file_pattern]
+
+
+def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tuple[MilestoneRule, ...],
+                           candidates: list[dict], now: datetime, sleep=time.sleep) -> Observed:
+    """`observed` with the evidence files of every live team: matched among the listing's
+    candidates or looked up folder by folder, and, before anyone would be reminded of
+    missing evidence, looked for once more in their folder file by file."""
+    evidence = find_all_evidence(workspace, rules, observed, candidates, sleep)
+    due = reminders_due(observed.teams, observed.book, rules, evidence, now)
+    confirm_missing_evidence(workspace, rules, observed.folders, due, evidence, sleep)
+    return replace(observed, evidence=evidence)
+
+
+def read_team_folders(workspace: Workspace, parent_id: str, clause: str = "",
+                      sleep=time.sleep) -> tuple[dict, list[dict]]:
+    """Team folders by team id (each found by its tag) and, in the same paged call, the
+    files that may be milestone evidence."""
+    folders, files, _calls = google_call(*parent_folder(parent_id),
+                                         lambda: list_team_folders_and_files(workspace.drive, parent_id, clause),
+                                         sleep)
+    return folders, files
+
+
+def check_parent_folder(workspace: Workspace, parent_id: str, sleep=time.sleep) -> None:
+    """Before creating team folders: Drive still lists the team folders of a parent folder
+    that was unshared or deleted, so only asking for the parent itself tells. One call,
+    made only on runs that create folders, so a lost parent is one clear AccessError
+    instead of a failed folder for every new team."""
+    google_call(*parent_folder(parent_id), lambda: workspace.drive.files().get(
+        fileId=parent_id, fields="id", supportsAllDrives=True).execute(), sleep)
+
+
+def find_all_evidence(workspace: Workspace, rules, observed: Observed, candidates: list[dict],
+                      sleep=time.sleep) -> Evidence:
+    """Evidence files for every milestone with a pattern, over every live team's folder:
+    matched among the files the folder listing already found, or (for a pattern with no
+    word Drive can search for) looked up folder by folder in a bounded number of calls."""
+    folders = observed.folders
+    by_folder = {folders[tid].folder_id: tid for tid in observed.teams if tid in folders and folders[tid].folder_id}
+    found: Evidence = {}
+    for rule in rules:
+        if not rule.pattern or not by_folder:
+            continue
+        if search_word(rule.pattern):
+            files = match_evidence(list(candidates), list(by_folder), rule.pattern)
+        else:
+            files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), rule.pattern),
+                                         sleep=sleep)
+        for folder_id, hit in files.items():
+            found[(rule.key, by_folder[folder_id])] = hit
+    return found
+
+
+def confirm_missing_evidence(workspace: Workspace, rules, folders: Mapping, due: list[tuple[str, str]],
+                             evidence: Evidence, sleep) -> None:
+    """Before reminding a team that its evidence is missing, look in its folder file by file:
+    Drive's name search sees words only from their start ("TeamCharter.pdf" escapes it).
+    Adds what it finds to `evidence`."""
+    by_rule: dict[str, dict[str, str]] = {}
+    for key, tid in due:
+        folder = folders.get(tid)
+        if folder and folder.folder_id and (key, tid) not in evidence:
+            by_rule.setdefault(key, {})[folder.folder_id] = tid
+    patterns = {rule.key: rule.pattern for rule in rules if rule.pattern}
+    for key, by_folder in by_rule.items():
+        if key not in patterns:
+            continue
+        files, _calls = with_retries(lambda: find_evidence(workspace.drive, list(by_folder), patterns[key]),
+                                     sleep=sleep)
+        for folder_id, hit in files.items():
+            evidence[(key, by_folder[folder_id])] = hit
+
+
+def staff_directory(book: Book) -> dict[str, str]:
+    """The optional Staff tab (Name, Email) resolves members typed as bare names."""
+    tab = book.tab(L.STAFF)
+    if tab is None or tab.column("Name") is None or tab.column("Email") is None:
+        return {}
+    return {str(tab.value(r, "Name")).strip(): str(tab.value(r, "Email")).strip()
+            for r in tab.data_rows() if str(tab.value(r, "Name")).strip()}
+
+
+def response_facilitators(snapshot, email_title: str) -> dict[str, tuple[str, datetime]]:
+    """Response id -> (facilitator email as given, when submitted), for superseding problems."""
+    wanted = email_title.strip().casefold()
+    question = next((q.question_id for q in snapshot.questions if q.title.strip().casefold() == wanted), None)
+    out = {}
+    for response in snapshot.responses:
+        email = response.respondent_email if snapshot.collects_verified_email else None
+        if not email and question:
+            email = next(iter(response.answers.get(question, ())), "")
+        out[response.response_id] = ((email or "").strip().lower(), response.last_submitted_time)
+    return out
+
+
+def guard_shrink(book: Book, responses: int, live_teams: int, threshold: float, allowed: bool) -> None:
+    """Stop, writing nothing, when the form suddenly holds far fewer teams than the roster."""
+    held = roster_team_count(book)
+    if allowed or held == 0:
+        return
+    if responses == 0:
+        raise SafetyStop(f"the form returned no responses while the roster holds {held} teams", "--allow-shrink")
+    if live_teams < threshold * held:
+        raise SafetyStop(f"the form yields {live_teams} teams but the roster holds {held} "
+                         f"(below {threshold:.0%})", "--allow-shrink")

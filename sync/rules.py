@@ -1,0 +1,58 @@
+"""The config as the plain rules the pure core plans with, and the letterhead reminders share."""
+from __future__ import annotations
+
+from datetime import time as clock_time
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from sync.core.drive_plan import DriveRules
+from sync.core.milestones import MailRules, MilestoneRule
+from sync.core.plan import Rules
+from sync.core.schedule import ReminderPolicy
+from sync.deliver import Letterhead
+
+
+def plan_rules(settings, run_id: str) -> Rules:
+    return Rules(milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
+                 drive_rules(settings), mail_rules(settings), settings.targets)
+
+
+def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
+    tz = ZoneInfo(settings.programme.time_zone)
+    quiet = None
+    if settings.mail.quiet_hours:
+        start, end = (clock_time.fromisoformat(t.strip()) for t in settings.mail.quiet_hours.split("-"))
+        quiet = (start, end)
+    return tuple(MilestoneRule(m.key, m.title, m.due, m.evidence_checkbox, m.evidence_file_pattern, m.template,
+                               ReminderPolicy(days_before=tuple(m.reminders.days_before),
+                                              every_days_after=m.reminders.every_days_after,
+                                              max_reminders=m.reminders.max_reminders, quiet_hours=quiet,
+                                              skip_weekends=settings.mail.skip_weekends, tz=tz))
+                 for m in settings.milestones)
+
+
+def mail_rules(settings) -> MailRules:
+    mail = settings.mail
+    return MailRules(mail.cc_members, mail.cc_coordinator, mail.coordinator_email,
+                     tuple(settings.drive.allowed_domains))
+
+
+def drive_rules(settings) -> DriveRules:
+    drive = settings.drive
+    return DriveRules(drive.parent_folder_id, drive.folder_name, drive.facilitator_role, drive.member_role,
+                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
+
+
+def mail_domain(settings) -> str:
+    return parseaddr(settings.mail.from_address)[1].rsplit("@", 1)[-1] or "plt-sync.invalid"
+
+
+def letterhead(settings) -> Letterhead:
+    mail = settings.mail
+    return Letterhead(settings.programme.name, mail.coordinator_email, mail.from_address, mail.reply_to,
+                      mail_domain(settings), mail.templates_dir, settings.programme.time_zone)
+
+
+def templates(settings) -> dict[str, str]:
+    """Milestone key -> the name of its reminder template."""
+    return {m.key: m.template for m in settings.milestones}
