@@ -65,9 +65,9 @@ class Baseline:
                  "email": r.respondent_email} for r in snapshot.responses]
 
     def roster_row(self, answers: dict, folder: str = "") -> list[str]:
-        q = self.settings.form.questions
-        return [answers.get(q.team_name, ""), answers.get(q.school, ""), answers["email"],
-                answers.get(q.members, ""), answers.get(q.meeting_time, ""), folder, ""]
+        q = self.settings.form.titles
+        return [answers.get(q["team_name"], ""), answers.get(q["school"], ""), answers["email"],
+                answers.get(q["members"], ""), answers.get(q["meeting_time"], ""), folder, ""]
 
     def measure(self, work):
         self.meter.by_method.clear()
@@ -93,15 +93,15 @@ class RowByRow(Baseline):
             if answers["email"] in known:
                 continue
             folder = patiently(lambda: files.create(body={
-                "name": answers.get(self.settings.form.questions.team_name), "mimeType": FOLDER_MIME,
+                "name": answers.get(self.settings.form.titles["team_name"]), "mimeType": FOLDER_MIME,
                 "parents": [self.settings.drive.parent_folder_id]}).execute())["id"]
-            for email in [answers["email"], *member_emails(answers, self.settings.form.questions.members)]:
+            for email in [answers["email"], *member_emails(answers, self.settings.form.titles["members"])]:
                 patiently(lambda: permissions.create(fileId=folder, sendNotificationEmail=False, body={
                     "type": "user", "role": "writer", "emailAddress": email}).execute())
             patiently(lambda: roster.append_row(self.roster_row(answers, folder), value_input_option="RAW"))
             patiently(lambda: members.append_rows(
-                [[answers.get(self.settings.form.questions.team_name, ""), m]
-                 for m in member_emails(answers, self.settings.form.questions.members)], value_input_option="RAW"))
+                [[answers.get(self.settings.form.titles["team_name"], ""), m]
+                 for m in member_emails(answers, self.settings.form.titles["members"])], value_input_option="RAW"))
 
     def collections(self):
         """Drive's files and permissions collections, built once (the calls are the same
@@ -122,7 +122,7 @@ class RowByRow(Baseline):
             self._reshare(permissions, row[5], answers)
 
     def _reshare(self, permissions, folder: str, answers: dict) -> None:
-        wanted = {answers["email"], *member_emails(answers, self.settings.form.questions.members)}
+        wanted = {answers["email"], *member_emails(answers, self.settings.form.titles["members"])}
         granted = patiently(lambda: permissions.list(
             fileId=folder, fields="permissions(id,emailAddress,role)").execute())["permissions"]
         have = {p.get("emailAddress"): p["id"] for p in granted if p.get("role") != "owner"}
@@ -157,10 +157,10 @@ class WholeSheet(Baseline):
     def sync(self) -> None:
         answers = self.responses()
         book = patiently(lambda: self.workspace.gspread.open_by_key(self.spreadsheet_id))
-        q = self.settings.form.questions
+        q = self.settings.form.titles
         tabs = {"Roster": [list(ROSTER), *[self.roster_row(a) for a in answers]],
-                "Members": [list(MEMBERS), *[[a.get(q.team_name, ""), m] for a in answers
-                                             for m in member_emails(a, q.members)]]}
+                "Members": [list(MEMBERS), *[[a.get(q["team_name"], ""), m] for a in answers
+                                             for m in member_emails(a, q["members"])]]}
         for name, rows in tabs.items():
             worksheet = patiently(lambda: book.worksheet(name))
             patiently(worksheet.clear)

@@ -57,14 +57,14 @@ def write_config(folder: Path) -> Path:
 def answers(settings, team: int, version: int = 0) -> dict:
     """The form answers of facilitator `team`; a later `version` moves the meeting and
     replaces the last member, so the roster and the folder's sharing both change."""
-    q = settings.form.questions
-    schools = settings.form.schools
+    q = settings.form.titles
+    schools = settings.programme.sites
     members = [f"Member {team}-{m} <m{team}.{m}@{DOMAIN}>" for m in range(MEMBERS - 1)]
     members.append(f"Member {team}-v{version} <m{team}.v{version}@{DOMAIN}>")
-    return {q.facilitator_name: f"Facilitator {team}", q.team_name: f"Team {team}", q.school: schools[team % len(schools)],
-            q.topic: "Close reading", q.goal_type: "Student Learning",
-            q.meeting_time: f"Tuesdays {3 + version}:00", q.training: "Enrolled in the facilitator training course",
-            q.members: "\n".join(members)}
+    return {q["facilitator_name"]: f"Facilitator {team}", q["team_name"]: f"Team {team}", q["school"]: schools[team % len(schools)],
+            q["topic"]: "Close reading", q["goal_type"]: "Student Learning",
+            q["meeting_time"]: f"Tuesdays {3 + version}:00", q["training"]: "Enrolled in the facilitator training course",
+            q["members"]: "\n".join(members)}
 
 
 def facilitator(team: int) -> str:

@@ -3,9 +3,9 @@ once, and writing the ids of created resources back into the file."""
 from .errors import ConfigError, ConfigProblem
 
 from .load import ENDPOINT_VARIABLE, load_settings, settings_from_toml
-from .schema import (Drive, Form, FormQuestions, Google, Mail, Milestone, Programme, Reminders, Roster,
+from .schema import (Drive, Evidence, Form, FormField, Google, Mail, Milestone, Programme, Reminders, Roster,
                      Settings, Smtp)
 
 __all__ = ["ConfigError", "ConfigProblem", "ENDPOINT_VARIABLE", "load_settings", "settings_from_toml",
-           "Settings", "Programme", "Google", "Form", "FormQuestions", "Roster", "Drive", "Milestone",
-           "Reminders", "Mail", "Smtp"]
+           "Settings", "Programme", "Google", "Form", "FormField", "Evidence", "Roster", "Drive",
+           "Milestone", "Reminders", "Mail", "Smtp"]

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from .errors import ConfigProblem
 
 from .problems import shown, toml_path
-from .schema import FormQuestions
+from .model_checks import model_problems, unsupported
 
 _SECRET_NAMES = {"password", "passwd", "secret", "token", "client_secret", "private_key", "api_key",
                  "access_token", "refresh_token"}
@@ -57,8 +57,7 @@ def without(raw: Any, locations: set[tuple], loc: tuple = ()) -> Any:
 
 def cross_problems(raw: dict, endpoint_in_effect: bool) -> list[ConfigProblem]:
     return [*_google_problems(_table(raw, "google"), endpoint_in_effect), *_mail_problems(_table(raw, "mail")),
-            *_milestone_problems(raw.get("milestone")), *_question_problems(_table(raw, "form", "questions")),
-            *_target_problems(_table(raw, "targets"), _table(raw, "form").get("schools"))]
+            *_milestone_problems(raw.get("milestone")), *model_problems(raw), *unsupported(raw)]
 
 
 def _google_problems(google: dict, endpoint_in_effect: bool) -> Iterator[ConfigProblem]:
@@ -103,24 +102,3 @@ def _milestone_problems(milestones: Any) -> Iterator[ConfigProblem]:
             first_index[key] = index
 
 
-def _question_problems(questions: dict) -> Iterator[ConfigProblem]:
-    # Defaults first, so the title the coordinator wrote is the one reported.
-    defaults = {k: v for k, v in FormQuestions().model_dump().items() if k not in questions}
-    first_field: dict[str, str] = {}
-    for field, title in {**defaults, **questions}.items():
-        if not isinstance(title, str):
-            continue
-        if title.strip() in first_field:
-            yield ConfigProblem(f"form.questions.{field}",
-                                f"expected a question title of its own; form.questions.{first_field[title.strip()]} "
-                                f"has the same title {shown(title)}")
-        else:
-            first_field[title.strip()] = field
-
-
-def _target_problems(targets: dict, schools: Any) -> Iterator[ConfigProblem]:
-    if not isinstance(schools, list):
-        return
-    for school in targets:
-        if school not in schools:
-            yield ConfigProblem(toml_path(("targets", school)), "expected a school listed in form.schools")

@@ -14,10 +14,13 @@ from .errors import ConfigError, ConfigProblem
 
 from .checks import SECRET_ADVICE, cross_problems, secret_locations, without
 from .problems import problems_from, toml_path
+from .first_format import FirstFormat, first_format_problems
 from .schema import Settings
+from .upgrade import is_first_format, upgrade
 
 ENDPOINT_VARIABLE = "PLT_GOOGLE_ENDPOINT"
-SECTION_ORDER = ("programme", "google", "form", "roster", "drive", "milestone", "mail", "targets")
+SECTION_ORDER = ("programme", "google", "form", "unit", "roster", "drive", "milestone", "cycle", "calendar",
+                 "grouping", "target", "targets", "digest", "mail")
 _TOML_POSITION = re.compile(r"^(?P<what>.*?) \(at (?P<where>line \d+, column \d+|end of document)\)$")
 
 
@@ -60,17 +63,30 @@ def settings_from_toml(raw: dict[str, Any], source: str | os.PathLike,
     secrets = list(secret_locations(raw))
     problems = [ConfigProblem(toml_path(loc), SECRET_ADVICE) for loc in secrets]
     raw = without(raw, set(secrets))
-    settings = None
-    try:
-        settings = Settings.model_validate(raw)
-    except ValidationError as error:
-        problems += problems_from(error, Settings)
     endpoint_in_effect = bool(_section(raw, "google").get("endpoint"))
-    problems += cross_problems(raw, endpoint_in_effect)
+    first_format = is_first_format(raw)
+    if first_format:
+        problems += _validated(FirstFormat, raw) + list(first_format_problems(raw))
+        problems += cross_problems({k: v for k, v in raw.items() if k in ("google", "mail", "milestone")},
+                                   endpoint_in_effect)
+        if not problems:
+            raw = upgrade(raw)
+    if not first_format or not problems:
+        problems += _validated(Settings, raw) + cross_problems(raw, endpoint_in_effect)
     if problems:
         raise ConfigError(str(source), _ordered(_name_env_override(problems, env_endpoint)))
+    settings = Settings.model_validate(raw)
     settings._path = Path(source)
+    settings._upgraded_from = 1 if first_format else None
     return settings
+
+
+def _validated(schema, raw: dict) -> list[ConfigProblem]:
+    try:
+        schema.model_validate(raw)
+    except ValidationError as error:
+        return problems_from(error, schema)
+    return []
 
 
 def _section(raw: dict, name: str) -> dict:

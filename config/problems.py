@@ -74,6 +74,9 @@ def problem_from(detail: dict, schema: type[BaseModel], prefix: tuple = ()) -> C
         return ConfigProblem(toml_path(loc), "required but missing")
     if kind == "extra_forbidden":
         return ConfigProblem(toml_path(loc), unknown_key_message(schema, detail["loc"]))
+    if kind == "list_type" and isinstance(detail.get("input"), dict) and section_model(schema, detail["loc"]):
+        header = ".".join(part for part in loc if isinstance(part, str))
+        return ConfigProblem(toml_path(loc), f"expected [[{header}]] tables (two brackets), got one [{header}] table")
     found = " (value not shown)" if may_be_secret(loc) else f", got {shown(detail.get('input'))}"
     return ConfigProblem(toml_path(loc), expectation(detail) + found)
 

@@ -1,9 +1,11 @@
-"""The shape of a programme's configuration: one model per TOML section.
+"""The shape of a programme's configuration (the programme model of DESIGN.md): one model
+per TOML section.
 
 Models are frozen (a run never changes its settings), strict (TOML already has real types:
 `due = 2017-11-17` is a date, `true` a boolean) and forbid unknown keys, so a misspelt key
 is reported instead of silently ignored. Checks that span several keys or sections live in
-`config.checks`, so they are reported even when some other value is wrong.
+`config.checks`, so they are reported even when some other value is wrong; so does the
+refusal of the parts of the model this release does not carry out yet.
 """
 from __future__ import annotations
 
@@ -13,24 +15,41 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .types import (Address, DueDate, Domain, Email, EnvName, FolderName, HttpUrl,
-                    QuietHours, Slug, Text, TimeZoneName)
+from .types import (Address, DueDate, Domain, Email, EnvName, HttpUrl, IdPrefix, NameTemplate, QuietHours, Slug,
+                    Text, TimeZoneName)
 
 Role = Literal["writer", "commenter", "reader"]
+Access = Literal["writer", "commenter", "reader", "none"]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 FilePath = Annotated[Path, Field(strict=False)]
 CREDENTIAL_KINDS = ("service_account", "oauth", "application_default")
+FIELD_TYPES = ("text", "paragraph", "choice", "checkboxes", "dropdown", "date", "time", "email", "person", "people",
+               "respondent", "dates")
+PERSON_TYPES = ("email", "person", "people", "respondent")
+FORM_PURPOSES = ("enrol", "evidence", "signoff", "survey", "application")
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_by_name=True,
+                              validate_by_alias=True)
+
+
+class SchoolYear(Section):
+    start: DueDate
+    end: DueDate
 
 
 class Programme(Section):
-    """Which programme this is, and the time zone its deadlines and quiet hours are in."""
+    """Which programme this is, its sites, and the time zone its deadlines are in."""
 
     name: Text
+    # How the programme calls its units in a phrase like "People in PLTs" on the Dashboard.
+    short_name: Text | None = None
     time_zone: TimeZoneName = "America/New_York"
+    school_year: SchoolYear | None = None
+    sites: Annotated[list[Text], Field(min_length=1)]
+    # What a site is called on the sheet and in emails ("School", "Site", "Building").
+    site_noun: Text = "School"
 
 
 class Google(Section):
@@ -42,83 +61,199 @@ class Google(Section):
     endpoint: HttpUrl | None = None
 
 
-class FormQuestions(Section):
-    """The title of the form question that holds each field of a team's submission.
+class FormField(Section):
+    """One question of a form and the field its answer fills.
 
-    Answers are matched to fields by these titles, so a coordinator may reword a question
-    in the form only together with this table."""
+    `column` names the Roster column the answer is shown in (none: not on the roster).
+    A `people` field may also name a `count_column` (how many people it lists)."""
 
-    facilitator_name: Text = "Facilitator name"
-    facilitator_email: Text = "Facilitator email"
-    team_name: Text = "PLT name"
-    school: Text = "School"
-    topic: Text = "PLT topic"
-    members: Text = "PLT members (one per line: name, email)"
-    goal_type: Text = "Goal type"
-    meeting_time: Text = "Regular meeting time"
-    training: Text = "Facilitator training"
+    key: Slug
+    title: Text
+    type: Literal["text", "paragraph", "choice", "checkboxes", "dropdown", "date", "time", "email", "person",
+                  "people", "respondent", "dates"] = "text"
+    # A response without an answer here cannot make a unit.
+    required: bool = False
+    # Whether the form marks the question required (default: as `required`).
+    ask: Literal["required", "optional"] | None = None
+    choices: list[Text] | Literal["sites"] | None = None
+    column: Text | None = None
+    count_column: Text | None = None
+    help: str | None = None
+
+
+class Repeat(Section):
+    """One unit per filled group of questions (`{n}` in titles), up to `count` groups."""
+
+    count: Annotated[int, Field(ge=1, le=50)]
 
 
 class Form(Section):
-    """The facilitators' Google Form: its id once created, and its questions and choices."""
+    """A Google Form of the programme and what its responses mean (`purpose`)."""
 
+    key: Slug
+    purpose: Literal["enrol", "evidence", "signoff", "survey", "application"]
     id: str = ""
-    title: Text = "PLT facilitator submission"
+    title: Text
     description: str | None = None
-    questions: FormQuestions = FormQuestions()
-    schools: Annotated[list[Text], Field(min_length=1)]
-    goal_types: Annotated[list[Text], Field(min_length=1)] = ["Professional Practice", "Student Learning"]
-    training_options: Annotated[list[Text], Field(min_length=1)] = [
-        "Enrolled in the facilitator training course",
-        "Requesting an exemption",
-        "Completed training in a previous year",
-    ]
     collect_verified_email: bool = True
+    fields: Annotated[list[FormField], Field(min_length=1, alias="field")]
+    repeat: Repeat | None = None
+
+    def field(self, key: str) -> FormField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each field's question title, by field key."""
+        return {f.key: f.title for f in self.fields}
+
+
+class UnitRole(Section):
+    """People of a unit: the field that names them, their folder access, and whether
+    reminders go to them (`to`), copy them (`cc`) or leave them out (`no`)."""
+
+    key: Slug
+    field: Slug
+    # For a field holding only an email: the field holding the person's name.
+    name_field: Slug | None = None
+    access: Access = "writer"
+    remind: Literal["to", "cc", "no"] = "no"
+
+
+class Unit(Section):
+    """What one unit of the programme is: a team, a work group, an individual plan."""
+
+    noun: Text = "team"
+    plural: Text | None = None
+    id_prefix: IdPrefix = "PLT"
+    # The fields that identify a unit across resubmissions; the latest response per key wins.
+    key: Annotated[list[Slug], Field(min_length=1)]
+    name: NameTemplate
+    site: Slug
+    # The enrol form whose responses make units, or "groups" (approved rows of the Groups tab).
+    source: Slug
+    roles: Annotated[list[UnitRole], Field(min_length=1, alias="role")]
+
+    @property
+    def plural_noun(self) -> str:
+        return self.plural or f"{self.noun}s"
 
 
 class Roster(Section):
-    """The master roster spreadsheet coordinators work in."""
+    """The master spreadsheet coordinators work in."""
 
     spreadsheet_id: str = ""
     title: Text = "PLT master roster"
-    team_key: Literal["facilitator_email", "facilitator_email+team_name"] = "facilitator_email"
-    # Stop (exit 5) when the form yields fewer teams than this fraction of the roster.
+    # The order of the field columns on a new Roster (default: the enrol form's order).
+    columns: list[Text] = []
+    # Stop (exit 5) when the forms yield fewer units than this fraction of the roster.
     shrink_threshold: Fraction = 0.5
 
 
 class Drive(Section):
-    """Team folders: where they live, what they are called, and who may be given access."""
+    """Unit folders: where they live, what they are called, and who may be given access."""
 
     parent_folder_id: str = ""
     parent_folder_name: Text = "Professional Learning Teams"
-    folder_name: FolderName = "{school} – {team_name}"
-    facilitator_role: Role = "writer"
-    member_role: Role = "writer"
+    folder_name: NameTemplate = "{school} – {team_name}"
     allowed_domains: Annotated[list[Domain], Field(min_length=1)]
     send_notification_emails: bool = False
     template_file_ids: list[Text] = []
 
 
 class Reminders(Section):
-    """When a facilitator is reminded of a missing milestone."""
+    """When the people whose turn it is are reminded of a missing milestone."""
 
     days_before: list[Annotated[int, Field(ge=1)]] = [7, 1]
     every_days_after: Annotated[int, Field(ge=1)] = 3
     max_reminders: Annotated[int, Field(ge=1)] = 4
 
 
+class Evidence(Section):
+    """What counts as a milestone done; any one of the ways given is enough. With none,
+    the unit's enrol response itself is the evidence."""
+
+    checkbox: bool = False
+    file: Text | None = None
+    form: Slug | None = None
+    signoff: list[Slug] | Literal["all members"] | None = None
+    choice: list[Text] | None = None
+
+    @property
+    def given(self) -> bool:
+        return bool(self.checkbox or self.file or self.form or self.signoff or self.choice)
+
+
+class After(Section):
+    """Due a number of days after another milestone falls due."""
+
+    milestone: Slug
+    days: Annotated[int, Field(ge=0)] = 0
+
+
 class Milestone(Section):
-    """Something each team must deliver by a date, such as the signed team charter."""
+    """Something each unit (or site) must deliver, and when."""
 
     key: Slug
     title: Text
-    due: DueDate
-    # Evidence: a coordinator ticks the roster checkbox, and/or a file whose name matches
-    # the pattern appears in the team folder.
-    evidence_checkbox: bool = True
-    evidence_file_pattern: Text | None = None
+    level: Literal["unit", "site"] = "unit"
+    due: DueDate | None = None
+    after: After | None = None
+    days_after_start: Annotated[int, Field(ge=0)] | None = None
+    evidence: Evidence = Evidence()
     template: Text = "reminder"
     reminders: Reminders = Reminders()
+
+
+class CycleStep(Section):
+    key: Slug
+    title: Text
+    offset_days: Annotated[int, Field(ge=0)] = 0
+    evidence: Evidence = Evidence()
+
+
+class Cycle(Section):
+    """A set of steps repeated from each start date (WSFCS's improvement cycle)."""
+
+    key: Slug
+    title: Text
+    starts: list[DueDate] = []
+    steps: list[CycleStep] = Field(default=[], alias="step")
+
+
+class CalendarSession(Section):
+    title: Text
+    date: DueDate
+    start: Text
+    end: Text
+
+
+class Calendar(Section):
+    id: str = ""
+    title: Text | None = None
+    meetings_field: Slug | None = None
+    sessions: list[CalendarSession] = Field(default=[], alias="session")
+
+
+class Grouping(Section):
+    survey: Slug
+    choices: list[Slug] = []
+    min_size: Annotated[int, Field(ge=1)] = 3
+    max_size: Annotated[int, Field(ge=1)] = 12
+
+
+class Target(Section):
+    """A participation target: the share of each listed site's staff (all sites when
+    none are listed) expected in the programme, optionally by a date."""
+
+    share: Fraction
+    sites: list[Text] = []
+    by: DueDate | None = None
+
+
+class Digest(Section):
+    day: Text = "Monday"
+    time: Text = "07:30"
 
 
 class Smtp(Section):
@@ -132,13 +267,12 @@ class Smtp(Section):
 
 
 class Mail(Section):
-    """Reminder emails: how they are sent, from whom, and when not to send them."""
+    """Emails: how they are sent, from whom, and when not to send them."""
 
     backend: Literal["gmail", "smtp"] = "gmail"
     from_address: Address
     reply_to: Address | None = None
     coordinator_email: Email
-    cc_members: bool = False
     cc_coordinator: bool = False
     quiet_hours: QuietHours | None = None
     skip_weekends: bool = True
@@ -157,23 +291,48 @@ class Mail(Section):
 class Settings(Section):
     """Everything one programme's `plt` commands need, validated before any API call."""
 
-    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
-
     programme: Programme
     google: Google = Google()
-    form: Form
+    forms: Annotated[list[Form], Field(min_length=1, alias="form")]
+    unit: Unit
     roster: Roster = Roster()
     drive: Drive
     milestones: list[Milestone] = Field(default=[], alias="milestone")
+    cycles: list[Cycle] = Field(default=[], alias="cycle")
+    calendar: Calendar | None = None
+    grouping: Grouping | None = None
+    targets: list[Target] = Field(default=[], alias="target")
+    digest: Digest | None = None
     mail: Mail
-    targets: dict[Text, Fraction] = {}
 
     _path: Path | None = PrivateAttr(default=None)
+    _upgraded_from: int | None = PrivateAttr(default=None)
 
     @property
     def path(self) -> Path | None:
         """The config file these settings were read from (None when built in code)."""
         return self._path
+
+    @property
+    def upgraded_from(self) -> int | None:
+        """1 when the file is in the first config format, read through `config.upgrade`."""
+        return self._upgraded_from
+
+    @property
+    def form(self) -> Form:
+        """The enrol form whose responses make the units."""
+        return self.form_by_key(self.unit.source)
+
+    def form_by_key(self, key: str) -> Form:
+        for form in self.forms:
+            if form.key == key:
+                return form
+        raise KeyError(key)
+
+    @property
+    def fields(self) -> dict[str, FormField]:
+        """The enrol form's fields by key."""
+        return {f.key: f for f in self.form.fields}
 
     def milestone(self, key: str) -> Milestone:
         """The milestone named `key`; KeyError when the config has none by that key."""

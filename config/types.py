@@ -17,16 +17,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-FOLDER_NAME_PLACEHOLDERS = ("school", "team_name", "team_id", "facilitator_name")
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 _SLUG = re.compile(r"^[a-z0-9_]+$")
+_ID_PREFIX = re.compile(r"^[A-Z]{2,6}$")
+_PLACEHOLDER = re.compile(r"^[a-z0-9_]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def _rule(name: str, expected: str, accepts: Callable[[Any], bool]) -> AfterValidator:
+def rule(name: str, expected: str, accepts: Callable[[Any], bool]) -> AfterValidator:
     """A validator that keeps a value `accepts` approves and otherwise says what was expected."""
 
     def check(value):
@@ -56,15 +57,21 @@ def _is_address(text: str) -> bool:
     return bool(address) and bool(_EMAIL.match(address)) and ("<" not in text or text.rstrip().endswith(">"))
 
 
-def _is_folder_name(template: str) -> bool:
-    """Only the known placeholders, written plainly as `{name}`, and balanced braces."""
+def placeholders(template: str) -> list[str] | None:
+    """The `{name}` placeholders of a name template, or None when it is not one: braces
+    unbalanced, or a placeholder with a format spec, a conversion or an odd name."""
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError:
-        return False
+        return None
     fields = [(name, spec, conv) for _text, name, spec, conv in parts if name is not None]
-    return bool(template.strip()) and all(
-        name in FOLDER_NAME_PLACEHOLDERS and not spec and conv is None for name, spec, conv in fields)
+    if any(not _PLACEHOLDER.match(name) or spec or conv is not None for name, spec, conv in fields):
+        return None
+    return [name for name, _spec, _conv in fields]
+
+
+def _is_name_template(template: str) -> bool:
+    return bool(template.strip()) and placeholders(template) is not None
 
 
 def _iso_date(value: Any) -> Any:
@@ -85,23 +92,23 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-Text = Annotated[str, _rule("text", "expected non-empty text", lambda v: bool(v.strip()))]
-TimeZoneName = Annotated[str, _rule("time_zone", "expected an IANA time zone like America/New_York", _is_time_zone)]
-Email = Annotated[str, _rule("email", "expected an email address like plt@belmont.example.org",
+Text = Annotated[str, rule("text", "expected non-empty text", lambda v: bool(v.strip()))]
+TimeZoneName = Annotated[str, rule("time_zone", "expected an IANA time zone like America/New_York", _is_time_zone)]
+Email = Annotated[str, rule("email", "expected an email address like plt@belmont.example.org",
                              lambda v: bool(_EMAIL.match(v)))]
-Address = Annotated[str, _rule(
+Address = Annotated[str, rule(
     "address", 'expected an email address, optionally with a name: "PLT Office <plt@example.org>"', _is_address)]
-Domain = Annotated[str, BeforeValidator(_lower), _rule("domain", "expected a domain like belmont.example.org",
+Domain = Annotated[str, BeforeValidator(_lower), rule("domain", "expected a domain like belmont.example.org",
                                                        lambda v: bool(_DOMAIN.match(v)))]
-Slug = Annotated[str, _rule("slug", "expected lower-case letters, digits and _ only, like signed_charter",
+Slug = Annotated[str, rule("slug", "expected lower-case letters, digits and _ only, like signed_charter",
                             lambda v: bool(_SLUG.match(v)))]
-EnvName = Annotated[str, _rule("env_name", "expected the name of an environment variable, like PLT_SMTP_PASSWORD",
+EnvName = Annotated[str, rule("env_name", "expected the name of an environment variable, like PLT_SMTP_PASSWORD",
                                lambda v: bool(_ENV_NAME.match(v)))]
-HttpUrl = Annotated[str, _rule("url", "expected an http(s) URL like http://127.0.0.1:8765", _is_http_url)]
-QuietHours = Annotated[str, _rule("quiet_hours", 'expected a time range like "20:00-07:00"',
+HttpUrl = Annotated[str, rule("url", "expected an http(s) URL like http://127.0.0.1:8765", _is_http_url)]
+QuietHours = Annotated[str, rule("quiet_hours", 'expected a time range like "20:00-07:00"',
                                   lambda v: bool(_QUIET_HOURS.match(v)))]
-FolderName = Annotated[str, _rule(
-    "folder_name",
-    "expected a folder name using only the placeholders " + ", ".join("{%s}" % p for p in FOLDER_NAME_PLACEHOLDERS),
-    _is_folder_name)]
+NameTemplate = Annotated[str, rule(
+    "name_template", "expected a name with field placeholders written plainly, like \"{school} – {team_name}\"",
+    _is_name_template)]
+IdPrefix = Annotated[str, rule("id_prefix", "expected 2 to 6 capital letters, like PLT", lambda v: bool(_ID_PREFIX.match(v)))]
 DueDate = Annotated[date, BeforeValidator(_iso_date)]

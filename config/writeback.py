@@ -7,17 +7,22 @@ either the old file or the new one, never half of each.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Mapping
 
 import tomlkit
-from tomlkit.items import Table
+from tomlkit.items import AoT, Table
 
 from .files import replace_file
 
+_ELEMENT = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)(\[(?P<key>[a-z0-9_]+)\])?$")
+
 
 def write_ids(path: str | os.PathLike, ids: Mapping[str, str]) -> None:
-    """Set each dotted key (`"form.id"`, `"roster.spreadsheet_id"`) to its id in the file."""
+    """Set each dotted key to its id in the file: `"roster.spreadsheet_id"`, or with a
+    table of an array of tables named by its key, `"form[enrol].id"` (the [[form]] whose
+    `key = "enrol"`)."""
     path = Path(path)
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     for dotted, value in ids.items():
@@ -42,12 +47,36 @@ def append_id(path: str | os.PathLike, dotted: str, value: str) -> None:
 
 
 def _table(document: tomlkit.TOMLDocument, sections: list[str]):
-    """The table at `sections`, created (at the end of the file) when it is not there yet."""
+    """The table at `sections`, created (at the end of the file) when it is not there yet;
+    a table of an array of tables must be there, as it means nothing without its keys."""
     table = document
-    for name in sections:
+    for section in sections:
+        name, key = _addressed(section)
+        if key is not None:
+            table = _element(table, name, key, sections)
+            continue
         if name not in table:
             table[name] = tomlkit.table()
         table = table[name]
         if not isinstance(table, (Table, dict)):
             raise ValueError(f"{'.'.join(sections)} is not a table in the config file")
     return table
+
+
+def _addressed(section: str) -> tuple[str, str | None]:
+    """`"form[enrol]"` -> `("form", "enrol")`; `"roster"` -> `("roster", None)`."""
+    match = _ELEMENT.match(section)
+    if not match:
+        raise ValueError(f"{section!r} is not a table name, nor one like form[enrol]")
+    return match["name"], match["key"]
+
+
+def _element(table, name: str, key: str, sections: list[str]):
+    elements = table.get(name) if isinstance(table, (Table, dict)) else None
+    found = [e for e in elements if isinstance(e, (Table, dict)) and e.get("key") == key] if isinstance(
+        elements, (AoT, list)) else []
+    if len(found) != 1:
+        what = "no" if not found else "more than one"
+        raise ValueError(f'{what} [[{name}]] table with key = "{key}" in the config file '
+                         f"(setting {'.'.join(sections)})")
+    return found[0]

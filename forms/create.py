@@ -1,4 +1,4 @@
-"""Creates the facilitator form for `plt init`, worded with the config's question titles
+"""Creates a programme's form for `plt init`, worded with the config's question titles
 so that `to_submissions` finds every answer it needs.
 
 Two calls: `forms.create` (Google accepts only the title there) and one `batchUpdate`
@@ -8,41 +8,34 @@ unpublished form silently takes no responses.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from .members import normalise_name
-from .model import FIELDS, REQUIRED
+from .model import FieldSpec
 
-# Help shown under a question, where the answer has a format PLT Sync relies on.
-HELP = {
-    "facilitator_email": "Your school email address: reminders and the team folder go to it.",
-    "members": "One person per line, as Name <email> (for example: Ann Lee <alee@school.org>). "
-               "Leave yourself out; you are on the team as its facilitator.",
-    "meeting_time": "When the team usually meets, for example: Wednesdays 3:30-5:30 p.m.",
-}
-_PARAGRAPHS = ("topic", "members")
-_REQUIRED_ON_FORM = set(REQUIRED) | {"facilitator_name", "topic"}
+_KINDS = {"dropdown": "DROP_DOWN", "choice": "RADIO", "checkboxes": "CHECKBOX"}
+_PARAGRAPHS = ("paragraph", "people")
 
 
-def create_form(forms, *, title: str, description: str, question_titles: Mapping[str, str],
-                schools: Sequence[str], goal_types: Sequence[str], training_options: Sequence[str],
+def create_form(forms, *, title: str, description: str, fields: Sequence[FieldSpec], sites: Sequence[str],
                 collect_verified_email: bool) -> tuple[str, int]:
     """Create the form with a question for every configured field; (form id, API calls).
-    With verified email collection there is no email question: Google records the
-    respondent's signed-in address instead."""
-    choices = {"school": _distinct(schools), "goal_type": _distinct(goal_types),
-               "training": _distinct(training_options)}
-    fields = [f for f in FIELDS if question_titles.get(f, "").strip()
-              and not (f == "facilitator_email" and collect_verified_email)]
-    _refuse_shared_titles(fields, question_titles)
+    With verified email collection the respondent field has no question: Google records
+    the respondent's signed-in address instead."""
+    asked = [f for f in fields if f.title.strip() and not (f.type == "respondent" and collect_verified_email)]
+    _refuse_shared_titles(asked)
     form = forms.forms().create(body={"info": {"title": title, "documentTitle": title}},
                                 unpublished=False).execute()
     requests = _settings_requests(description, collect_verified_email)
-    requests += [{"createItem": {"item": question_item(f, question_titles[f].strip(), choices.get(f, ())),
-                                 "location": {"index": index}}}
-                 for index, f in enumerate(fields)]
+    requests += [{"createItem": {"item": question_item(f, _choices(f, sites)), "location": {"index": index}}}
+                 for index, f in enumerate(asked)]
     forms.forms().batchUpdate(formId=form["formId"], body={"requests": requests}).execute()
     return form["formId"], 2
+
+
+def _choices(field: FieldSpec, sites: Sequence[str]) -> tuple[str, ...]:
+    choices = sites if field.choices == "sites" else (field.choices or ())
+    return _distinct(choices)
 
 
 def _distinct(choices: Sequence[str]) -> tuple[str, ...]:
@@ -50,15 +43,15 @@ def _distinct(choices: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.strip() for c in choices if c.strip()))
 
 
-def _refuse_shared_titles(fields: Sequence[str], question_titles: Mapping[str, str]) -> None:
+def _refuse_shared_titles(fields: Sequence[FieldSpec]) -> None:
     """Two fields worded alike could never be told apart when answers are read back."""
     seen: dict[str, str] = {}
     for field in fields:
-        key = normalise_name(question_titles[field])
+        key = normalise_name(field.title)
         if key in seen:
-            raise ValueError(f"the questions for {seen[key]} and {field} have the same title "
-                             f"{question_titles[field]!r}; give each its own")
-        seen[key] = field
+            raise ValueError(f"the questions for {seen[key]} and {field.key} have the same title "
+                             f"{field.title!r}; give each its own")
+        seen[key] = field.key
 
 
 def _settings_requests(description: str, collect_verified_email: bool) -> list[dict]:
@@ -71,16 +64,21 @@ def _settings_requests(description: str, collect_verified_email: bool) -> list[d
     return requests
 
 
-def question_item(field: str, title: str, choices: Sequence[str]) -> dict:
-    """The form item asking for `field`: a drop-down of schools, radio buttons for goal
-    type and training, free text otherwise (also when no choices are configured)."""
-    if choices:
-        kind = "DROP_DOWN" if field == "school" else "RADIO"
+def question_item(field: FieldSpec, choices: Sequence[str]) -> dict:
+    """The form item asking for `field`: a drop-down, radio buttons or tick boxes for a
+    field with choices, a date or time question, free text otherwise (also a choice field
+    left without choices)."""
+    kind = _KINDS.get(field.type)
+    if kind and choices:
         question = {"choiceQuestion": {"type": kind, "options": [{"value": c} for c in choices]}}
+    elif field.type == "date":
+        question = {"dateQuestion": {}}
+    elif field.type == "time":
+        question = {"timeQuestion": {}}
     else:
-        question = {"textQuestion": {"paragraph": field in _PARAGRAPHS}}
-    question["required"] = field in _REQUIRED_ON_FORM
-    item = {"title": title, "questionItem": {"question": question}}
-    if field in HELP:
-        item["description"] = HELP[field]
+        question = {"textQuestion": {"paragraph": field.type in _PARAGRAPHS}}
+    question["required"] = field.ask == "required" if field.ask else field.required
+    item = {"title": field.title.strip(), "questionItem": {"question": question}}
+    if field.help:
+        item["description"] = field.help
     return item

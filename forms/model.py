@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
+from typing import Mapping, Protocol, Sequence
 
-# The fields a facilitator's answers map to, in the order the form asks for them.
-FIELDS = ("facilitator_name", "facilitator_email", "team_name", "school", "topic", "members",
-          "goal_type", "meeting_time", "training")
-# Without any one of these a response cannot become a team on the roster.
-REQUIRED = ("facilitator_email", "team_name", "school", "members")
+# Field types whose answers name people, and the one that is the verified respondent.
+PERSON_TYPES = frozenset({"email", "person", "people", "respondent"})
+MULTILINE_TYPES = frozenset({"paragraph", "people"})
 
 # A Google Sheets cell holds at most 50,000 characters; every answer must fit one.
 CELL_LIMIT = 50_000
@@ -55,6 +53,7 @@ class FormSnapshot:
     responses: tuple[Response, ...]
     collects_verified_email: bool
     calls: int
+    responder_uri: str = ""      # the address respondents open; pre-filled links start here
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,37 @@ class Member:
     email: str | None
 
 
+class FieldSpec(Protocol):
+    """One field of a form as the config describes it (`config.schema.FormField`)."""
+
+    key: str
+    title: str
+    type: str
+    required: bool
+    ask: str | None                     # "required" / "optional" on the form; None: as `required`
+    choices: Sequence[str] | str | None
+    help: str | None
+
+
 @dataclass(frozen=True)
 class Submission:
-    """A usable response: one team as its facilitator described it."""
+    """A usable response: the answers by field key. Text answers are in `values`; answers
+    that name people (email, person, people and respondent fields) are in `people`."""
 
     response_id: str
     submitted_at: datetime
-    facilitator_name: str
-    facilitator_email: str
-    team_name: str
-    school: str
-    topic: str
-    goal_type: str
-    meeting_time: str
-    training: str
-    members: tuple[Member, ...]
+    values: Mapping[str, str]
+    people: Mapping[str, tuple[Member, ...]]
+    respondent: str | None = None
+
+    def person(self, key: str) -> Member | None:
+        """The first person a field names (an email, person or respondent field's one)."""
+        found = self.people.get(key, ())
+        return found[0] if found else None
+
+    def emails(self) -> list[str]:
+        """Everyone the response names, by email, each once, in field order."""
+        return list(dict.fromkeys(m.email for members in self.people.values() for m in members if m.email))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def read_form(forms, form_id: str, page_size: int = MAX_PAGE_SIZE) -> FormSnapsh
         responses=responses,
         collects_verified_email=collects_verified_email(form, responses),
         calls=1 + pages,
+        responder_uri=form.get("responderUri", ""),
     )
 
 

@@ -1,8 +1,8 @@
-"""From the form as read to typed Submissions and Problems.
+"""From a form as read to typed Submissions and Problems, for any programme's fields.
 
 Answers reach fields through the question titles the config names, so a coordinator can
-word the form their own way. A response missing what a team needs becomes problems
-instead of a submission; anything else odd becomes a warning and the team goes ahead.
+word the form their own way. A response missing what a unit needs becomes problems
+instead of a submission; anything else odd becomes a warning and the unit goes ahead.
 """
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .members import StaffDirectory, check_members, normalise_name, parse_members
-from .model import (ERROR, FIELDS, REQUIRED, WARNING, FormSnapshot, Member, Problem, Question, Response,
-                    Submission, quoted)
+from .model import (ERROR, MULTILINE_TYPES, PERSON_TYPES, WARNING, FieldSpec, FormSnapshot, Member, Problem,
+                    Question, Response, Submission, quoted)
 from .validate import Note, clean_text, in_domains, normalise_email, split_name_and_email
 
-# How each field is named in a reason a coordinator reads.
-LABELS = {
-    "facilitator_name": "facilitator's name", "facilitator_email": "facilitator's email",
-    "team_name": "team name", "school": "school", "topic": "topic", "members": "members",
-    "goal_type": "goal type", "meeting_time": "meeting time", "training": "training",
-}
-_MULTILINE = ("topic", "members")
 _SINGLE_CHOICE = ("radio", "drop_down")
+_ONE_PERSON = ("email", "person", "respondent")
+
+
+def label(key: str) -> str:
+    """How a field is named in a reason a coordinator reads: `team_name` -> team name."""
+    return key.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class QuestionMap:
     problems: tuple[Problem, ...]
 
 
-def map_questions(snapshot: FormSnapshot, question_titles: Mapping[str, str]) -> QuestionMap:
+def map_questions(snapshot: FormSnapshot, fields: Sequence[FieldSpec]) -> QuestionMap:
     """Match each field's configured title to a question, case-insensitively and ignoring
     surrounding whitespace; report titles the form no longer has, once for the form."""
     by_title: dict[str, Question] = {}
@@ -42,46 +41,47 @@ def map_questions(snapshot: FormSnapshot, question_titles: Mapping[str, str]) ->
     question_of: dict[str, Question] = {}
     missing: dict[str, str] = {}
     problems: list[Problem] = []
-    for field in FIELDS:
-        title = question_titles.get(field, "")
-        question = by_title.get(normalise_name(title)) if title.strip() else None
+    for field in fields:
+        question = by_title.get(normalise_name(field.title)) if field.title.strip() else None
         if question is not None:
-            question_of[field] = question
+            question_of[field.key] = question
             continue
-        missing[field] = title
-        problem = _form_problem(field, title, snapshot)
+        missing[field.key] = field.title
+        problem = _form_problem(field, snapshot)
         if problem is not None:
             problems.append(problem)
     return QuestionMap(question_of, missing, tuple(problems))
 
 
-def _form_problem(field: str, title: str, snapshot: FormSnapshot) -> Problem | None:
+def _form_problem(field: FieldSpec, snapshot: FormSnapshot) -> Problem | None:
     """The problem of a field no question answers: an error when every response needs it,
-    a warning for a configured optional question, nothing for one left out on purpose.
-    The email question is not needed when the form collects verified addresses."""
-    if field == "facilitator_email" and snapshot.collects_verified_email:
+    a warning for an optional one. The respondent needs no question when the form
+    collects verified addresses."""
+    if field.type == "respondent" and snapshot.collects_verified_email:
         return None
-    severity = ERROR if field in REQUIRED else WARNING
-    if title.strip():
-        return Problem("", field, title, f"the form has no question titled {quoted(title)} "
-                                         "(renamed or deleted?)", severity)
-    if field in REQUIRED:
-        return Problem("", field, "", f"no question is configured for the {LABELS[field]}")
+    severity = ERROR if field.required else WARNING
+    if field.title.strip():
+        return Problem("", field.key, field.title, f"the form has no question titled {quoted(field.title)} "
+                                                   "(renamed or deleted?)", severity)
+    if field.required:
+        return Problem("", field.key, "", f"no question is configured for the {label(field.key)}")
     return None
 
 
-def to_submissions(snapshot: FormSnapshot, question_titles: Mapping[str, str], *,
-                   allowed_domains: Sequence[str], staff: Mapping[str, str] = {},
-                   require_school_in: Sequence[str] = ()) -> tuple[list[Submission], list[Problem]]:
+def to_submissions(snapshot: FormSnapshot, fields: Sequence[FieldSpec], *, allowed_domains: Sequence[str],
+                   staff: Mapping[str, str] = {}, sites: Sequence[str] = (),
+                   names: Mapping[str, str] = {}) -> tuple[list[Submission], list[Problem]]:
     """Every usable response as a Submission, and every problem found, in form order.
-    Never raises on what a facilitator typed."""
-    questions = map_questions(snapshot, question_titles)
-    rules = Rules(tuple(d.strip().lower() for d in allowed_domains), StaffDirectory(staff),
-                  tuple(require_school_in))
+    Never raises on what a respondent typed. `sites` are the choices of a field whose
+    choices are "sites"; `names` maps a field holding one person's email to the text field
+    holding their name ("facilitator_email" -> "facilitator_name")."""
+    questions = map_questions(snapshot, fields)
+    rules = Rules(tuple(d.strip().lower() for d in allowed_domains), StaffDirectory(staff), tuple(sites),
+                  dict(names))
     submissions: list[Submission] = []
     problems: list[Problem] = list(questions.problems)
     for response in snapshot.responses:
-        reading = ResponseReading(response, snapshot, questions, rules)
+        reading = ResponseReading(response, snapshot, questions, rules, fields)
         submission = reading.submission()
         problems.extend(reading.problems)
         if submission is not None:
@@ -95,114 +95,141 @@ class Rules:
 
     allowed_domains: tuple[str, ...]
     staff: StaffDirectory
-    schools: tuple[str, ...]
+    sites: tuple[str, ...]
+    names: Mapping[str, str]
 
 
 class ResponseReading:
     """One response read field by field; `problems` collects what was found on the way."""
 
-    def __init__(self, response: Response, snapshot: FormSnapshot, questions: QuestionMap, rules: Rules):
+    def __init__(self, response: Response, snapshot: FormSnapshot, questions: QuestionMap, rules: Rules,
+                 fields: Sequence[FieldSpec]):
         self.response = response
         self.snapshot = snapshot
         self.questions = questions
         self.rules = rules
+        self.fields = fields
         self.problems: list[Problem] = []
 
     def submission(self) -> Submission | None:
         """The Submission, or None when an error makes the response unusable."""
-        text = {field: self._text(field) for field in FIELDS if field not in ("facilitator_email", "members")}
-        email = self._facilitator_email()
-        members = self._members(email, text["facilitator_name"])
-        for field in REQUIRED:
-            if field in text and not text[field]:
-                self._missing(field)
-        text["school"] = self._choice("school", text["school"], self.rules.schools or self._choices("school"))
-        text["goal_type"] = self._choice("goal_type", text["goal_type"], self._choices("goal_type"))
-        if email is None or any(p.severity == ERROR for p in self.problems):
+        values = {f.key: self._value(f) for f in self.fields if f.type not in PERSON_TYPES}
+        people: dict[str, tuple[Member, ...]] = {}
+        for field in self.fields:
+            if field.type in _ONE_PERSON:
+                person = self._one_person(field, values.get(self.rules.names.get(field.key, ""), ""))
+                people[field.key] = (person,) if person is not None else ()
+        lead = next((p[0] for p in people.values() if p), None)
+        for field in self.fields:
+            if field.type == "people":
+                people[field.key] = self._people(field, lead)
+        if any(p.severity == ERROR for p in self.problems):
             return None
-        return Submission(response_id=self.response.response_id,
-                          submitted_at=self.response.last_submitted_time,
-                          facilitator_email=email, members=members, **text)
+        return Submission(self.response.response_id, self.response.last_submitted_time, values, people,
+                          self._verified())
 
-    def _raw(self, field: str) -> str | None:
+    def _verified(self) -> str | None:
+        if self.snapshot.collects_verified_email and self.response.respondent_email:
+            return self.response.respondent_email.strip().lower()
+        return None
+
+    def _raw(self, field: FieldSpec) -> str | None:
         """The answer as given (several values joined), or None when no question asks it."""
-        question = self.questions.question_of.get(field)
+        question = self.questions.question_of.get(field.key)
         if question is None:
             return None
         values = self.response.answers.get(question.question_id, ())
-        return ("\n" if field == "members" else ", ").join(values)
+        return ("\n" if field.type in MULTILINE_TYPES else ", ").join(values)
 
-    def _text(self, field: str) -> str:
+    def _text(self, field: FieldSpec) -> str:
         raw = self._raw(field)
         if raw is None:
             return ""
-        text, notes = clean_text(raw, multiline=field in _MULTILINE)
-        self._note(field, notes)
+        text, notes = clean_text(raw, multiline=field.type in MULTILINE_TYPES)
+        self._note(field.key, notes)
         return text
 
-    def _facilitator_email(self) -> str | None:
-        """From the verified respondent email when the form collects it, else the question."""
-        if self.snapshot.collects_verified_email and self.response.respondent_email:
-            written = self.response.respondent_email
-        else:
-            text = self._text("facilitator_email")
-            if not text:
-                self._missing("facilitator_email")
-                return None
-            written = split_name_and_email(text)[1] or text
-        email, fault = normalise_email(written)
-        if fault is not None:
-            self._note("facilitator_email", [fault])
-            return None
-        if not in_domains(email, self.rules.allowed_domains):
-            self._warn("facilitator_email", email, f"{quoted(email)} is outside the allowed domains "
-                       f"({', '.join(self.rules.allowed_domains)}); the team folder is not shared with it")
-        return email
+    def _value(self, field: FieldSpec) -> str:
+        text = self._text(field)
+        if field.required and not text:
+            self._missing(field.key)
+        if field.type in ("choice", "dropdown"):
+            return self._choice(field, text)
+        return text
 
-    def _members(self, facilitator_email: str | None, facilitator_name: str) -> tuple[Member, ...]:
-        text = self._text("members")
-        if not text:
-            self._missing("members")
-            return ()
-        parsed, notes = parse_members(text, self.rules.staff)
-        members, checks = check_members(parsed, facilitator_email=facilitator_email or "",
-                                        facilitator_name=facilitator_name,
-                                        allowed_domains=self.rules.allowed_domains)
-        self._note("members", notes + checks)
-        if not members:
-            self.problems.append(Problem(self.response.response_id, "members", text,
-                                         "no usable member is left once the facilitator and "
-                                         "unusable entries are taken out"))
-        return members
-
-    def _choices(self, field: str) -> tuple[str, ...]:
-        question = self.questions.question_of.get(field)
+    def _choices(self, field: FieldSpec) -> tuple[str, ...]:
+        """The configured choices (the programme's sites for "sites"); without them, the
+        question's own."""
+        configured = self.rules.sites if field.choices == "sites" else tuple(field.choices or ())
+        if configured:
+            return configured
+        question = self.questions.question_of.get(field.key)
         return question.choices if question is not None and question.kind in _SINGLE_CHOICE else ()
 
-    def _choice(self, field: str, text: str, choices: Sequence[str]) -> str:
+    def _choice(self, field: FieldSpec, text: str) -> str:
         """The configured spelling of a choice matched regardless of case and spacing;
         otherwise the answer as typed, with a warning."""
+        choices = self._choices(field)
         if not text or not choices:
             return text
         for choice in choices:
             if normalise_name(choice) == normalise_name(text):
                 return choice
-        self._warn(field, text, f"{quoted(text)} is not one of the {LABELS[field]} choices "
-                                f"({_listed(choices)}); kept as typed")
+        self._warn(field.key, text, f"{quoted(text)} is not one of the {label(field.key)} choices "
+                                    f"({_listed(choices)}); kept as typed")
         return text
 
-    def _missing(self, field: str) -> None:
-        title = self.questions.missing_title.get(field)
-        reason = f"the {LABELS[field]} is missing"
+    def _one_person(self, field: FieldSpec, named: str) -> Member | None:
+        """From the verified respondent email when the field is the respondent and the form
+        collects it; otherwise from the question, as "Name <email>" or a bare email.
+        `named` is the name another field gives this person."""
+        if field.type == "respondent" and self._verified():
+            name, written = "", self.response.respondent_email
+        else:
+            text = self._text(field)
+            if not text:
+                if field.required:
+                    self._missing(field.key)
+                return None
+            name, written = split_name_and_email(text)
+            written = written or text
+        email, fault = normalise_email(written)
+        if fault is not None:
+            self._note(field.key, [fault] if field.required else [Note(fault.value, fault.reason, WARNING)])
+            return None
+        if not in_domains(email, self.rules.allowed_domains):
+            self._warn(field.key, email, f"{quoted(email)} is outside the allowed domains "
+                       f"({', '.join(self.rules.allowed_domains)}); the folder is not shared with it")
+        return Member(named or (name if field.type == "person" else ""), email)
+
+    def _people(self, field: FieldSpec, lead: Member | None) -> tuple[Member, ...]:
+        text = self._text(field)
+        if not text:
+            if field.required:
+                self._missing(field.key)
+            return ()
+        parsed, notes = parse_members(text, self.rules.staff)
+        members, checks = check_members(parsed, facilitator_email=lead.email if lead else "",
+                                        facilitator_name=lead.name if lead else "", allowed_domains=self.rules.allowed_domains)
+        self._note(field.key, notes + checks)
+        if not members and field.required:
+            self.problems.append(Problem(self.response.response_id, field.key, text,
+                                         "no usable member is left once the facilitator and "
+                                         "unusable entries are taken out"))
+        return members
+
+    def _missing(self, key: str) -> None:
+        title = self.questions.missing_title.get(key)
+        reason = f"the {label(key)} is missing"
         if title:
-            reason = f"no {LABELS[field]}: the form has no question titled {quoted(title)}"
-        self.problems.append(Problem(self.response.response_id, field, "", reason))
+            reason = f"no {label(key)}: the form has no question titled {quoted(title)}"
+        self.problems.append(Problem(self.response.response_id, key, "", reason))
 
-    def _warn(self, field: str, value: str, reason: str) -> None:
-        self.problems.append(Problem(self.response.response_id, field, value, reason, WARNING))
+    def _warn(self, key: str, value: str, reason: str) -> None:
+        self.problems.append(Problem(self.response.response_id, key, value, reason, WARNING))
 
-    def _note(self, field: str, notes: Sequence[Note]) -> None:
-        self.problems.extend(Problem(self.response.response_id, field, n.value, n.reason, n.severity)
+    def _note(self, key: str, notes: Sequence[Note]) -> None:
+        self.problems.extend(Problem(self.response.response_id, key, n.value, n.reason, n.severity)
                              for n in notes)
 
 
@@ -211,24 +238,20 @@ def _listed(choices: Sequence[str], shown: int = 6) -> str:
     return head if len(choices) <= shown else f"{head}, and {len(choices) - shown} more"
 
 
-def cross_team_warnings(submissions: Sequence[Submission]) -> list[Problem]:
-    """A person (by email) on several teams: one warning on each team after their first,
-    teams taken in the order they were submitted. Call it on the latest response per team,
-    so a facilitator's own resubmission does not count as a second team. Facilitators
-    count as members of their own team."""
-    first_team: dict[str, Submission] = {}
+def cross_unit_warnings(submissions: Sequence[Submission], describe, *, field: str,
+                        plural: str = "units") -> list[Problem]:
+    """A person (by email) in several units: one warning on each unit after their first,
+    units taken in the order they were submitted, recorded against `field` (the members).
+    Call it on the latest response per unit, so a resubmission does not count as a second
+    unit. `describe(submission)` names a unit in the warning, e.g. "the team 'Readers'
+    (Belmont High School)"."""
+    first: dict[str, Submission] = {}
     warnings: list[Problem] = []
     for submission in sorted(submissions, key=lambda s: (s.submitted_at, s.response_id)):
-        for email in _people(submission):
-            home = first_team.setdefault(email, submission)
+        for email in submission.emails():
+            home = first.setdefault(email, submission)
             if home is not submission:
-                warnings.append(Problem(
-                    submission.response_id, "members", email,
-                    f"{quoted(email)} is also on the team {quoted(home.team_name)} ({home.school}); "
-                    "one person on several teams", WARNING))
+                warnings.append(Problem(submission.response_id, field, email,
+                                        f"{quoted(email)} is also on {describe(home)}; one person on several "
+                                        f"{plural}", WARNING))
     return warnings
-
-
-def _people(submission: Submission) -> list[str]:
-    emails = [submission.facilitator_email] + [m.email for m in submission.members if m.email]
-    return list(dict.fromkeys(emails))

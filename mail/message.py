@@ -41,16 +41,16 @@ class Reminder:
     """
 
     key: str
-    team_id: str
-    team_name: str
-    school: str
+    team_id: str          # the unit's id
+    unit_name: str
+    site: str
     milestone_key: str
     milestone_title: str
     due: date
     step: str
     to: tuple[str, ...]
     cc: tuple[str, ...]
-    facilitator_name: str
+    recipient_name: str   # the first person it goes to (the facilitator, teacher or leader)
     folder_link: str | None
     evidence: str
     overdue_days: int
@@ -127,7 +127,7 @@ def build_message(reminder: Reminder, *, from_address: str, reply_to: str | None
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = header_text(subject)
     message["From"] = mailbox("from", from_address)
-    message["To"] = _recipients("to", reminder.to, reminder.facilitator_name)
+    message["To"] = _recipients("to", reminder.to, reminder.recipient_name)
     if reminder.cc:
         message["Cc"] = _recipients("cc", reminder.cc)
     if reply_to:

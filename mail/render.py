@@ -37,12 +37,15 @@ def render_reminder(reminder: Reminder, *, programme: str, coordinator: str,
 
 def reminder_context(reminder: Reminder, *, programme: str, coordinator: str) -> dict:
     """The variables a reminder template may use: every field of the reminder (made single
-    line), the dates already written out, and the programme and coordinator names."""
+    line), the dates already written out, and the programme and coordinator names.
+    `team_name`, `school` and `facilitator_name` name the unit, its site and the recipient
+    as well, so templates written for the first programme keep working."""
     context = {name: _one_line(value) for name, value in asdict(reminder).items()}
     due = reminder.due
     context.update(
+        team_name=context["unit_name"], school=context["site"], facilitator_name=context["recipient_name"],
         folder_link=_web_link(reminder.folder_link),
-        team_name_short=_shorten(context["team_name"], SUBJECT_TEAM_NAME_LIMIT),
+        team_name_short=_shorten(context["unit_name"], SUBJECT_TEAM_NAME_LIMIT),
         due_short=f"{due:%b} {due.day}",
         due_long=f"{due:%A}, {due:%B} {due.day}, {due.year}",
         overdue=reminder.overdue_days > 0,

@@ -25,10 +25,18 @@ FOLDER = "Folder"
 LAST_REMINDER = "Last reminder"
 NOTES = "Notes"
 
-ROSTER_FIELDS = (
-    TEAM_ID, "Team name", "School", "Topic", "Goal type", "Facilitator", "Facilitator email",
-    "Members", "Member count", "Meeting time", "Training", "Submitted", "Response ID", TEAM_STATUS, FOLDER,
-)
+# The field columns of the first programme's roster (a programme's own come from its config).
+FIELD_COLUMNS = ("Team name", "School", "Topic", "Goal type", "Facilitator", "Facilitator email", "Members",
+                 "Member count", "Meeting time", "Training")
+
+
+def roster_fields(field_columns: Sequence[str] = FIELD_COLUMNS) -> tuple[str, ...]:
+    """The Roster's sync-owned columns before the milestones: the unit's id, the columns its
+    fields fill, and when, from which response and in which state it is, and its folder."""
+    return (TEAM_ID, *field_columns, "Submitted", "Response ID", TEAM_STATUS, FOLDER)
+
+
+ROSTER_FIELDS = roster_fields()
 
 
 @dataclass(frozen=True)
@@ -56,13 +64,14 @@ def file_header(milestone_title: str) -> str:
     return f"{milestone_title} file"
 
 
-def roster_layout(milestone_titles: Sequence[str]) -> TabLayout:
+def roster_layout(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS) -> TabLayout:
+    fields = roster_fields(field_columns)
     milestone_cols: list[str] = []
-    owned = set(ROSTER_FIELDS) | {LAST_REMINDER}
+    owned = set(fields) | {LAST_REMINDER}
     for title in milestone_titles:
         milestone_cols += [status_header(title), received_header(title), file_header(title)]
         owned |= {status_header(title), file_header(title)}
-    headers = (*ROSTER_FIELDS, *milestone_cols, LAST_REMINDER, NOTES)
+    headers = (*fields, *milestone_cols, LAST_REMINDER, NOTES)
     return TabLayout(ROSTER, (TEAM_ID,), headers, frozenset(owned))
 
 
@@ -101,7 +110,7 @@ DASHBOARD_LAYOUT = TabLayout(DASHBOARD, (), ("Last sync",), frozenset({"Last syn
 LAST_SYNC_LABEL = "Last sync"
 
 
-def all_layouts(milestone_titles: Sequence[str]) -> dict[str, TabLayout]:
-    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles), MEMBERS_LAYOUT, PROBLEMS_LAYOUT,
+def all_layouts(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS) -> dict[str, TabLayout]:
+    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns), MEMBERS_LAYOUT, PROBLEMS_LAYOUT,
                REMINDERS_LAYOUT, RUNS_LAYOUT]
     return {layout.name: layout for layout in layouts}

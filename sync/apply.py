@@ -64,10 +64,10 @@ def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, context: 
     done = drive_results(results)
     applied = Applied(settle(plan, observed, rules, now, done), done)
     context.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
-    return _write_and_send(applied, observed.book, rules.milestone_titles, now, context)
+    return _write_and_send(applied, observed.book, rules, now, context)
 
 
-def _write_and_send(applied: Applied, book: Book, titles: tuple[str, ...], now: datetime,
+def _write_and_send(applied: Applied, book: Book, rules: Rules, now: datetime,
                     context: ApplyContext) -> Applied:
     """One sheet write; with reminders, a second after sending completes their ledger rows."""
     cells, layout, emails = list(applied.plan.actions), list(applied.plan.layout), applied.plan.emails
@@ -76,13 +76,13 @@ def _write_and_send(applied: Applied, book: Book, titles: tuple[str, ...], now: 
         applied = replace(applied, skipped=sum(isinstance(a, SendReminder) for a in emails))
         emails = ()
     if not emails:
-        _write(context, book, [*cells, *layout], titles, applied, any(not isinstance(a, SetLastRun) for a in cells))
+        _write(context, book, [*cells, *layout], rules, applied, any(not isinstance(a, SetLastRun) for a in cells))
         return applied
     last_run = [a for a in cells if isinstance(a, SetLastRun)]
-    _write(context, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], titles, applied, False)
+    _write(context, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], rules, applied, False)
     delivery = deliver(emails, context.sender, context.letterhead, now, dict(context.templates))
     applied = replace(applied, delivery=delivery)
-    _write(context, book, [*delivery.updates, *last_run], titles, applied, True)
+    _write(context, book, [*delivery.updates, *last_run], rules, applied, True)
     return applied
 
 
@@ -94,10 +94,10 @@ def _without_ledger(cells: list[Action], layout: list[Action]) -> tuple[list[Act
             [a for a in layout if getattr(a, "tab", "") not in made])
 
 
-def _write(context: ApplyContext, book: Book, actions: Sequence[Action], titles: tuple[str, ...], applied: Applied,
+def _write(context: ApplyContext, book: Book, actions: Sequence[Action], rules: Rules, applied: Applied,
            log_run: bool) -> None:
     if log_run or applied.failures():
         # The Runs row counts this write too: it goes out in the same call.
         actions = [*actions, context.runs_row(applied)]
-    edits = build_edits(book, actions, titles)
+    edits = build_edits(book, actions, rules.milestone_titles, rules.field_columns)
     google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(context.workspace.gspread.http_client, edits))

@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
 from drive.folders import list_team_folders_and_files
 from forms.reader import read_form
-from forms.submissions import cross_team_warnings, to_submissions
+from forms.submissions import cross_unit_warnings, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book
 
@@ -27,7 +27,9 @@ from sync.errors import SafetyStop, UsageError
 from sync.google.errors import with_retries
 from sync.google.workspace import Workspace
 from sync.options import SyncOptions
+from sync.responses import describer, members_field, response_senders
 from sync.rules import milestone_rules
+from sync.core.units import UnitRules, unit_rules
 
 Evidence = dict[tuple[str, str], tuple[str, str]]     # (milestone key, team id) -> (file name, link)
 
@@ -41,11 +43,13 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                            lambda: read_form(workspace.forms, settings.form.id), sleep)
     book = google_call(*spreadsheet(settings.roster.spreadsheet_id),
                        lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
-    titles = settings.form.questions.model_dump()
-    submissions, problems = to_submissions(snapshot, titles, allowed_domains=settings.drive.allowed_domains,
-                                           staff=staff_directory(book), require_school_in=settings.form.schools)
-    teams = choose_teams(submissions, settings.roster.team_key)
-    problems = [*problems, *cross_team_warnings([team.submission for team in teams.values()])]
+    units = unit_rules(settings)
+    submissions, problems = to_submissions(snapshot, settings.form.fields, allowed_domains=settings.drive.allowed_domains,
+                                           staff=staff_directory(book), sites=settings.programme.sites,
+                                           names=units.name_fields)
+    teams = choose_teams(submissions, units)
+    problems = [*problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
+                                                field=members_field(units), plural=units.plural)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
@@ -55,21 +59,21 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                      options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
-    observed = Observed(teams, problems, book, response_facilitators(snapshot, titles["facilitator_email"]), folders)
-    return observed_with_evidence(workspace, observed, milestone_rules(settings), candidates, now, sleep)
+    observed = Observed(teams, problems, book, response_senders(snapshot, settings.form.fields, units), folders)
+    return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 
 
 def _patterns(settings) -> list[str]:
-    return [m.evidence_file_pattern for m in settings.milestones if m.evidence_file_pattern]
+    return [m.evidence.file for m in settings.milestones if m.evidence.file]
 
 
 def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tuple[MilestoneRule, ...],
-                           candidates: list[dict], now: datetime, sleep=time.sleep) -> Observed:
+                           units: UnitRules, candidates: list[dict], now: datetime, sleep=time.sleep) -> Observed:
     """`observed` with the evidence files of every live team: matched among the listing's
     candidates or looked up folder by folder, and, before anyone would be reminded of
     missing evidence, looked for once more in their folder file by file."""
     evidence = find_all_evidence(workspace, rules, observed, candidates, sleep)
-    due = reminders_due(observed.teams, observed.book, rules, evidence, now)
+    due = reminders_due(observed.teams, observed.book, rules, evidence, units, now)
     confirm_missing_evidence(workspace, rules, observed.folders, due, evidence, sleep)
     return replace(observed, evidence=evidence)
 
@@ -141,19 +145,6 @@ def staff_directory(book: Book) -> dict[str, str]:
         return {}
     return {str(tab.value(r, "Name")).strip(): str(tab.value(r, "Email")).strip()
             for r in tab.data_rows() if str(tab.value(r, "Name")).strip()}
-
-
-def response_facilitators(snapshot, email_title: str) -> dict[str, tuple[str, datetime]]:
-    """Response id -> (facilitator email as given, when submitted), for superseding problems."""
-    wanted = email_title.strip().casefold()
-    question = next((q.question_id for q in snapshot.questions if q.title.strip().casefold() == wanted), None)
-    out = {}
-    for response in snapshot.responses:
-        email = response.respondent_email if snapshot.collects_verified_email else None
-        if not email and question:
-            email = next(iter(response.answers.get(question, ())), "")
-        out[response.response_id] = ((email or "").strip().lower(), response.last_submitted_time)
-    return out
 
 
 def guard_shrink(book: Book, responses: int, live_teams: int, threshold: float, allowed: bool) -> None:

@@ -9,12 +9,20 @@ from sync.core.drive_plan import DriveRules
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
 from sync.core.schedule import ReminderPolicy
+from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
 
 
 def plan_rules(settings, run_id: str) -> Rules:
-    return Rules(milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
-                 drive_rules(settings), mail_rules(settings), settings.targets)
+    units = unit_rules(settings)
+    return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
+                 drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
+                 tuple(column.header for column in units.columns))
+
+
+def targets_by_site(settings) -> dict[str, float]:
+    """The participation target of each site that has one."""
+    return {site: target.share for target in settings.targets for site in (target.sites or settings.programme.sites)}
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
@@ -23,23 +31,25 @@ def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
     if settings.mail.quiet_hours:
         start, end = (clock_time.fromisoformat(t.strip()) for t in settings.mail.quiet_hours.split("-"))
         quiet = (start, end)
-    return tuple(MilestoneRule(m.key, m.title, m.due, m.evidence_checkbox, m.evidence_file_pattern, m.template,
+    return tuple(MilestoneRule(m.key, m.title, m.due, m.evidence.checkbox, m.evidence.file, m.template,
                                ReminderPolicy(days_before=tuple(m.reminders.days_before),
                                               every_days_after=m.reminders.every_days_after,
                                               max_reminders=m.reminders.max_reminders, quiet_hours=quiet,
-                                              skip_weekends=settings.mail.skip_weekends, tz=tz))
+                                              skip_weekends=settings.mail.skip_weekends, tz=tz),
+                               after=(m.after.milestone, m.after.days) if m.after else None,
+                               days_after_start=m.days_after_start)
                  for m in settings.milestones)
 
 
 def mail_rules(settings) -> MailRules:
     mail = settings.mail
-    return MailRules(mail.cc_members, mail.cc_coordinator, mail.coordinator_email,
-                     tuple(settings.drive.allowed_domains))
+    return MailRules(mail.cc_coordinator, mail.coordinator_email, tuple(settings.drive.allowed_domains),
+                     unit_rules(settings))
 
 
 def drive_rules(settings) -> DriveRules:
     drive = settings.drive
-    return DriveRules(drive.parent_folder_id, drive.folder_name, drive.facilitator_role, drive.member_role,
+    return DriveRules(drive.parent_folder_id, drive.folder_name, unit_rules(settings),
                       tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
 
 

@@ -56,12 +56,12 @@ class Programme:
                members: str = "", topic: str = "Close reading", submitted: str = "2017-10-02T14:00:00Z",
                **extra: str) -> str:
         email = f"{first.lower()}.{last.lower()}@{DOMAIN}"
-        q = self.settings().form.questions
-        answers = {q.facilitator_name: f"{first} {last}", q.team_name: team or f"{last} PLT", q.school: school,
-                   q.topic: topic, q.goal_type: "Student Learning", q.meeting_time: "Tuesdays 3:00",
-                   q.training: "Enrolled in the facilitator training course",
-                   q.members: members or f"Sam Lee <sam.lee@{DOMAIN}>"}
-        answers.update({getattr(q, k): v for k, v in extra.items()})
+        q = self.settings().form.titles
+        answers = {q["facilitator_name"]: f"{first} {last}", q["team_name"]: team or f"{last} PLT", q["school"]: school,
+                   q["topic"]: topic, q["goal_type"]: "Student Learning", q["meeting_time"]: "Tuesdays 3:00",
+                   q["training"]: "Enrolled in the facilitator training course",
+                   q["members"]: members or f"Sam Lee <sam.lee@{DOMAIN}>"}
+        answers.update({q[k]: v for k, v in extra.items()})
         body = {"answers": {k: v for k, v in answers.items() if v != ""}, "respondentEmail": email,
                 "submittedAt": submitted}
         form_id = self.settings().form.id

@@ -68,15 +68,16 @@ def problems_of(path: Path, environ=None) -> dict[str, str]:
 def test_example_config_loads_with_no_problems_and_reads_like_belmont():
     settings = load_settings(EXAMPLE, {})
     assert settings.path == EXAMPLE
-    assert "Belmont High School" in settings.form.schools
-    assert "Winn Brook Elementary School" in settings.form.schools
-    assert settings.form.goal_types == ["Professional Practice", "Student Learning"]
+    assert settings.upgraded_from == 1
+    assert "Belmont High School" in settings.programme.sites
+    assert "Winn Brook Elementary School" in settings.programme.sites
+    assert settings.fields["goal_type"].choices == ["Professional Practice", "Student Learning"]
     assert [(m.key, m.due) for m in settings.milestones] == [
         ("facilitator_submission", date(2017, 10, 6)),
         ("smart_goal", date(2017, 11, 1)),
         ("signed_charter", date(2017, 11, 17)),
     ]
-    assert settings.milestone("signed_charter").evidence_file_pattern == "*charter*"
+    assert settings.milestone("signed_charter").evidence.file == "*charter*"
     assert settings.drive.allowed_domains == ["belmont.example.org"]
     assert settings.mail.quiet_window == (time(20, 0), time(7, 0))
     assert settings.google.credentials == "application_default"
@@ -105,8 +106,8 @@ def test_every_key_of_the_example_config_is_explained_by_a_comment():
 def test_minimal_config_takes_defaults_that_read_like_belmonts_form(tmp_path):
     settings = load_settings(write(tmp_path, MINIMAL), {})
     assert settings.programme.time_zone == "America/New_York"
-    assert settings.form.questions.team_name == "PLT name"
-    assert settings.roster.team_key == "facilitator_email"
+    assert settings.fields["team_name"].title == "PLT name"
+    assert settings.unit.key == ["facilitator_email"]
     assert settings.drive.folder_name == "{school} – {team_name}"
     assert settings.milestones == []
     assert settings.path == tmp_path / "plt.toml"
@@ -136,8 +137,10 @@ def test_config_error_lists_problems_in_the_order_of_the_sections(tmp_path):
 
 
 def test_missing_sections_are_each_reported_as_required(tmp_path):
+    """A file with nothing of the first format is read in the programme model's terms."""
     problems = problems_of(write(tmp_path, "[programme]\nname = \"Belmont PLTs\"\n"))
-    assert problems == {"form": "required but missing", "drive": "required but missing",
+    assert problems == {"programme.sites": "required but missing", "form": "required but missing",
+                        "unit": "required but missing", "drive": "required but missing",
                         "mail": "required but missing"}
 
 
@@ -212,7 +215,7 @@ def test_question_titles_must_differ_and_targets_must_name_listed_schools(tmp_pa
 def test_folder_name_accepts_only_known_placeholders(tmp_path):
     ok = load_settings(write(tmp_path, MINIMAL.replace(
         "[mail]", 'folder_name = "{team_id} {facilitator_name}"\n[mail]')), {})
-    assert ok.drive.folder_name == "{team_id} {facilitator_name}"
+    assert ok.drive.folder_name == "{unit_id} {facilitator_name}"
     bad = problems_of(write(tmp_path, MINIMAL.replace("[mail]", 'folder_name = "{school!r} {room}"\n[mail]')))
     assert "drive.folder_name" in bad
 

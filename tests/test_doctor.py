@@ -112,11 +112,11 @@ def test_a_held_lock_exits_3_naming_the_lock(programme):
 def test_a_config_not_initialised_exits_2_saying_to_run_init(programme):
     config, endpoint = programme
     document = tomlkit.parse(config.read_text())
-    document["form"]["id"] = ""
+    document["form"][0]["id"] = ""
     config.write_text(tomlkit.dumps(document))
     status, out, _err = doctor(config, endpoint)
     assert status == 2
-    assert "form.id not set yet" in line_of(out, "config valid") and "plt init" in fix_after(out, "config valid")
+    assert "form[enrol].id not set yet" in line_of(out, "config valid") and "plt init" in fix_after(out, "config valid")
 
 
 def test_an_invalid_config_exits_2_before_any_check(programme):

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
+from belmont_fields import Team, fields
 from forms.create import create_form
 from forms.model import Member
 from forms.reader import read_form
-from forms.submissions import to_submissions
+from forms.submissions import to_submissions as read_submissions
 from sync.google.workspace import connect
 
 TITLES = {
@@ -22,6 +23,14 @@ SCHOOLS = ["Belmont High School", "Chenery Middle School", "Winn Brook Elementar
 GOALS = ["Professional Practice Goal", "Student Learning Goal"]
 TRAINING = ["Enrolling in the facilitator course", "Exempt: previous facilitation experience"]
 T0 = datetime(2017, 10, 2, 12, 0, tzinfo=timezone.utc)
+FIELDS = fields(TITLES, goal_types=GOALS, training=TRAINING)
+
+
+def to_submissions(snapshot, _fields, **kwargs):
+    """The form's responses read with Belmont's fields, each in that programme's words."""
+    subs, problems = read_submissions(snapshot, FIELDS, sites=SCHOOLS, names={"facilitator_email": "facilitator_name"},
+                                      **kwargs)
+    return [Team(sub) for sub in subs], problems
 
 
 @pytest.fixture
@@ -31,8 +40,7 @@ def forms(endpoint):
 
 def new_form(forms, *, verified=False) -> str:
     form_id, calls = create_form(forms, title="Belmont PLTs 2017-2018", description="Submit by October 6.",
-                                 question_titles=TITLES, schools=SCHOOLS, goal_types=GOALS,
-                                 training_options=TRAINING, collect_verified_email=verified)
+                                 fields=FIELDS, sites=SCHOOLS, collect_verified_email=verified)
     assert calls == 2
     return form_id
 
@@ -83,8 +91,8 @@ def test_form_collecting_verified_email_has_no_email_question(forms):
 def test_two_fields_with_the_same_title_are_refused_before_any_call(forms, endpoint):
     titles = dict(TITLES, topic=" plt NAME ")
     with pytest.raises(ValueError, match="same title"):
-        create_form(forms, title="t", description="", question_titles=titles, schools=SCHOOLS,
-                    goal_types=GOALS, training_options=TRAINING, collect_verified_email=False)
+        create_form(forms, title="t", description="", fields=fields(titles, goal_types=GOALS, training=TRAINING),
+                    sites=SCHOOLS, collect_verified_email=False)
     assert stats(endpoint) == {}
 
 

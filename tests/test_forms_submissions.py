@@ -8,8 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forms.model import FIELDS, FormSnapshot, Member, Question, Response, Submission
-from forms.submissions import cross_team_warnings, to_submissions
+from belmont_fields import Team, fields
+from forms.model import FormSnapshot, Member, Question, Response, Submission
+from forms.submissions import cross_unit_warnings, to_submissions
+
+FIELDS = ("facilitator_name", "facilitator_email", "team_name", "school", "topic", "members", "goal_type",
+          "meeting_time", "training")
 
 DOMAINS = ["belmont.k12.ma.us"]
 SCHOOLS = ("Belmont High School", "Chenery Middle School", "Winn Brook Elementary")
@@ -56,18 +60,23 @@ def snapshot(*answer_sets: dict, questions=QUESTIONS, verified=False, emails=())
 
 
 def run(snap: FormSnapshot, titles=TITLES, **kwargs):
-    return to_submissions(snap, titles, allowed_domains=kwargs.pop("allowed_domains", DOMAINS), **kwargs)
+    """Belmont's facilitator form read; each submission seen in that programme's words."""
+    subs, problems = to_submissions(snap, fields(titles, goal_types=GOALS, training=("Enrolled", "Exempt")),
+                                    allowed_domains=kwargs.pop("allowed_domains", DOMAINS),
+                                    names={"facilitator_email": "facilitator_name"}, **kwargs)
+    return [Team(sub) for sub in subs], problems
 
 
 def test_complete_response_becomes_a_submission_with_every_field():
     subs, problems = run(snapshot(answers()))
     assert problems == []
-    assert subs == [Submission(
-        response_id="r0", submitted_at=T0, facilitator_name="Janice Darias",
-        facilitator_email="jdarias@belmont.k12.ma.us", team_name="Grade 4 Writers",
-        school="Winn Brook Elementary", topic="Improving feedback on student writing",
-        goal_type="Student Learning Goal", meeting_time="Wednesdays 3:30-5:30", training="Enrolled",
-        members=(Member("Ann Lee", "alee@belmont.k12.ma.us"), Member("Bob Ray", "bray@belmont.k12.ma.us")))]
+    assert [s.submission for s in subs] == [Submission(
+        response_id="r0", submitted_at=T0,
+        values={"facilitator_name": "Janice Darias", "team_name": "Grade 4 Writers",
+                "school": "Winn Brook Elementary", "topic": "Improving feedback on student writing",
+                "goal_type": "Student Learning Goal", "meeting_time": "Wednesdays 3:30-5:30", "training": "Enrolled"},
+        people={"facilitator_email": (Member("Janice Darias", "jdarias@belmont.k12.ma.us"),),
+                "members": (Member("Ann Lee", "alee@belmont.k12.ma.us"), Member("Bob Ray", "bray@belmont.k12.ma.us"))})]
 
 
 def test_submitted_at_is_the_last_submission_time_of_an_edited_response():
@@ -170,7 +179,7 @@ def test_choice_typed_in_another_case_takes_the_configured_spelling():
 
 
 def test_configured_school_list_overrides_the_question_choices():
-    subs, problems = run(snapshot(answers()), require_school_in=["Belmont High School"])
+    subs, problems = run(snapshot(answers()), sites=["Belmont High School"])
     assert len(subs) == 1 and [p.field for p in problems] == ["school"]
 
 
@@ -248,9 +257,17 @@ def test_any_answers_at_all_give_submissions_or_problems_and_never_raise(raw):
     assert len(subs) == 1 or any(p.severity == "error" and p.response_id == "r0" for p in problems)
 
 
-def submission(rid: str, minute: int, facilitator: str, *members: str, team="T") -> Submission:
-    return Submission(rid, T0 + timedelta(minutes=minute), "", facilitator, team, "Winn Brook Elementary",
-                      "", "", "", "", tuple(Member("", m) for m in members))
+def submission(rid: str, minute: int, facilitator: str, *members: str, team="T", school="Winn Brook Elementary",
+               named: str = "") -> Submission:
+    people = tuple(Member(named, m) if "@" in m else Member(m, None) for m in members)
+    return Submission(rid, T0 + timedelta(minutes=minute), {"team_name": team, "school": school},
+                      {"facilitator_email": (Member("", facilitator),), "members": people})
+
+
+def cross_team_warnings(subs: list[Submission]):
+    by_id = {sub.response_id: sub for sub in subs}
+    return cross_unit_warnings(subs, lambda s: f"the team '{by_id[s.response_id].values['team_name']}' "
+                                               f"({s.values['school']})", field="members", plural="teams")
 
 
 def test_member_on_several_teams_warns_once_per_extra_team():
@@ -271,6 +288,6 @@ def test_facilitator_of_one_team_listed_on_another_is_on_two_teams():
 
 def test_members_without_email_and_separate_teams_raise_no_cross_team_warning():
     subs = [submission("r1", 1, "a@b.org", "m@b.org"), submission("r2", 2, "b@b.org", "n@b.org"),
-            Submission("r3", T0, "", "c@b.org", "T", "S", "", "", "", "", (Member("Pat Quinn", None),)),
-            Submission("r4", T0, "", "d@b.org", "U", "S", "", "", "", "", (Member("Pat Quinn", None),))]
+            submission("r3", 0, "c@b.org", "Pat Quinn", team="T", school="S"),
+            submission("r4", 0, "d@b.org", "Pat Quinn", team="U", school="S")]
     assert cross_team_warnings(subs) == []

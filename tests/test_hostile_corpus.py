@@ -31,10 +31,10 @@ ALLOWED_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "a
 
 
 def submit(programme: Programme, entry) -> str:
-    q = programme.settings().form.questions
+    q = programme.settings().form.titles
     answers = {**BASE_ANSWERS, "team_name": f"{entry.key} PLT",
                "members": f"Member {entry.key} <{entry.key}.m@{DOMAIN}>", **entry.answers}
-    body = {"answers": {getattr(q, field): text for field, text in answers.items()},
+    body = {"answers": {q[field]: text for field, text in answers.items()},
             "respondentEmail": entry.respondent, "submittedAt": "2017-10-02T14:00:00Z"}
     response = requests.post(f"{programme.endpoint}/_emulator/forms/{programme.settings().form.id}/responses",
                              json=body, timeout=30)

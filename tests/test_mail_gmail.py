@@ -21,9 +21,9 @@ DOMAIN = "belmont.k12.ma.us"
 
 def charter_reminder(**changes) -> Reminder:
     reminder = Reminder(
-        key="t-4f2a:charter:before-1", team_id="t-4f2a", team_name="Grade 3 Math Discourse", school="Winn Brook",
+        key="t-4f2a:charter:before-1", team_id="t-4f2a", unit_name="Grade 3 Math Discourse", site="Winn Brook",
         milestone_key="charter", milestone_title="team charter", due=date(2017, 11, 17), step="before-1",
-        to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",), facilitator_name="Jane Doe",
+        to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",), recipient_name="Jane Doe",
         folder_link="https://drive.google.com/drive/folders/1AbC", evidence="the signed PLT Charter",
         overdue_days=0)
     return dataclasses.replace(reminder, **changes)

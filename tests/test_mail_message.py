@@ -20,10 +20,10 @@ EXPECTED_HEADERS = ["Subject", "From", "To", "Cc", "Reply-To", "Date", "Message-
 
 def belmont_reminder(**changes) -> Reminder:
     reminder = Reminder(
-        key="t-4f2a:charter:after-3", team_id="t-4f2a", team_name="Grade 3 Math Discourse",
-        school="Winn Brook", milestone_key="charter", milestone_title="team charter",
+        key="t-4f2a:charter:after-3", team_id="t-4f2a", unit_name="Grade 3 Math Discourse",
+        site="Winn Brook", milestone_key="charter", milestone_title="team charter",
         due=date(2017, 11, 17), step="after-3", to=("jdoe@belmont.k12.ma.us",),
-        cc=("jdarias@belmont.k12.ma.us",), facilitator_name="Jane Doe",
+        cc=("jdarias@belmont.k12.ma.us",), recipient_name="Jane Doe",
         folder_link="https://drive.google.com/drive/folders/abc",
         evidence="the PLT Charter with all signatures", overdue_days=3)
     return dataclasses.replace(reminder, **changes)
@@ -100,7 +100,7 @@ def test_line_breaks_in_the_subject_become_spaces_and_add_no_header():
 
 
 def test_line_breaks_in_the_facilitator_name_stay_inside_the_display_name():
-    reminder = belmont_reminder(facilitator_name="Jane\r\nBcc: evil@y.org")
+    reminder = belmont_reminder(recipient_name="Jane\r\nBcc: evil@y.org")
     received = sent_back(build(reminder))
 
     assert list(received.keys()) == EXPECTED_HEADERS
@@ -159,7 +159,7 @@ def test_a_send_time_without_time_zone_is_refused():
 
 
 def test_a_very_long_name_is_cut_in_the_address_and_every_header_line_stays_short():
-    received_bytes = build(belmont_reminder(facilitator_name="J" * 10_000), subject="S " * 5_000).as_bytes()
+    received_bytes = build(belmont_reminder(recipient_name="J" * 10_000), subject="S " * 5_000).as_bytes()
     header_block = received_bytes.split(b"\r\n\r\n", 1)[0]
 
     assert max(len(line) for line in header_block.split(b"\r\n")) <= 998

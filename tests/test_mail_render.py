@@ -19,10 +19,10 @@ FOLDER = "https://drive.google.com/drive/folders/1AbC"
 
 def charter_reminder(**changes) -> Reminder:
     reminder = Reminder(
-        key="t-4f2a:charter:before-7", team_id="t-4f2a", team_name="Grade 3 Math Discourse",
-        school="Winn Brook", milestone_key="charter", milestone_title="team charter",
+        key="t-4f2a:charter:before-7", team_id="t-4f2a", unit_name="Grade 3 Math Discourse",
+        site="Winn Brook", milestone_key="charter", milestone_title="team charter",
         due=date(2017, 11, 17), step="before-7", to=("jdoe@belmont.k12.ma.us",), cc=(),
-        facilitator_name="Jane Doe", folder_link=FOLDER,
+        recipient_name="Jane Doe", folder_link=FOLDER,
         evidence="a final copy of the PLT Charter with all members' signatures", overdue_days=0)
     return dataclasses.replace(reminder, **changes)
 
@@ -78,7 +78,7 @@ HOSTILE_TEAM_NAMES = {
 
 @pytest.mark.parametrize("name", HOSTILE_TEAM_NAMES.values(), ids=HOSTILE_TEAM_NAMES.keys())
 def test_hostile_team_name_is_escaped_in_html_and_never_run_as_a_template(name):
-    subject, text, html = render_reminder(charter_reminder(team_name=name), **BELMONT)
+    subject, text, html = render_reminder(charter_reminder(unit_name=name), **BELMONT)
 
     assert "\n" not in subject and "\r" not in subject and len(subject) < 120
     assert "<script>" not in html and "49" not in text + html and "looploop" not in text + html
@@ -87,7 +87,7 @@ def test_hostile_team_name_is_escaped_in_html_and_never_run_as_a_template(name):
 
 def test_template_syntax_in_a_team_name_reaches_the_facilitator_as_typed():
     name = HOSTILE_TEAM_NAMES["template"]
-    subject, text, html = render_reminder(charter_reminder(team_name=name), **BELMONT)
+    subject, text, html = render_reminder(charter_reminder(unit_name=name), **BELMONT)
 
     assert name in text
     assert "{{ 7*7 }}" in html
@@ -95,20 +95,20 @@ def test_template_syntax_in_a_team_name_reaches_the_facilitator_as_typed():
 
 
 def test_script_team_name_is_shown_as_text_in_html():
-    _subject, _text, html = render_reminder(charter_reminder(team_name=HOSTILE_TEAM_NAMES["script"]), **BELMONT)
+    _subject, _text, html = render_reminder(charter_reminder(unit_name=HOSTILE_TEAM_NAMES["script"]), **BELMONT)
 
     assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in html
 
 
 def test_emoji_and_arabic_team_names_arrive_intact_in_every_part():
     for name in ("Math 🧮 Wizards 👩‍🏫", "فريق الرياضيات"):
-        subject, text, html = render_reminder(charter_reminder(team_name=name), **BELMONT)
+        subject, text, html = render_reminder(charter_reminder(unit_name=name), **BELMONT)
         assert name in subject and name in text and name in html
 
 
 def test_very_long_team_name_is_shortened_in_the_subject_only():
     name = HOSTILE_TEAM_NAMES["very long"]
-    subject, text, _html = render_reminder(charter_reminder(team_name=name), **BELMONT)
+    subject, text, _html = render_reminder(charter_reminder(unit_name=name), **BELMONT)
 
     assert name in text
     assert "…" in subject and subject.endswith("due Nov 17")
@@ -116,7 +116,7 @@ def test_very_long_team_name_is_shortened_in_the_subject_only():
 
 @pytest.mark.parametrize("name", HOSTILE_TEAM_NAMES.values(), ids=HOSTILE_TEAM_NAMES.keys())
 def test_hostile_team_name_makes_a_well_formed_email_with_no_extra_header(name):
-    reminder = charter_reminder(team_name=name, facilitator_name=name)
+    reminder = charter_reminder(unit_name=name, recipient_name=name)
     subject, text, html = render_reminder(reminder, **BELMONT)
     built = build_message(reminder, from_address="jdarias@belmont.k12.ma.us", reply_to=None, subject=subject,
                           text=text, html=html, domain="belmont.k12.ma.us",
@@ -139,7 +139,7 @@ def test_district_templates_replace_the_packaged_ones_and_may_leave_out_the_subj
     (tmp_path / "charter-final.html.j2").write_text("<p>Final call for {{ team_name }}</p>\n")
 
     subject, text, html = render_reminder(charter_reminder(), templates_dir=tmp_path, **BELMONT)
-    final = render_reminder(charter_reminder(team_name="<b>"), templates_dir=tmp_path, template="charter-final",
+    final = render_reminder(charter_reminder(unit_name="<b>"), templates_dir=tmp_path, template="charter-final",
                             **BELMONT)
 
     assert text == "Hi Jane Doe, charter for Grade 3 Math Discourse!\n"

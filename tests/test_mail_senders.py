@@ -32,9 +32,9 @@ HOSTILE = "Math\r\nBcc: evil@y.org\r\nX-Injected: 1 <script>{{ 7*7 }}"
 
 def charter_reminder(**changes) -> Reminder:
     reminder = Reminder(
-        key="t-4f2a:charter:before-1", team_id="t-4f2a", team_name="Grade 3 Math Discourse", school="Winn Brook",
+        key="t-4f2a:charter:before-1", team_id="t-4f2a", unit_name="Grade 3 Math Discourse", site="Winn Brook",
         milestone_key="charter", milestone_title="team charter", due=date(2017, 11, 17), step="before-1",
-        to=(FACILITATOR,), cc=(COORDINATOR,), facilitator_name="Jane Doe",
+        to=(FACILITATOR,), cc=(COORDINATOR,), recipient_name="Jane Doe",
         folder_link="https://drive.google.com/drive/folders/1AbC", evidence="the signed PLT Charter",
         overdue_days=0)
     return dataclasses.replace(reminder, **changes)
@@ -131,7 +131,7 @@ def test_a_sent_reminder_is_found_again_only_where_the_backend_can_look(backend)
 
 
 def test_hostile_team_and_facilitator_names_add_no_recipient_or_header(backend):
-    backend.sender.send(reminder_email(team_name=HOSTILE, facilitator_name=HOSTILE))
+    backend.sender.send(reminder_email(unit_name=HOSTILE, recipient_name=HOSTILE))
 
     [(recipients, arrived)] = backend.received()
     assert sorted(recipients) == sorted([FACILITATOR, COORDINATOR])

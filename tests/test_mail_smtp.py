@@ -72,9 +72,9 @@ def trusting(certificate) -> ssl.SSLContext:
 def reminder_email(step: str = "before-7", to=("jdoe@belmont.k12.ma.us",), cc=("jdarias@belmont.k12.ma.us",),
                    facilitator="Jane Doe", text=LETTER):
     reminder = Reminder(
-        key=f"t-4f2a:charter:{step}", team_id="t-4f2a", team_name="Grade 3 Math Discourse", school="Winn Brook",
+        key=f"t-4f2a:charter:{step}", team_id="t-4f2a", unit_name="Grade 3 Math Discourse", site="Winn Brook",
         milestone_key="charter", milestone_title="team charter", due=dt.date(2017, 11, 17), step=step,
-        to=to, cc=cc, facilitator_name=facilitator, folder_link=None, evidence="the signed charter",
+        to=to, cc=cc, recipient_name=facilitator, folder_link=None, evidence="the signed charter",
         overdue_days=0)
     return build_message(reminder, from_address="Janice Darias <jdarias@belmont.k12.ma.us>", reply_to=None,
                          subject=f"Reminder: team charter for {facilitator}'s team due Nov 17", text=text,

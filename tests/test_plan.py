@@ -2,11 +2,12 @@
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from forms.model import Member, Problem, Submission
+from belmont_fields import belmont_submission, belmont_units
+from forms.model import Member, Problem
 from sheets import layout as L
 from sheets.book import Book, Tab
 from sync.core.milestones import MilestoneRule
-from sync.core.model import AddRow, AddTab, KEY_EMAIL_AND_NAME, SetLastRun, UpdateRow, team_id
+from sync.core.model import AddRow, AddTab, SetLastRun, UpdateRow
 from sync.core.plan import Observed, Rules, choose_teams, plan
 from sync.core.schedule import ReminderPolicy
 from sync.core.sheet_writes import build_edits
@@ -14,16 +15,19 @@ from sync.core.sheet_writes import build_edits
 T0 = datetime(2017, 10, 2, 14, 0, tzinfo=timezone.utc)
 CHARTER = MilestoneRule("signed_charter", "Team charter", date(2017, 11, 17), True, None, "reminder",
                         ReminderPolicy(tz=ZoneInfo("America/New_York")))
-RULES = Rules((CHARTER,), "America/New_York", "r1")
+UNITS = belmont_units()
+RULES = Rules(UNITS, (CHARTER,), "America/New_York", "r1")
+team_id = UNITS.id_of
 
 
 def sub(rid, email="ana.lopez@belmont.example.org", team="Reading Workshop", at=T0, members=("b@belmont.example.org",)):
-    return Submission(rid, at, "Ana Lopez", email, team, "Chenery Middle School", "Close reading", "Student Learning",
-                      "Tuesdays 3:15", "Enrolled", tuple(Member(m.split("@")[0], m) for m in members))
+    return belmont_submission(rid, at, name="Ana Lopez", email=email, team=team, school="Chenery Middle School",
+                              topic="Close reading", goal_type="Student Learning", meeting_time="Tuesdays 3:15",
+                              training="Enrolled", members=tuple(Member(m.split("@")[0], m) for m in members))
 
 
 def observed(submissions, problems, book, facilitators=None) -> Observed:
-    return Observed(choose_teams(submissions, "facilitator_email"), problems, book, facilitators or {})
+    return Observed(choose_teams(submissions, UNITS), problems, book, facilitators or {})
 
 
 def empty_book() -> Book:
@@ -37,14 +41,14 @@ def apply_to(book: Book, actions) -> Book:
 
 
 def test_latest_submission_per_facilitator_wins_and_earlier_is_superseded():
-    teams = choose_teams([sub("r1"), sub("r2", at=T0 + timedelta(days=1), team="Renamed")], "facilitator_email")
+    teams = choose_teams([sub("r1"), sub("r2", at=T0 + timedelta(days=1), team="Renamed")], UNITS)
     (team,) = teams.values()
     assert team.submission.response_id == "r2"
     assert team.superseded == ("r1",)
 
 
 def test_email_plus_team_name_key_keeps_two_teams_of_one_facilitator():
-    teams = choose_teams([sub("r1"), sub("r2", team="Math Talks")], KEY_EMAIL_AND_NAME)
+    teams = choose_teams([sub("r1"), sub("r2", team="Math Talks")], belmont_units(key="facilitator_email+team_name"))
     assert len(teams) == 2
 
 

@@ -100,12 +100,12 @@ class ProgrammeMachine(RuleBasedStateMachine):
         return (SUBMITTED_FROM + timedelta(minutes=self.submissions)).isoformat().replace("+00:00", "Z")
 
     def _body(self, email: str, name: str, given: Answers, submitted: str) -> dict:
-        q = self.window.settings.form.questions
+        q = self.window.settings.form.titles
         members = "\n".join(f"{n} <{e}>" for n, e in given.members) or " "
         return {"respondentEmail": email, "submittedAt": submitted,
-                "answers": {q.facilitator_name: name, q.team_name: given.team_name, q.school: "Chenery Middle School",
-                            q.topic: given.topic, q.goal_type: "Student Learning", q.meeting_time: "Tuesdays 3:00",
-                            q.training: "Enrolled in the facilitator training course", q.members: members}}
+                "answers": {q["facilitator_name"]: name, q["team_name"]: given.team_name, q["school"]: "Chenery Middle School",
+                            q["topic"]: given.topic, q["goal_type"]: "Student Learning", q["meeting_time"]: "Tuesdays 3:00",
+                            q["training"]: "Enrolled in the facilitator training course", q["members"]: members}}
 
     def _form_url(self) -> str:
         return f"{self.endpoint}/_emulator/forms/{self.window.settings.form.id}/responses"

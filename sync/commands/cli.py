@@ -82,13 +82,15 @@ def plt(env: Environment, verbose: bool, log_format: str) -> None:
 
 
 @plt.command()
+@click.option("--programme", default="belmont", show_default=True,
+              help="Which shipped programme's season to run (a file in config/programmes).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"runs": [sync reports]} as JSON.')
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep plt.toml and emulator.sqlite in this folder.")
 @click.pass_obj
-def demo(env: Environment, as_json: bool, workdir: Path | None):
-    """Run the whole job on the built-in emulator with sample teams from real programmes."""
-    return env.command("demo_command")(DemoOptions(json=as_json, workdir=workdir), env)
+def demo(env: Environment, programme: str, as_json: bool, workdir: Path | None):
+    """Run a programme's season on the built-in emulator with sample data from its district."""
+    return env.command("demo_command")(DemoOptions(json=as_json, workdir=workdir, programme=programme), env)
 
 
 @plt.command()
@@ -169,6 +171,23 @@ def login(env: Environment, client_secrets: Path, token: Path, no_browser: bool)
 
     options = LoginOptions(client_secrets=client_secrets, token=token, open_browser=not no_browser)
     return env.command("auth_login_command")(options, env)
+
+
+@plt.group("config")
+def config_group() -> None:
+    """The programme's config file."""
+
+
+@config_group.command("upgrade")
+@click.argument("path", metavar="F", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the upgraded file instead of writing it.")
+@click.pass_obj
+def config_upgrade(env: Environment, path: Path, dry_run: bool):
+    """Rewrite config file F, of the first format, in the programme model; its comments are
+    kept, and it reads to exactly the same settings."""
+    from sync.commands.handlers import ConfigUpgradeOptions
+
+    return env.command("config_upgrade_command")(ConfigUpgradeOptions(path=path, dry_run=dry_run), env)
 
 
 @plt.group()

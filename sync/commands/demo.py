@@ -21,6 +21,7 @@ from emulator.server import EmulatorServer
 
 from sync.commands import demo_data as D
 from sync.commands.init import initialise
+from sync.errors import UsageError
 from sync.run import SyncOptions, run
 from sync.google.errors import classify
 from sync.google.metering import Meter
@@ -68,9 +69,24 @@ def prepare_workdir(workdir: Path | None) -> tuple[Path, bool]:
     return workdir, True
 
 
-def write_config(workdir: Path) -> Path:
+# The programmes whose season `plt demo` can run: each has its sample data here.
+SEASONS = ("belmont",)
+
+
+def shipped_programmes() -> list[str]:
+    """The programme files shipped in config/programmes, by name."""
+    folder = resources.files("config").joinpath("programmes")
+    return sorted(entry.name[:-len(".toml")] for entry in folder.iterdir() if entry.name.endswith(".toml"))
+
+
+def write_config(workdir: Path, programme: str = "belmont") -> Path:
+    """The shipped programme's config, copied into the demo's folder (`plt init` fills in its ids)."""
+    if programme not in shipped_programmes() or programme not in SEASONS:
+        runnable = [name for name in shipped_programmes() if name in SEASONS]
+        raise UsageError(f"no demo season for the programme {programme!r}; choose one of: {', '.join(runnable)}")
     path = workdir / "plt.toml"
-    path.write_text(resources.files("config").joinpath("example.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    source = resources.files("config").joinpath("programmes", f"{programme}.toml")
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -90,7 +106,7 @@ def edit(endpoint: str, form_id: str, response_id: str, titles: dict[str, str], 
 
 
 def submit_samples(endpoint: str, settings) -> int:
-    titles = settings.form.questions.model_dump()
+    titles = settings.form.titles
     if settings.form.collect_verified_email:
         titles.pop("facilitator_email")  # Google records the verified address instead
     ids = [submit(endpoint, settings.form.id, titles, a) for a in D.SUBMISSIONS + D.MALFORMED + [D.DUPLICATE]]
@@ -98,9 +114,14 @@ def submit_samples(endpoint: str, settings) -> int:
     return len(ids)
 
 
-def run_demo(workdir: Path | None = None) -> DemoResult:
+def run_demo(workdir: Path | None = None, programme: str = "belmont") -> DemoResult:
     folder, kept = prepare_workdir(workdir)
-    config_path = write_config(folder)
+    try:
+        config_path = write_config(folder, programme)
+    except UsageError:
+        if not kept:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     data = str(folder / "emulator.sqlite") if kept else ":memory:"
     with EmulatorServer(data=data, scopes=SCOPES) as server:
         environ = {"PLT_GOOGLE_ENDPOINT": server.url}

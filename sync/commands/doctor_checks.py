@@ -29,12 +29,13 @@ _ADD_TEMPLATE = "upload it with `plt templates add FILE --config {}` and remove 
 def check_config(ctx: Context) -> Result:
     """config valid"""
     s = ctx.settings
-    unnamed = [key for key, value in (("form.id", s.form.id), ("roster.spreadsheet_id", s.roster.spreadsheet_id),
+    forms = [("form.id" if s.upgraded_from else f"form[{form.key}].id", form.id) for form in s.forms]
+    unnamed = [key for key, value in (*forms, ("roster.spreadsheet_id", s.roster.spreadsheet_id),
                                       ("drive.parent_folder_id", s.drive.parent_folder_id)) if not value]
     if unnamed:
         return failed("config valid", f"{', '.join(unnamed)} not set yet",
                       f"run `plt init --config {s.path}` to create them and write their ids into the file", CONFIG)
-    return passed("config valid", f"{s.path}: {len(s.form.schools)} schools, {len(s.milestones)} milestones, "
+    return passed("config valid", f"{s.path}: {len(s.programme.sites)} schools, {len(s.milestones)} milestones, "
                                   f"{s.mail.backend} mail")
 
 

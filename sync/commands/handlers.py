@@ -10,6 +10,8 @@ otherwise; each returns an `ExitStatus` (None means OK) or raises a `PltError`.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 from config import Settings
 from sync.environment import Environment
@@ -20,7 +22,7 @@ from sync.commands.options import DemoOptions, StatusOptions, SyncOptions, Templ
 def demo_command(options: DemoOptions, env: Environment) -> ExitStatus | None:
     from sync.commands.demo import run_demo, summary
 
-    result = run_demo(options.workdir)
+    result = run_demo(options.workdir, options.programme)
     print(json.dumps(result.to_json(), indent=2) if options.json else summary(result), file=env.stdout)
     return ExitStatus.OK
 
@@ -106,4 +108,27 @@ def auth_login_command(options, env: Environment, make_flow=None) -> ExitStatus 
     path = login(options, make_flow or installed_app_flow)
     print(f"signed in; the token is in {path} (readable by you only). Set credentials = \"oauth\" and "
           f"credentials_file = \"{path}\" in [google], then run `plt doctor`", file=env.stdout)
+    return ExitStatus.OK
+
+
+@dataclass(frozen=True)
+class ConfigUpgradeOptions:
+    path: Path
+    # Print the upgraded file instead of writing it.
+    dry_run: bool = False
+
+
+def config_upgrade_command(options: ConfigUpgradeOptions, env: Environment) -> ExitStatus | None:
+    from config.rewrite import upgraded_text, write_upgraded
+
+    if options.dry_run:
+        text = upgraded_text(options.path, env.environ)
+        if text is not None:
+            print(text, end="", file=env.stdout)
+            return ExitStatus.OK
+    elif write_upgraded(options.path, env.environ):
+        print(f"rewrote {options.path} in the programme model; its comments are kept and it reads to the same "
+              "settings", file=env.stdout)
+        return ExitStatus.OK
+    print(f"{options.path} is already in the programme model: nothing to upgrade", file=env.stdout)
     return ExitStatus.OK

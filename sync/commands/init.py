@@ -12,6 +12,7 @@ from sheets import layout as L
 from sheets.book import create_spreadsheet
 
 from sync.core.layout_plan import new_tab_layout
+from sync.core.units import unit_rules
 from sync.google.workspace import Workspace
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -30,7 +31,10 @@ class InitResult:
 
 def initialise(settings, workspace: Workspace, config_path) -> InitResult:
     result = InitResult()
-    _ensure(result, "form.id", settings.form.id, lambda: _create_form(settings, workspace))
+    for form in settings.forms:
+        # A first-format file has one [form] table; the programme model an array of them.
+        key = "form.id" if settings.upgraded_from == 1 else f"form[{form.key}].id"
+        _ensure(result, key, form.id, lambda form=form: _create_form(settings, workspace, form))
     _ensure(result, "roster.spreadsheet_id", settings.roster.spreadsheet_id,
             lambda: _create_sheet(settings, workspace))
     _ensure(result, "drive.parent_folder_id", settings.drive.parent_folder_id,
@@ -47,11 +51,9 @@ def _ensure(result: InitResult, key: str, current: str, create) -> None:
         result.created[key] = create()
 
 
-def _create_form(settings, workspace: Workspace) -> str:
-    form = settings.form
+def _create_form(settings, workspace: Workspace, form) -> str:
     form_id, _calls = create_form(workspace.forms, title=form.title, description=form.description or "",
-                                  question_titles=form.questions.model_dump(), schools=form.schools,
-                                  goal_types=form.goal_types, training_options=form.training_options,
+                                  fields=form.fields, sites=settings.programme.sites,
                                   collect_verified_email=form.collect_verified_email)
     return form_id
 
@@ -59,10 +61,11 @@ def _create_form(settings, workspace: Workspace) -> str:
 def _create_sheet(settings, workspace: Workspace) -> str:
     """The master spreadsheet with its tabs, headers and layout, in one create call."""
     titles = tuple(m.title for m in settings.milestones)
-    layouts = L.all_layouts(titles)
+    columns = tuple(column.header for column in unit_rules(settings).columns)
+    layouts = L.all_layouts(titles, columns)
     tabs = [(name, layouts[name].headers) for name in L.TAB_ORDER]
     return create_spreadsheet(workspace.gspread.http_client, settings.roster.title, tabs,
-                              settings.programme.time_zone, new_tab_layout(titles))
+                              settings.programme.time_zone, new_tab_layout(titles, columns))
 
 
 def _create_parent(settings, workspace: Workspace) -> str:

@@ -20,6 +20,8 @@ class DemoOptions:
     json: bool = False
     # Keep `plt.toml` and `emulator.sqlite` here instead of a temporary folder.
     workdir: Path | None = None
+    # The shipped programme whose season runs (config/programmes/<programme>.toml).
+    programme: str = "belmont"
 
 
 @dataclass(frozen=True)

@@ -163,5 +163,5 @@ def read_status(settings, workspace) -> ProgrammeStatus:
         if isinstance(failure, (AccessRefused, NotFound)) and failure.status:  # Google answered "no"
             raise AccessError("the master roster", failure.status, failure.message, _ROSTER_HINT) from error
         raise
-    return programme_status(book, settings.programme.name, settings.form.schools,
+    return programme_status(book, settings.programme.name, settings.programme.sites,
                             [m.title for m in settings.milestones])

@@ -16,6 +16,7 @@ from drive.sharing import sharing_changes
 from drive.tags import fits
 
 from sync.core.model import LinkOf, Team
+from sync.core.units import UnitRules
 
 SHARED, PENDING, BLOCKED, FAILED, NO_EMAIL = "shared", "pending", "blocked (domain)", "failed", "no email"
 
@@ -24,8 +25,7 @@ SHARED, PENDING, BLOCKED, FAILED, NO_EMAIL = "shared", "pending", "blocked (doma
 class DriveRules:
     parent_id: str
     folder_name: str
-    facilitator_role: str
-    member_role: str
+    units: UnitRules
     allowed_domains: tuple[str, ...]
     notify: bool
     template_ids: tuple[str, ...] = ()
@@ -35,6 +35,7 @@ class DriveRules:
 class DrivePlan:
     changes: tuple[DriveChange, ...]
     blocked: Mapping[str, tuple[str, ...]]          # team id -> emails not shared (domain)
+    shared_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # team id -> who should have access
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,12 @@ class DriveResults:
 
 
 def folder_name(rules: DriveRules, team: Team) -> str:
-    sub = team.submission
-    return rules.folder_name.format(school=sub.school, team_name=sub.team_name, team_id=team.team_id,
-                                    facilitator_name=sub.facilitator_name)
+    return rules.units.fill(rules.folder_name, team)
 
 
 def grants(team: Team, rules: DriveRules) -> list[Grant]:
-    sub = team.submission
-    people = [Grant(sub.facilitator_email, rules.facilitator_role)]
-    return people + [Grant(m.email, rules.member_role) for m in sub.members if m.email]
+    """Everyone in a role with folder access, with that role's access."""
+    return [Grant(m.email, role.access) for role, m in rules.units.people(team) if m.email and role.access != "none"]
 
 
 def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: DriveRules) -> DrivePlan:
@@ -70,22 +68,25 @@ def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: 
     Folders of withdrawn teams are left exactly as they are."""
     changes: list[DriveChange] = []
     blocked: dict[str, tuple[str, ...]] = {}
+    shared_with: dict[str, tuple[str, ...]] = {}
     for tid, team in sorted(teams.items()):
         name = folder_name(rules, team)
+        wanted = grants(team, rules)
+        shared_with[tid] = tuple(dict.fromkeys(grant.email.lower() for grant in wanted))
         folder = folders.get(tid)
         existing = folder is not None
         if not existing:
             folder = Folder(None, name, tid, "")
         elif folder.name != name:
             changes.append(RenameFolder(tid, folder.folder_id, name))
-        sharing, not_shared = sharing_changes(folder, grants(team, rules), allowed_domains=rules.allowed_domains,
+        sharing, not_shared = sharing_changes(folder, wanted, allowed_domains=rules.allowed_domains,
                                               notify=rules.notify)
         if not existing:
             sharing = _create_with_record(tid, name, rules, sharing)
         changes += sharing
         if not_shared:
             blocked[tid] = tuple(not_shared)
-    return DrivePlan(tuple(changes), blocked)
+    return DrivePlan(tuple(changes), blocked, shared_with)
 
 
 def _create_with_record(tid: str, name: str, rules: DriveRules, sharing: list[DriveChange]) -> list[DriveChange]:
@@ -112,8 +113,9 @@ def expected_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], dri
         elif isinstance(change, AddPermission):
             sharing[(change.team_id, change.email)] = (SHARED, "")
     access: dict[tuple[str, str], tuple[str, str]] = {}
-    for tid, team in teams.items():
-        _member_access(access, tid, team, folders.get(tid), sharing, drive_plan.blocked.get(tid, ()))
+    for tid in teams:
+        _member_access(access, tid, drive_plan.shared_with.get(tid, ()), folders.get(tid), sharing,
+                       drive_plan.blocked.get(tid, ()))
     return DriveView(links, access)
 
 
@@ -149,14 +151,11 @@ def _what(change: DriveChange) -> str:
     return f"{label} {email}".strip()
 
 
-def _member_access(access: dict[tuple[str, str], tuple[str, str]], tid: str, team: Team, folder: Folder | None,
-                   sharing: Mapping[tuple[str, str], tuple[str, str]], blocked: Sequence[str]) -> None:
+def _member_access(access: dict[tuple[str, str], tuple[str, str]], tid: str, emails: Sequence[str],
+                   folder: Folder | None, sharing: Mapping[tuple[str, str], tuple[str, str]],
+                   blocked: Sequence[str]) -> None:
     has = {p.email for p in (folder.permissions if folder else ()) if p.email}
-    sub = team.submission
-    for email in [sub.facilitator_email] + [m.email or "" for m in sub.members]:
-        email = email.lower()
-        if not email:
-            continue
+    for email in emails:
         if email in blocked:
             access[(tid, email)] = (BLOCKED, "outside the allowed domains; not shared")
         elif (tid, email) in sharing:

@@ -19,6 +19,7 @@ from sheets.book import Book, Preview, Tab
 from sync.core.cells import same
 from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, Team, UpdateDashboard
 from sync.core.sheet_writes import write_actions
+from sync.core.units import UnitRules
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,17 @@ class LayoutInputs:
     titles: tuple[str, ...]
     teams: tuple[D.TeamFacts, ...]
     targets: Mapping[str, float]
+    field_columns: tuple[str, ...] = L.FIELD_COLUMNS
 
 
 def team_facts(teams: Mapping[str, Team], statuses: Mapping[str, Mapping[str, object]],
-               titles: Sequence[str]) -> tuple[D.TeamFacts, ...]:
-    """Active teams as the Dashboard counts them: school, people, each milestone's status."""
+               titles: Sequence[str], units: UnitRules) -> tuple[D.TeamFacts, ...]:
+    """Active units as the Dashboard counts them: site, people, each milestone's status."""
     out = []
     for tid, team in sorted(teams.items()):
-        sub = team.submission
-        people = {sub.facilitator_email.strip().lower()}
-        people |= {(m.email or m.name).strip().lower() for m in sub.members if (m.email or m.name).strip()}
+        people = {(m.email or m.name).strip().lower() for _role, m in units.people(team)}
         cells = statuses.get(tid, {})
-        out.append(D.TeamFacts(sub.school, frozenset(people),
+        out.append(D.TeamFacts(units.site(team), frozenset(people),
                                {t: str(cells.get(L.status_header(t), "")) for t in titles}))
     return tuple(out)
 
@@ -58,10 +58,10 @@ def staff_by_school(tab: Tab | None) -> dict[str, int] | None:
 
 def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
     """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
-    preview = write_actions(Preview(book), actions, inputs.titles).book
+    preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns).book
     created = created_columns(preview, actions)
     out: list[Action] = []
-    for name, layout in L.all_layouts(inputs.titles).items():
+    for name, layout in L.all_layouts(inputs.titles, inputs.field_columns).items():
         requests = tab_repairs(preview.tabs[name], layout, created.get(name, {}), inputs.titles)
         if requests:
             out.append(RepairLayout(name, tuple(requests)))
@@ -200,10 +200,10 @@ def _sources(basic: Mapping) -> list:
             for p in parts]
 
 
-def new_tab_layout(titles: Sequence[str]):
+def new_tab_layout(titles: Sequence[str], field_columns: Sequence[str] = L.FIELD_COLUMNS):
     """For `create_spreadsheet`: a new tab's formatting as Sheet fields of the one create call,
     the same pieces a run would add to a tab it found without them."""
-    layouts = L.all_layouts(titles)
+    layouts = L.all_layouts(titles, field_columns)
 
     def fields(name: str, sheet_id: int, headers: Sequence[str], rows: int) -> dict[str, list]:
         tab = Tab(name, sheet_id, [list(headers)], rows, max(26, len(headers)), frozen_rows=1)

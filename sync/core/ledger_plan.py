@@ -20,7 +20,7 @@ def plan_ledger(p: SheetPlanner, milestones: MilestonePlan, mail_domain: str, st
     ledger = p.index(L.REMINDERS)
     for reminder in milestones.reminders:
         mid = message_id(reminder.key, mail_domain)
-        values = (("Key", reminder.key), ("Team ID", reminder.team_id), ("Team name", reminder.team_name),
+        values = (("Key", reminder.key), ("Team ID", reminder.team_id), ("Team name", reminder.unit_name),
                   ("Milestone", reminder.milestone_title), ("Step", reminder.step),
                   ("Recipients", ", ".join(reminder.to + reminder.cc)), ("Message-ID", mid), ("Status", SENDING),
                   ("Time", stamp), ("Sent ID", ""), ("Detail", ""))

@@ -1,14 +1,15 @@
-"""Milestones in the plan: each team's status per milestone, and which reminders are due.
+"""Milestones in the plan: each unit's status per milestone, and which reminders are due.
 
 Pure. Evidence is a coordinator's tick in `<Milestone> received` and/or a file in the
-team folder whose name matches the milestone's pattern. The Reminders tab is the send
-ledger: a key already there is never planned again; a row left `sending` by a crash is
-handed back for resolution before anything new goes out.
+unit's folder whose name matches the milestone's pattern. A milestone is due on a date, a number of days after another
+milestone falls due, or a number of days after the unit started (its first response).
+The Reminders tab is the send ledger: a key already there is never planned again; a row
+left `sending` by a crash is handed back for resolution before anything new goes out.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Mapping
 
 from mail.message import Reminder
@@ -16,6 +17,7 @@ from sheets import layout as L
 from sheets.book import Book, Tab
 
 from sync.core.model import LinkOf, Team
+from sync.core.units import UnitRules
 from sync.core.schedule import ReminderPolicy, due_step, milestone_status
 
 SENDING, SENT, FAILED, UNCONFIRMED = "sending", "sent", "failed", "unconfirmed"
@@ -26,35 +28,55 @@ _TICKS = {"true", "yes", "y", "x", "✓", "✔", "done", "received", "1"}
 class MilestoneRule:
     key: str
     title: str
-    due: date
+    due: date | None
     checkbox: bool
     pattern: str | None
     template: str
     policy: ReminderPolicy
+    after: tuple[str, int] | None = None        # (milestone key, days after it falls due)
+    days_after_start: int | None = None
 
     @property
     def needs_evidence(self) -> bool:
-        """A milestone with neither a checkbox nor a file pattern is met by the submission itself."""
+        """A milestone with no way of evidence is met by the enrol response itself."""
         return self.checkbox or bool(self.pattern)
 
-    def evidence_text(self) -> str:
+    def evidence_text(self, noun: str = "team") -> str:
         ways = []
         if self.pattern:
-            ways.append(f"a file named like \"{self.pattern}\" in your team folder")
+            ways.append(f"a file named like \"{self.pattern}\" in your {noun} folder")
         if self.checkbox:
             ways.append(f"your coordinator ticking \"{L.received_header(self.title)}\" on the roster")
         return " or ".join(ways)
 
 
+def due_dates(rules: tuple[MilestoneRule, ...], team: Team, tz) -> dict[str, date]:
+    """Each milestone's due date for one unit: fixed, after another's, or from its start.
+    The config refuses chains that loop or end nowhere, so every key resolves."""
+    by_key = {rule.key: rule for rule in rules}
+    out: dict[str, date] = {}
+
+    def due(rule: MilestoneRule) -> date:
+        if rule.key not in out:
+            if rule.due is not None:
+                out[rule.key] = rule.due
+            elif rule.after is not None:
+                out[rule.key] = due(by_key[rule.after[0]]) + timedelta(days=rule.after[1])
+            else:
+                out[rule.key] = team.started_at.astimezone(tz).date() + timedelta(days=rule.days_after_start or 0)
+        return out[rule.key]
+
+    for rule in rules:
+        due(rule)
+    return out
+
+
 @dataclass(frozen=True)
 class MailRules:
-    cc_members: bool
     cc_coordinator: bool
     coordinator_email: str
     allowed_domains: tuple[str, ...]
-
-
-NO_COPIES = MailRules(False, False, "", ())
+    units: UnitRules
 
 
 @dataclass(frozen=True)
@@ -102,25 +124,27 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
     for tid, team in sorted(teams.items()):
         row = rows.get((tid,))
         cells = out.roster.setdefault(tid, {})
+        dues = due_dates(rules, team, rules[0].policy.tz) if rules else {}
         for rule in rules:
             found = evidence.get((rule.key, tid))
             received = _received(rule, roster, row, found)
-            cells[L.status_header(rule.title)] = milestone_status(rule.due, received, now, rule.policy.tz)
+            cells[L.status_header(rule.title)] = milestone_status(dues[rule.key], received, now, rule.policy.tz)
             if rule.pattern:
                 cells[L.file_header(rule.title)] = found[1] if found else ""
             if received:
                 continue
-            reminder = _reminder(team, rule, planned, links.get(tid), mail, now)
+            reminder = _reminder(team, rule, dues[rule.key], planned, links.get(tid), mail, now)
             if reminder is not None:
                 out.reminders.append(reminder)
     return out
 
 
 def reminders_due(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
-                  evidence: Mapping[tuple[str, str], tuple[str, str]], now: datetime) -> list[tuple[str, str]]:
+                  evidence: Mapping[tuple[str, str], tuple[str, str]], units: UnitRules,
+                  now: datetime) -> list[tuple[str, str]]:
     """(milestone key, team id) of each reminder due now unless more evidence turns up: the
     folders worth a closer look before the plan is made."""
-    due = plan_milestones(teams, book, rules, evidence, {}, NO_COPIES, now).reminders
+    due = plan_milestones(teams, book, rules, evidence, {}, MailRules(False, "", (), units), now).reminders
     return [(reminder.milestone_key, reminder.team_id) for reminder in due]
 
 
@@ -143,27 +167,38 @@ def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, set[str]]:
     return planned
 
 
-def _reminder(team: Team, rule: MilestoneRule, planned: Mapping[str, set[str]], link: str | LinkOf | None,
+def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, set[str]], link: str | LinkOf | None,
               mail: MailRules, now: datetime) -> Reminder | None:
     prefix = f"{team.team_id}:{rule.key}:"
-    step = due_step(rule.due, rule.policy, now, planned.get(prefix, set()))
+    to = _recipients(team, mail, "to")
+    if not to:
+        return None
+    step = due_step(due, rule.policy, now, planned.get(prefix, set()))
     if step is None:
         return None
-    sub = team.submission
+    units = mail.units
+    lead = units.lead(team)
     local_today = now.astimezone(rule.policy.tz).date()
-    return Reminder(key=prefix + step, team_id=team.team_id, team_name=sub.team_name, school=sub.school,
-                    milestone_key=rule.key, milestone_title=rule.title, due=rule.due, step=step,
-                    to=(sub.facilitator_email,), cc=_cc(team, mail), facilitator_name=sub.facilitator_name,
-                    folder_link=link, evidence=rule.evidence_text(),
-                    overdue_days=max((local_today - rule.due).days, 0))
+    return Reminder(key=prefix + step, team_id=team.team_id, unit_name=units.name(team), site=units.site(team),
+                    milestone_key=rule.key, milestone_title=rule.title, due=due, step=step,
+                    to=to, cc=_cc(team, mail, to), recipient_name=lead.name if lead else "",
+                    folder_link=link, evidence=rule.evidence_text(units.noun),
+                    overdue_days=max((local_today - due).days, 0))
 
 
-def _cc(team: Team, mail: MailRules) -> tuple[str, ...]:
+def _recipients(team: Team, mail: MailRules, remind: str) -> tuple[str, ...]:
+    """The emails of the people in roles reminded as `remind` ("to" or "cc"); copies go
+    only to the allowed domains."""
     domains = {d.lower() for d in mail.allowed_domains}
-    cc: list[str] = []
-    if mail.cc_members:
-        cc += [m.email for m in team.submission.members
-               if m.email and m.email.rsplit("@", 1)[-1].lower() in domains]
+    found = [m.email for role, m in mail.units.people(team) if role.remind == remind and m.email]
+    if remind == "cc":
+        found = [e for e in found if e.rsplit("@", 1)[-1].lower() in domains]
+    return tuple(dict.fromkeys(found))
+
+
+def _cc(team: Team, mail: MailRules, to: tuple[str, ...]) -> tuple[str, ...]:
+    cc = list(_recipients(team, mail, "cc"))
     if mail.cc_coordinator and mail.coordinator_email:
         cc.append(mail.coordinator_email)
-    return tuple(dict.fromkeys(c for c in cc if c.lower() != team.submission.facilitator_email.lower()))
+    sent_to = {t.lower() for t in to}
+    return tuple(dict.fromkeys(c for c in cc if c.lower() not in sent_to))

@@ -1,51 +1,27 @@
-"""What the planner reasons about (teams) and what it returns (frozen actions).
+"""What the planner reasons about (units, called teams here after the first programme)
+and what it returns (frozen actions).
 
-A team's key is the facilitator's email (or email plus normalised team name, for
-programmes where one person leads several teams); its Team ID is a hash of that key, so
-re-runs and crashes never renumber teams.
+A unit's key is made of the fields the config names (`[unit] key`); its ID is a hash of
+that key (see `sync.core.units`), so re-runs and crashes never renumber units.
 """
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from forms.model import Submission
 
-KEY_EMAIL = "facilitator_email"
-KEY_EMAIL_AND_NAME = "facilitator_email+team_name"
-
-
-def normalise_name(text: str) -> str:
-    """Case, accents, punctuation and spacing do not make a different team."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
-
-
-def team_key(submission: Submission, scheme: str) -> str:
-    email = submission.facilitator_email.strip().lower()
-    if scheme == KEY_EMAIL_AND_NAME:
-        return f"{email}|{normalise_name(submission.team_name)}"
-    return email
-
-
-@functools.lru_cache(maxsize=65536)
-def team_id(key: str) -> str:
-    """A short, stable, readable id: `PLT-` and 8 characters of the key's hash."""
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    return "PLT-" + base64.b32encode(digest)[:8].decode("ascii")
-
 
 @dataclass(frozen=True)
 class Team:
+    """One unit of the programme, as its latest response describes it."""
+
     team_id: str
     key: str
     submission: Submission
-    superseded: tuple[str, ...] = ()   # response ids of earlier submissions for this team
+    superseded: tuple[str, ...] = ()   # response ids of earlier submissions for this unit
+    started_at: datetime | None = None  # when its first response came: `days_after_start` counts from here
 
 
 # Actions: the plan is a list of these; `--dry-run` prints them, `apply` carries them out.
@@ -201,7 +177,7 @@ class SendReminder(Action):
 
     def describe(self) -> str:
         r = self.reminder
-        return f"email {', '.join(r.to)} about {r.milestone_title} ({r.step}) for team {r.team_name}"
+        return f"email {', '.join(r.to)} about {r.milestone_title} ({r.step}) for {r.unit_name}"
 
 
 @dataclass(frozen=True)

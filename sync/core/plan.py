@@ -21,11 +21,12 @@ from sync.core.cells import local_time
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
 from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
 from sync.core.ledger_plan import plan_ledger
-from sync.core.milestones import NO_COPIES, MailRules, MilestonePlan, MilestoneRule, plan_milestones
-from sync.core.model import Plan, SetLastRun, Team, team_id, team_key
+from sync.core.milestones import MailRules, MilestonePlan, MilestoneRule, plan_milestones
+from sync.core.model import Plan, SetLastRun, Team
 from sync.core.problems import current_problems, plan_problems
-from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_columns
+from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_fields
 from sync.core.tables import SheetPlanner
+from sync.core.units import UnitRules, Words
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Observed:
     teams: Mapping[str, Team]
     problems: Sequence[Problem]
     book: Book
-    # response id -> (facilitator email as typed, last submitted time): lets a later
-    # submission from the same facilitator resolve an earlier response's problems.
+    # response id -> (who it is from: its unit key's first person, last submitted time):
+    # lets a later response from the same person resolve an earlier response's problems.
     response_facilitators: Mapping[str, tuple[str, datetime]] = field(default_factory=dict)
     folders: Mapping[str, Folder] = field(default_factory=dict)      # team id -> its folder
     # (milestone key, team id) -> (file name, link) of the evidence found in team folders.
@@ -47,13 +48,16 @@ class Observed:
 class Rules:
     """The parts of the config planning needs, as plain values."""
 
+    units: UnitRules
     milestones: tuple[MilestoneRule, ...]
     time_zone: str
     run_id: str = ""
     mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
     drive: DriveRules | None = None          # None: folders are not planned
-    mail: MailRules = NO_COPIES
+    mail: MailRules | None = None            # None: reminders go to the "to" roles only, no copies
     targets: Mapping[str, float] = field(default_factory=dict)
+    words: Words = Words()
+    field_columns: tuple[str, ...] = L.FIELD_COLUMNS
 
     @property
     def milestone_titles(self) -> tuple[str, ...]:
@@ -66,17 +70,17 @@ def form_errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if not p.response_id and p.severity == ERROR]
 
 
-def choose_teams(submissions: Iterable[Submission], scheme: str) -> dict[str, Team]:
-    """The latest submission per team key wins; earlier ones are recorded as superseded."""
+def choose_teams(submissions: Iterable[Submission], units: UnitRules) -> dict[str, Team]:
+    """The latest submission per unit key wins; earlier ones are recorded as superseded."""
     by_key: dict[str, list[Submission]] = {}
     for sub in submissions:
-        by_key.setdefault(team_key(sub, scheme), []).append(sub)
+        by_key.setdefault(units.key_of(sub), []).append(sub)
     teams = {}
     for key, subs in by_key.items():
         subs.sort(key=lambda s: (s.submitted_at, s.response_id))
         latest = subs[-1]
-        tid = team_id(key)
-        teams[tid] = Team(tid, key, latest, tuple(s.response_id for s in subs[:-1]))
+        tid = units.id_of(key)
+        teams[tid] = Team(tid, key, latest, tuple(s.response_id for s in subs[:-1]), subs[0].submitted_at)
     return teams
 
 
@@ -85,11 +89,13 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     teams = observed.teams
     drive = plan_drive(teams, observed.folders, rules.drive) if rules.drive else DrivePlan((), {})
     view = expected_drive(teams, observed.folders, drive) if rules.drive else None
+    mail = rules.mail or MailRules(False, "", (), rules.units)
     milestones = plan_milestones(teams, observed.book, rules.milestones, observed.evidence,
-                                 view.links if view else {}, rules.mail, now)
+                                 view.links if view else {}, mail, now)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
-        rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles), rules.targets))
+        rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
+        rules.targets, rules.field_columns))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
@@ -99,18 +105,18 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
                 milestones: MilestonePlan) -> Plan:
     """The sheet's cells and the emails: roster, members, problems, the reminder ledger."""
     teams = observed.teams
-    p = SheetPlanner(observed.book, rules.milestone_titles)
+    p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns)
     p.repair_layout()
     roster = (0, 0, 0, 0)
     unreadable = form_errors(observed.problems)
     # Without a question every team needs, no response could be read: the roster and
     # members stay as they are (no team is withdrawn) until the form or config is fixed.
     if not unreadable:
-        unanswered = unanswered_columns(observed.problems)
-        roster = plan_roster(p, teams, rules.time_zone, unanswered, view, milestones)
-        plan_members(p, teams, unanswered, view)
+        unanswered = unanswered_fields(observed.problems)
+        roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones)
+        plan_members(p, teams, rules.units, unanswered, view)
     stamp = local_time(now, rules.time_zone)
-    current = current_problems(observed.problems, observed.response_facilitators, teams)
+    current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
     opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
     p.actions.append(SetLastRun(_last_run_text(now, rules)))

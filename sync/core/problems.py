@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 from forms.model import Problem
 from sheets import layout as L
 
+from sync.core.units import UnitRules
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
 
@@ -24,16 +25,16 @@ def problem_id(problem: Problem) -> str:
     return "P-" + hashlib.sha256(raw).hexdigest()[:10].upper()
 
 
-def current_problems(problems: Sequence[Problem], facilitators: Mapping[str, tuple[str, datetime]],
-                     teams: Mapping[str, Team]) -> dict[str, Problem]:
-    """Problems of responses that no later submission from the same facilitator replaced."""
+def current_problems(problems: Sequence[Problem], senders: Mapping[str, tuple[str, datetime]],
+                     teams: Mapping[str, Team], units: UnitRules) -> dict[str, Problem]:
+    """Problems of responses that no later response from the same person replaced."""
     latest: dict[str, datetime] = {}
     for team in teams.values():
-        email = team.submission.facilitator_email.lower()
-        latest[email] = max(latest.get(email, team.submission.submitted_at), team.submission.submitted_at)
+        who = units.sender_of(team.key)
+        latest[who] = max(latest.get(who, team.submission.submitted_at), team.submission.submitted_at)
     current = {}
     for problem in problems:
-        who = facilitators.get(problem.response_id)
+        who = senders.get(problem.response_id)
         if who and who[0].strip().lower() in latest and latest[who[0].strip().lower()] > who[1]:
             continue
         current[problem_id(problem)] = problem

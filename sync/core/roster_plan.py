@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from forms.model import Problem, Submission
+from forms.model import Problem
 from sheets import layout as L
 
 from sync.core.cells import local_time, member_key
@@ -15,44 +15,32 @@ from sync.core.drive_plan import NO_EMAIL, DriveView
 from sync.core.milestones import MilestonePlan
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
+from sync.core.units import UnitRules
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
 
-# Roster columns an optional question fills: while the form lacks that question (renamed
-# or deleted), the column keeps what earlier runs wrote instead of being blanked.
-OPTIONAL_COLUMNS = {"facilitator_name": "Facilitator", "topic": "Topic", "goal_type": "Goal type",
-                    "meeting_time": "Meeting time", "training": "Training"}
 
 
-def unanswered_columns(problems: Iterable[Problem]) -> frozenset[str]:
-    """Roster columns whose optional question the form no longer has."""
-    return frozenset(OPTIONAL_COLUMNS[p.field] for p in problems
-                     if not p.response_id and p.field in OPTIONAL_COLUMNS)
+def unanswered_fields(problems: Iterable[Problem]) -> frozenset[str]:
+    """Fields whose optional question the form no longer has (renamed or deleted): their
+    roster cells keep what earlier runs wrote instead of being blanked."""
+    return frozenset(p.field for p in problems if not p.response_id)
 
 
-def roster_values(team: Team, tz: str) -> dict[str, Any]:
+def roster_values(team: Team, tz: str, units: UnitRules, unanswered: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The unit's roster cells, leaving out the columns of fields the form no longer asks."""
     sub = team.submission
-    return {
-        L.TEAM_ID: team.team_id, "Team name": sub.team_name, "School": sub.school, "Topic": sub.topic,
-        "Goal type": sub.goal_type, "Facilitator": sub.facilitator_name,
-        "Facilitator email": sub.facilitator_email, "Members": members_text(sub),
-        "Member count": len(sub.members), "Meeting time": sub.meeting_time, "Training": sub.training,
-        "Submitted": local_time(sub.submitted_at, tz), "Response ID": sub.response_id,
-        L.TEAM_STATUS: ACTIVE,
-    }
+    field_of = {column.header: column.field for column in units.columns}
+    values = {h: v for h, v in units.roster_values(team).items() if field_of[h] not in unanswered}
+    return {L.TEAM_ID: team.team_id, **values, "Submitted": local_time(sub.submitted_at, tz),
+            "Response ID": sub.response_id, L.TEAM_STATUS: ACTIVE}
 
 
-def members_text(sub: Submission) -> str:
-    return "\n".join(f"{m.name} <{m.email}>" if m.email and m.name else (m.email or m.name)
-                     for m in sub.members)
-
-
-def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, unanswered: frozenset[str],
+def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: UnitRules, unanswered: frozenset[str],
                 drive: DriveView | None, milestones: MilestonePlan) -> tuple[int, int, int, int]:
-    """Roster rows of every team; returns (new, updated, unchanged, withdrawn)."""
-    desired = {(tid,): {h: v for h, v in roster_values(team, tz).items() if h not in unanswered}
-               for tid, team in teams.items()}
+    """Roster rows of every unit; returns (new, updated, unchanged, withdrawn)."""
+    desired = {(tid,): roster_values(team, tz, units, unanswered) for tid, team in teams.items()}
     for (tid,), values in desired.items():
         if drive is not None and tid in drive.links:
             values[L.FOLDER] = drive.links[tid]
@@ -68,20 +56,20 @@ def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, unanswered:
     return added, updated, len(teams) - added - updated, withdrawn
 
 
-def plan_members(p: SheetPlanner, teams: Mapping[str, Team], unanswered: frozenset[str],
+def plan_members(p: SheetPlanner, teams: Mapping[str, Team], units: UnitRules, unanswered: frozenset[str],
                  drive: DriveView | None) -> None:
+    """One row per person and role of every unit, each person once per unit."""
     desired: dict[tuple, dict[str, Any]] = {}
     team_of: dict[tuple, str] = {}
     for tid, team in teams.items():
-        sub = team.submission
-        people = [(sub.facilitator_name, sub.facilitator_email, "facilitator")]
-        people += [(m.name, m.email or "", "member") for m in sub.members]
-        for name, email, role in people:
-            key = member_key(tid, email, name)
-            desired[key] = {L.TEAM_ID: tid, "Team name": sub.team_name, "Member": name, "Email": email,
-                            "Role": role, "On team": "yes", **access_cells(drive, tid, email)}
-            if role == "facilitator" and OPTIONAL_COLUMNS["facilitator_name"] in unanswered:
-                del desired[key]["Member"]
+        unit_name = units.name(team)
+        for role, person in units.people(team):
+            email = person.email or ""
+            key = member_key(tid, email, person.name)
+            desired[key] = {L.TEAM_ID: tid, "Team name": unit_name, "Member": person.name, "Email": email,
+                            "Role": role.key, "On team": "yes", **access_cells(drive, tid, email)}
+            if units.name_fields.get(role.field) in unanswered:
+                del desired[key]["Member"]   # the name's question is gone: keep what the cell says
             team_of[key] = tid
     p.sync_table(L.MEMBERS, desired, team_of)
     tab = p.tab(L.MEMBERS)

@@ -18,13 +18,15 @@ from sync.core.model import (Action, AddHeaders, AddRow, AddTab, LinkFolders, Re
                              UpdateDashboard, UpdateRow)
 
 
-def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[str, ...]) -> Edits:
+def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[str, ...],
+                field_columns: tuple[str, ...] = L.FIELD_COLUMNS) -> Edits:
     """The one write of `actions` to `book` (which follows the edits, as the sheet will)."""
-    return write_actions(Edits(book), actions, milestone_titles)
+    return write_actions(Edits(book), actions, milestone_titles, field_columns)
 
 
-def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tuple[str, ...]) -> Edits:
-    layouts = L.all_layouts(milestone_titles)
+def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tuple[str, ...],
+                  field_columns: tuple[str, ...] = L.FIELD_COLUMNS) -> Edits:
+    layouts = L.all_layouts(milestone_titles, field_columns)
     book = edits.book
     rows: dict[str, dict[tuple, int]] = {}     # each tab's rows by key, found once
     next_row: dict[str, int] = {}              # first free row of each tab, found once, not per new row

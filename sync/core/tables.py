@@ -15,9 +15,9 @@ from sync.core.model import Action, AddHeaders, AddRow, AddTab, UpdateRow
 class SheetPlanner:
     """Collects the sheet actions of one plan over the book as read."""
 
-    def __init__(self, book: Book, milestone_titles: tuple[str, ...]):
+    def __init__(self, book: Book, milestone_titles: tuple[str, ...], field_columns: tuple[str, ...] = L.FIELD_COLUMNS):
         self.book = book
-        self.layouts = L.all_layouts(milestone_titles)
+        self.layouts = L.all_layouts(milestone_titles, field_columns)
         self.actions: list[Action] = []
         self._indexes: dict[str, dict[tuple, int]] = {}
 

@@ -1,0 +1,236 @@
+"""Checks of the programme model that span sections: every name a section uses (a field,
+a form, a role, a milestone, a site) is defined where it should be; and the refusal, with
+one clear line each, of the parts of the model this release does not carry out yet.
+
+Like `config.checks`, they read the parsed TOML and tolerate values of the wrong type
+(the schema reports those), so every problem is reported at once.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .errors import ConfigProblem
+from .problems import shown, toml_path
+from .types import placeholders
+
+PERSON_TYPES = ("email", "person", "people", "respondent")
+CHOICE_TYPES = ("choice", "dropdown", "checkboxes")
+UNIT_PLACEHOLDERS = ("unit_id",)
+NOT_YET = "is not supported yet"
+
+
+def _table(raw: Any, name: str) -> dict:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _items(raw: Any, name: str) -> list[tuple[int, dict]]:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _first_by_key(items: list[tuple[int, dict]]) -> dict[str, tuple[int, dict]]:
+    """Items by key; of two with one key (reported as such) the first counts, as when the
+    settings are used."""
+    found: dict[str, tuple[int, dict]] = {}
+    for index, item in items:
+        if isinstance(item.get("key"), str):
+            found.setdefault(item["key"], (index, item))
+    return found
+
+
+def _forms(raw: dict) -> dict[str, tuple[int, dict]]:
+    return _first_by_key(_items(raw, "form"))
+
+
+def _fields(form: dict) -> dict[str, dict]:
+    return {key: field for key, (_i, field) in _first_by_key(_items(form, "field")).items()}
+
+
+def model_problems(raw: dict) -> list[ConfigProblem]:
+    """Every broken reference between the sections of the programme model."""
+    return [*_form_problems(raw), *_unit_problems(raw), *_milestone_references(raw), *_target_problems(raw)]
+
+
+def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
+    seen: dict[str, int] = {}
+    for index, form in _items(raw, "form"):
+        key = form.get("key")
+        if isinstance(key, str) and key in seen:
+            yield ConfigProblem(toml_path(("form", index, "key")),
+                                f"expected a unique key; form[{seen[key]}] has the same one")
+        elif isinstance(key, str):
+            seen[key] = index
+        yield from _field_problems(form, index)
+
+
+def _field_problems(form: dict, form_index: int) -> Iterator[ConfigProblem]:
+    keys: dict[str, int] = {}
+    titles: dict[str, int] = {}
+    for index, field in _items(form, "field"):
+        where = ("form", form_index, "field", index)
+        key, title = field.get("key"), field.get("title")
+        if isinstance(key, str):
+            if key in keys:
+                yield ConfigProblem(toml_path((*where, "key")), f"expected a unique key; field[{keys[key]}] of "
+                                                                "this form has the same one")
+            keys.setdefault(key, index)
+        if isinstance(title, str) and title.strip():
+            folded = " ".join(title.split()).casefold()
+            if folded in titles:
+                yield ConfigProblem(toml_path((*where, "title")), f"expected a question title of its own; "
+                                    f"field[{titles[folded]}] has the same title {shown(title)}")
+            titles.setdefault(folded, index)
+        if field.get("choices") is not None and field.get("type", "text") not in CHOICE_TYPES:
+            yield ConfigProblem(toml_path((*where, "choices")), "only a choice, dropdown or checkboxes field "
+                                                                "has choices")
+        if field.get("type") in CHOICE_TYPES and not field.get("choices"):
+            yield ConfigProblem(toml_path((*where, "choices")), 'required for a choice field: a list, or "sites"')
+        if "count_column" in field and field.get("type") != "people":
+            yield ConfigProblem(toml_path((*where, "count_column")), "only a people field has a count column")
+
+
+def _unit_problems(raw: dict) -> Iterator[ConfigProblem]:
+    unit = _table(raw, "unit")
+    if not unit:
+        return
+    forms = _forms(raw)
+    source = unit.get("source")
+    # Without a list of forms (the schema reports that) every source would look unknown.
+    if isinstance(source, str) and source != "groups" and isinstance(raw.get("form"), list):
+        if source not in forms:
+            yield ConfigProblem("unit.source", f"expected the key of an enrol form, got {shown(source)} "
+                                               f"(forms: {', '.join(forms) or 'none'})")
+            return
+        if forms[source][1].get("purpose") != "enrol":
+            yield ConfigProblem("unit.source", f"expected an enrol form; form {shown(source)} has purpose "
+                                               f"{shown(forms[source][1].get('purpose'))}")
+            return
+    fields = _fields(forms[source][1]) if source in forms else {}
+    if not fields:
+        return
+    yield from _field_references(unit, fields)
+    yield from _role_problems(unit, fields)
+    yield from _template_problems(raw, fields)
+
+
+def _field_references(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProblem]:
+    known = ", ".join(fields)
+    for index, key in enumerate(unit.get("key") if isinstance(unit.get("key"), list) else []):
+        if isinstance(key, str) and key not in fields:
+            yield ConfigProblem(f"unit.key[{index}]", f"expected a field of the enrol form ({known}), got {shown(key)}")
+    site = unit.get("site")
+    if isinstance(site, str) and site not in fields:
+        yield ConfigProblem("unit.site", f"expected a field of the enrol form ({known}), got {shown(site)}")
+
+
+def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProblem]:
+    roles = _items(unit, "role")
+    seen: set[str] = set()
+    for index, role in roles:
+        where = ("unit", "role", index)
+        if isinstance(role.get("key"), str):
+            if role["key"] in seen:
+                yield ConfigProblem(toml_path((*where, "key")), "expected a unique role key")
+            seen.add(role["key"])
+        field = role.get("field")
+        if isinstance(field, str):
+            if field not in fields:
+                yield ConfigProblem(toml_path((*where, "field")), f"expected a field of the enrol form, got "
+                                                                  f"{shown(field)}")
+            elif fields[field].get("type", "text") not in PERSON_TYPES:
+                yield ConfigProblem(toml_path((*where, "field")), f"expected a field of type email, person, people "
+                                    f"or respondent; {shown(field)} is {shown(fields[field].get('type', 'text'))}")
+        name_field = role.get("name_field")
+        if isinstance(name_field, str) and name_field not in fields:
+            yield ConfigProblem(toml_path((*where, "name_field")), f"expected a field of the enrol form, got "
+                                                                   f"{shown(name_field)}")
+    if roles and not any(role.get("remind") == "to" for _i, role in roles):
+        yield ConfigProblem("unit.role", 'expected at least one role with remind = "to": reminders need someone '
+                                         "to go to")
+
+
+def _template_problems(raw: dict, fields: dict[str, dict]) -> Iterator[ConfigProblem]:
+    allowed = set(fields) | set(UNIT_PLACEHOLDERS)
+    for where, template in (("unit.name", _table(raw, "unit").get("name")),
+                            ("drive.folder_name", _table(raw, "drive").get("folder_name"))):
+        if not isinstance(template, str):
+            continue
+        unknown = [name for name in placeholders(template) or [] if name not in allowed]
+        if unknown:
+            yield ConfigProblem(where, f"expected placeholders naming fields of the enrol form or unit_id; "
+                                       f"{', '.join('{%s}' % u for u in unknown)} is none of them")
+
+
+def _milestone_references(raw: dict) -> Iterator[ConfigProblem]:
+    milestones = {key: milestone for key, (_i, milestone) in _first_by_key(_items(raw, "milestone")).items()}
+    forms = _forms(raw)
+    for index, milestone in _items(raw, "milestone"):
+        where = ("milestone", index)
+        ways = [k for k in ("due", "after", "days_after_start") if k in milestone]
+        if len(ways) != 1:
+            yield ConfigProblem(toml_path(where), "expected exactly one of due (a date), after (another milestone) "
+                                                  f"or days_after_start; got {', '.join(ways) or 'none'}")
+        after = _table(milestone, "after").get("milestone")
+        if isinstance(after, str) and after not in milestones:
+            yield ConfigProblem(toml_path((*where, "after", "milestone")), f"expected the key of another "
+                                                                            f"milestone, got {shown(after)}")
+        elif isinstance(after, str) and _loops(milestones, milestone.get("key")):
+            yield ConfigProblem(toml_path((*where, "after", "milestone")), "expected a chain of milestones that "
+                                                                            "ends in a date; this one loops")
+        form = _table(milestone, "evidence").get("form")
+        if isinstance(form, str) and (form not in forms or forms[form][1].get("purpose") != "evidence"):
+            yield ConfigProblem(toml_path((*where, "evidence", "form")), f"expected the key of a form with purpose "
+                                                                         f"= \"evidence\", got {shown(form)}")
+
+
+def _loops(milestones: dict, start: Any) -> bool:
+    seen, key = set(), start
+    while isinstance(key, str) and key in milestones:
+        if key in seen:
+            return True
+        seen.add(key)
+        key = _table(milestones[key], "after").get("milestone")
+    return False
+
+
+def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
+    sites = _table(raw, "programme").get("sites")
+    if not isinstance(sites, list):
+        return
+    for index, target in _items(raw, "target"):
+        for site_index, site in enumerate(target.get("sites") if isinstance(target.get("sites"), list) else []):
+            if isinstance(site, str) and site not in sites:
+                yield ConfigProblem(toml_path(("target", index, "sites", site_index)),
+                                    f"expected a site listed in programme.sites, got {shown(site)}")
+
+
+def unsupported(raw: dict) -> Iterator[ConfigProblem]:
+    """The parts of the programme model that this release refuses rather than ignores."""
+    for index, form in _items(raw, "form"):
+        if form.get("purpose") in ("signoff", "survey", "application"):
+            article = "an" if form["purpose"][0] in "aeiou" else "a"
+            yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
+        if "repeat" in form:
+            yield ConfigProblem(toml_path(("form", index, "repeat")),
+                                f"a repeated group of questions ([form.repeat]) {NOT_YET}")
+        for field_index, field in _items(form, "field"):
+            if field.get("type") == "dates":
+                yield ConfigProblem(toml_path(("form", index, "field", field_index, "type")),
+                                    f"a dates field (meeting dates) {NOT_YET}")
+    if _table(raw, "unit").get("source") == "groups":
+        yield ConfigProblem("unit.source", f'making units from approved groups (source = "groups") {NOT_YET}')
+    for index, milestone in _items(raw, "milestone"):
+        if milestone.get("level") == "site":
+            yield ConfigProblem(toml_path(("milestone", index, "level")), f"a site-level milestone {NOT_YET}")
+        evidence = _table(milestone, "evidence")
+        for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
+            if way in evidence:
+                yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("calendar", "Google Calendar ([calendar])"),
+                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+        if name in raw:
+            yield ConfigProblem(name, f"{what} {NOT_YET}")
+    for index, target in _items(raw, "target"):
+        if "by" in target:
+            yield ConfigProblem(toml_path(("target", index, "by")), f"a target by a date {NOT_YET}")

@@ -1,0 +1,81 @@
+"""Responses to an evidence form as milestone evidence (a checkpoint form, say).
+
+Pure. A response names its unit by the Unit ID question PLT Sync pre-fills in the link it
+emails; without one, it counts for the unit its respondent is in when they are in exactly
+one. Anything else (an id no live unit has, a respondent in no unit or in several) is a
+Problems row that says so, and counts for nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+from urllib.parse import quote
+
+from forms.model import WARNING, Problem, Submission, quoted
+
+from sync.core.model import Team
+from sync.core.units import UnitRules
+
+UNIT_ID_FIELD = "unit_id"
+
+
+@dataclass(frozen=True)
+class EvidenceForm:
+    key: str
+    title: str
+    responder_uri: str = ""
+    unit_id_question: str = ""      # the Unit ID question's id, for pre-filled links
+
+    def link_for(self, unit_id: str) -> str | None:
+        """The form's address with the unit's id filled in, as Google pre-fills answers."""
+        if not self.responder_uri:
+            return None
+        if not self.unit_id_question:
+            return self.responder_uri
+        return f"{self.responder_uri}?usp=pp_url&entry.{int(self.unit_id_question, 16)}={quote(unit_id)}"
+
+
+def matched_responses(submissions: Iterable[Submission], teams: Mapping[str, Team], units: UnitRules,
+                      form: EvidenceForm) -> tuple[dict[str, str], list[Problem]]:
+    """Team id -> the response id of its latest response to `form`, and a problem for each
+    response that cannot be placed."""
+    found: dict[str, Submission] = {}
+    problems: list[Problem] = []
+    people = _units_of_people(teams, units)
+    for sub in sorted(submissions, key=lambda s: (s.submitted_at, s.response_id)):
+        tid, problem = _place(sub, teams, people, units, form)
+        if problem is not None:
+            problems.append(problem)
+        elif tid is not None:
+            found[tid] = sub
+    return {tid: sub.response_id for tid, sub in found.items()}, problems
+
+
+def _units_of_people(teams: Mapping[str, Team], units: UnitRules) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for tid, team in teams.items():
+        for _role, person in units.people(team):
+            if person.email:
+                out.setdefault(person.email.lower(), set()).add(tid)
+    return out
+
+
+def _place(sub: Submission, teams: Mapping[str, Team], people: Mapping[str, set[str]], units: UnitRules,
+           form: EvidenceForm) -> tuple[str | None, Problem | None]:
+    given = sub.values.get(UNIT_ID_FIELD, "").strip().upper()
+    if given:
+        if given in teams:
+            return given, None
+        return None, Problem(sub.response_id, UNIT_ID_FIELD, given, f"the {form.title} response names "
+                             f"{quoted(given)}, which is no current {units.noun}; it counts for nothing", WARNING)
+    who = sub.respondent or next((m.email for ms in sub.people.values() for m in ms if m.email), None)
+    homes = sorted(people.get((who or "").lower(), ()))
+    if len(homes) == 1:
+        return homes[0], None
+    if not homes:
+        reason = (f"the {form.title} response from {quoted(who)} names no {units.noun}, and its sender is in none"
+                  if who else f"the {form.title} response names no {units.noun} and has no verified sender")
+    else:
+        reason = (f"the {form.title} response from {quoted(who)} names no {units.noun}, and its sender is in "
+                  f"{len(homes)} {units.plural}: answer through the link in the reminder, which names one")
+    return None, Problem(sub.response_id, UNIT_ID_FIELD, who or "", reason, WARNING)

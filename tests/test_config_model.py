@@ -1,0 +1,244 @@
+"""The programme model's checks across sections, and its refusal of what this release does
+not carry out yet: each problem named at its place in the file, all of them at once."""
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from config import ConfigError, settings_from_toml
+
+BELMONT = Path(__file__).resolve().parent.parent / "config" / "programmes" / "belmont.toml"
+BELMONT_RAW = tomllib.loads(BELMONT.read_text(encoding="utf-8"))
+FIELDS = ("facilitator_name, facilitator_email, team_name, school, topic, members, goal_type, meeting_time, "
+          "training")
+EVIDENCE_FORM = {"key": "checkpoint", "purpose": "evidence", "title": "PLT checkpoint",
+                 "field": [{"key": "summary", "title": "What did the team learn?", "type": "paragraph"}]}
+
+
+def problems_of(change: Callable[[dict], None]) -> list[tuple[str, str]]:
+    """The problems of Belmont's programme once `change` is made to it, in the order given."""
+    raw = copy.deepcopy(BELMONT_RAW)
+    change(raw)
+    with pytest.raises(ConfigError) as caught:
+        settings_from_toml(raw, BELMONT, {})
+    return [(problem.path, problem.message) for problem in caught.value.problems]
+
+
+def form(raw: dict) -> dict:
+    return raw["form"][0]
+
+
+def field(raw: dict, key: str) -> dict:
+    return next(f for f in form(raw)["field"] if f["key"] == key)
+
+
+def role(raw: dict, key: str) -> dict:
+    return next(r for r in raw["unit"]["role"] if r["key"] == key)
+
+
+def undated(raw: dict, index: int) -> dict:
+    del raw["milestone"][index]["due"]
+    return raw["milestone"][index]
+
+
+def test_belmont_has_no_problem():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.key == ["facilitator_email"]
+
+
+# Each cross-section problem: the change that makes it, its place and its message.
+CROSS_SECTION = {
+    "unit key names no field": (
+        lambda raw: raw["unit"].update(key=["facilitator_email", "grade"]),
+        [("unit.key[1]", f'expected a field of the enrol form ({FIELDS}), got "grade"')]),
+    "unit site names no field": (
+        lambda raw: raw["unit"].update(site="building"),
+        [("unit.site", f'expected a field of the enrol form ({FIELDS}), got "building"')]),
+    "role field is no person": (
+        lambda raw: role(raw, "member").update(field="topic"),
+        [("unit.role[1].field", 'expected a field of type email, person, people or respondent; "topic" is '
+                                '"paragraph"')]),
+    "role field names no field": (
+        lambda raw: role(raw, "member").update(field="staff"),
+        [("unit.role[1].field", 'expected a field of the enrol form, got "staff"')]),
+    "role name field names no field": (
+        lambda raw: role(raw, "facilitator").update(name_field="full_name"),
+        [("unit.role[0].name_field", 'expected a field of the enrol form, got "full_name"')]),
+    "no role is reminded": (
+        lambda raw: role(raw, "facilitator").update(remind="cc"),
+        [("unit.role", 'expected at least one role with remind = "to": reminders need someone to go to')]),
+    "unit source names no form": (
+        lambda raw: raw["unit"].update(source="facilitators"),
+        [("unit.source", 'expected the key of an enrol form, got "facilitators" (forms: enrol)')]),
+    "unit source is no enrol form": (
+        lambda raw: (raw["form"].append(copy.deepcopy(EVIDENCE_FORM)), raw["unit"].update(source="checkpoint")),
+        [("unit.source", 'expected an enrol form; form "checkpoint" has purpose "evidence"')]),
+    "unknown placeholder in the unit name": (
+        lambda raw: raw["unit"].update(name="{team_name} ({grade})"),
+        [("unit.name", "expected placeholders naming fields of the enrol form or unit_id; {grade} is none of "
+                       "them")]),
+    "first-format placeholder in the folder name": (
+        lambda raw: raw["drive"].update(folder_name="{team_id} {school} {room}"),
+        [("drive.folder_name", "expected placeholders naming fields of the enrol form or unit_id; {team_id}, "
+                               "{room} is none of them")]),
+    "milestone due two ways": (
+        lambda raw: raw["milestone"][0].update(days_after_start=10),
+        [("milestone[0]", "expected exactly one of due (a date), after (another milestone) or days_after_start; "
+                          "got due, days_after_start")]),
+    "milestone due no way": (
+        lambda raw: undated(raw, 1),
+        [("milestone[1]", "expected exactly one of due (a date), after (another milestone) or days_after_start; "
+                          "got none")]),
+    "after names no milestone": (
+        lambda raw: undated(raw, 1).update(after={"milestone": "kickoff", "days": 7}),
+        [("milestone[1].after.milestone", 'expected the key of another milestone, got "kickoff"')]),
+    "after loops": (
+        lambda raw: (undated(raw, 1).update(after={"milestone": "signed_charter"}),
+                     undated(raw, 2).update(after={"milestone": "smart_goal", "days": 16})),
+        [("milestone[1].after.milestone", "expected a chain of milestones that ends in a date; this one loops"),
+         ("milestone[2].after.milestone", "expected a chain of milestones that ends in a date; this one loops")]),
+    "after itself": (
+        lambda raw: undated(raw, 2).update(after={"milestone": "signed_charter"}),
+        [("milestone[2].after.milestone", "expected a chain of milestones that ends in a date; this one loops")]),
+    "evidence form is the enrol form": (
+        lambda raw: raw["milestone"][2]["evidence"].update(form="enrol"),
+        [("milestone[2].evidence.form", 'expected the key of a form with purpose = "evidence", got "enrol"')]),
+    "evidence form names no form": (
+        lambda raw: raw["milestone"][2]["evidence"].update(form="charter"),
+        [("milestone[2].evidence.form", 'expected the key of a form with purpose = "evidence", got "charter"')]),
+    "target site is no site": (
+        lambda raw: raw["target"][0].update(sites=["Belmont High School", "Payson Park School"]),
+        [("target[0].sites[1]", 'expected a site listed in programme.sites, got "Payson Park School"')]),
+    "two forms with one key": (
+        lambda raw: raw["form"].append({**copy.deepcopy(EVIDENCE_FORM), "key": "enrol"}),
+        [("form[1].key", "expected a unique key; form[0] has the same one")]),
+    "two fields with one key": (
+        lambda raw: field(raw, "topic").update(key="team_name"),
+        [("form[0].field[4].key", "expected a unique key; field[2] of this form has the same one")]),
+    "two fields with one title": (
+        lambda raw: field(raw, "topic").update(title="  plt  NAME "),
+        [("form[0].field[4].title", 'expected a question title of its own; field[2] has the same title '
+                                    '"  plt  NAME "')]),
+    "two roles with one key": (
+        lambda raw: role(raw, "member").update(key="facilitator"),
+        [("unit.role[1].key", "expected a unique role key")]),
+    "two milestones with one key": (
+        lambda raw: raw["milestone"][2].update(key="facilitator_submission"),
+        [("milestone[2].key", "expected a unique key; milestone[0] has the same one")]),
+    "choice field without choices": (
+        lambda raw: field(raw, "goal_type").pop("choices"),
+        [("form[0].field[6].choices", 'required for a choice field: a list, or "sites"')]),
+    "choices on a text field": (
+        lambda raw: field(raw, "meeting_time").update(choices=["Mondays", "Wednesdays"]),
+        [("form[0].field[7].choices", "only a choice, dropdown or checkboxes field has choices")]),
+    "count column on a text field": (
+        lambda raw: field(raw, "topic").update(count_column="Topic count"),
+        [("form[0].field[4].count_column", "only a people field has a count column")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CROSS_SECTION))
+def test_each_cross_section_problem_is_named_at_its_place(case):
+    change, expected = CROSS_SECTION[case]
+    assert problems_of(change) == expected
+
+
+def add_form(purpose: str) -> Callable[[dict], None]:
+    return lambda raw: raw["form"].append({**copy.deepcopy(EVIDENCE_FORM), "key": purpose, "purpose": purpose})
+
+
+# Each part of the programme model this release refuses rather than ignores.
+NOT_YET = {
+    "sign-off form": (add_form("signoff"), [("form[1].purpose", "a signoff form is not supported yet")]),
+    "survey form": (add_form("survey"), [("form[1].purpose", "a survey form is not supported yet")]),
+    "application form": (add_form("application"), [("form[1].purpose", "an application form is not supported "
+                                                                          "yet")]),
+    "repeated questions": (
+        lambda raw: form(raw).update(repeat={"count": 6}),
+        [("form[0].repeat", "a repeated group of questions ([form.repeat]) is not supported yet")]),
+    "meeting dates field": (
+        lambda raw: form(raw)["field"].append({"key": "meetings", "title": "Meeting dates", "type": "dates"}),
+        [("form[0].field[9].type", "a dates field (meeting dates) is not supported yet")]),
+    "units from groups": (
+        lambda raw: raw["unit"].update(source="groups"),
+        [("unit.source", 'making units from approved groups (source = "groups") is not supported yet')]),
+    "site-level milestone": (
+        lambda raw: raw["milestone"][1].update(level="site"),
+        [("milestone[1].level", "a site-level milestone is not supported yet")]),
+    "sign-off evidence": (
+        lambda raw: raw["milestone"][2]["evidence"].update(signoff="all members"),
+        [("milestone[2].evidence.signoff", "a sign-off as evidence is not supported yet")]),
+    "choice evidence": (
+        lambda raw: raw["milestone"][2]["evidence"].update(choice=["Close out", "Continue next year"]),
+        [("milestone[2].evidence.choice", "a coordinator's choice as evidence is not supported yet")]),
+    "cycle": (
+        lambda raw: raw.update(cycle=[{"key": "improvement", "title": "Improvement cycle",
+                                       "starts": [date(2017, 10, 2)]}]),
+        [("cycle", "an improvement cycle ([[cycle]]) is not supported yet")]),
+    "calendar": (
+        lambda raw: raw.update(calendar={"title": "PLT facilitator training"}),
+        [("calendar", "Google Calendar ([calendar]) is not supported yet")]),
+    "grouping": (
+        lambda raw: raw.update(grouping={"survey": "interests"}),
+        [("grouping", "grouping from a survey ([grouping]) is not supported yet")]),
+    "digest": (
+        lambda raw: raw.update(digest={"day": "Monday"}),
+        [("digest", "a weekly digest ([digest]) is not supported yet")]),
+    "target by a date": (
+        lambda raw: raw["target"][0].update(by=date(2017, 10, 31)),
+        [("target[0].by", "a target by a date is not supported yet")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_YET))
+def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
+    change, expected = NOT_YET[case]
+    assert problems_of(change) == expected
+
+
+def test_a_config_with_several_problems_lists_every_one_at_once():
+    cases = ["unit site names no field", "role field is no person", "milestone due two ways", "after loops",
+             "target site is no site", "two fields with one title", "choice field without choices"]
+    refusals = ["survey form", "units from groups", "calendar", "target by a date", "sign-off evidence"]
+
+    def change(raw: dict) -> None:
+        for case in refusals:
+            NOT_YET[case][0](raw)
+        for case in cases:
+            CROSS_SECTION[case][0](raw)
+        raw["mail"]["quite_hours"] = "20:00-07:00"
+
+    found = problems_of(change)
+    expected = [problem for case in cases for problem in CROSS_SECTION[case][1]]
+    expected += [problem for case in refusals for problem in NOT_YET[case][1]]
+    expected.append(("mail.quite_hours", "unknown key; did you mean quiet_hours? (expected one of: backend, "
+                                         "from_address, reply_to, coordinator_email, cc_coordinator, quiet_hours, "
+                                         "skip_weekends, templates_dir, smtp)"))
+    # "units from groups" leaves no enrol form to check the unit's site and roles against.
+    expected = [p for p in expected if not p[0].startswith(("unit.site", "unit.role"))]
+    assert sorted(found) == sorted(expected)
+    heads = [path.split(".")[0].split("[")[0] for path, _message in found]
+    order = ["form", "unit", "milestone", "calendar", "target", "mail"]
+    assert heads == sorted(heads, key=order.index)
+
+
+def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():
+    """A file with a [unit] is in the programme model, even with `[form]` for `[[form]]`."""
+    def single_form(raw: dict) -> None:
+        raw["form"] = raw["form"][0]
+
+    assert problems_of(single_form) == [("form", "expected [[form]] tables (two brackets), got one [form] table")]
+
+
+def test_a_single_role_table_is_named_as_such():
+    assert problems_of(lambda raw: raw["unit"].update(role=raw["unit"]["role"][0])) == [
+        ("unit.role", "expected [[unit.role]] tables (two brackets), got one [unit.role] table")]
+
+
+def test_a_table_where_a_list_of_values_belongs_is_no_array_of_tables():
+    assert problems_of(lambda raw: raw["drive"].update(allowed_domains={"belmont": "example.org"})) == [
+        ("drive.allowed_domains", 'expected a list like ["a", "b"], got {"belmont": "example.org"}')]
