@@ -182,6 +182,18 @@ def _milestone_references(raw: dict) -> Iterator[ConfigProblem]:
         if isinstance(form, str) and (form not in forms or forms[form][1].get("purpose") != "evidence"):
             yield ConfigProblem(toml_path((*where, "evidence", "form")), f"expected the key of a form with purpose "
                                                                          f"= \"evidence\", got {shown(form)}")
+        elif isinstance(form, str) and not _places_units(forms[form][1]):
+            yield ConfigProblem(toml_path(("form", forms[form][0], "field")),
+                                "expected a field with key = \"unit_id\" (the Unit ID PLT Sync pre-fills in the "
+                                "links it emails) or collect_verified_email = true: otherwise no response to this "
+                                "evidence form can be placed with its unit")
+
+
+def _places_units(form: dict) -> bool:
+    """Whether responses to an evidence form can be placed: by their Unit ID answer, or by
+    their verified sender being in exactly one unit."""
+    has_unit_id = any(field.get("key") == "unit_id" for _i, field in _items(form, "field"))
+    return has_unit_id or form.get("collect_verified_email", True) is True
 
 
 def _loops(milestones: dict, start: Any) -> bool:

@@ -14,12 +14,14 @@ from typing import Callable, Mapping
 
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
 from drive.folders import list_team_folders_and_files
+from forms.model import WARNING, FormSnapshot, Problem
 from forms.reader import read_form
-from forms.submissions import cross_unit_warnings, to_submissions
+from forms.submissions import cross_unit_warnings, map_questions, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book
 
 from sync.core.drive_plan import creates_folders
+from sync.core.evidence_forms import UNIT_ID_FIELD, EvidenceForm, matched_responses
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
 from sync.access import google_call, parent_folder, spreadsheet
@@ -59,8 +61,49 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                      options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
-    observed = Observed(teams, problems, book, response_senders(snapshot, settings.form.fields, units), folders)
+    answered, evidence_forms, answer_problems = read_evidence_forms(workspace, settings, teams, units,
+                                                                    staff_directory(book), sleep)
+    observed = Observed(teams, [*problems, *answer_problems], book,
+                        response_senders(snapshot, settings.form.fields, units), folders,
+                        answered=answered, evidence_forms=evidence_forms)
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
+
+
+def read_evidence_forms(workspace: Workspace, settings, teams, units: UnitRules, staff: Mapping[str, str],
+                        sleep=time.sleep) -> tuple[dict[tuple[str, str], str], dict[str, EvidenceForm], list[Problem]]:
+    """Each evidence form a milestone names, read once (2 calls, more for many pages of
+    responses): which response counts for which unit and milestone, the forms' addresses
+    for pre-filled links, and a Problems row for each response that cannot be placed.
+    Nothing wrong with an evidence form stops the roster: its form-wide problems are
+    warnings, named by the form's key."""
+    answered: dict[tuple[str, str], str] = {}
+    forms: dict[str, EvidenceForm] = {}
+    problems: list[Problem] = []
+    for key in dict.fromkeys(m.evidence.form for m in settings.milestones if m.evidence.form):
+        form = settings.form_by_key(key)
+        if not form.id:
+            raise UsageError(f"the config names no id for the evidence form form[{key}]: run `plt init` first")
+        snapshot = google_call(f"the evidence form {form.id} ({key})", "share the form with the account PLT Sync uses",
+                               lambda: read_form(workspace.forms, form.id), sleep)
+        submissions, found = to_submissions(snapshot, form.fields, allowed_domains=settings.drive.allowed_domains,
+                                            staff=staff, sites=settings.programme.sites)
+        unit_question = question_id(snapshot, form.field(UNIT_ID_FIELD))
+        forms[key] = EvidenceForm(key, form.title, snapshot.responder_uri, unit_question)
+        placed, unplaced = matched_responses(submissions, teams, units, forms[key])
+        for milestone in settings.milestones:
+            if milestone.evidence.form == key:
+                answered.update({(milestone.key, tid): rid for tid, rid in placed.items()})
+        problems.extend(replace(p, field=f"{key}: {p.field}" if p.field else key, severity=WARNING)
+                        if not p.response_id else replace(p, field=f"{key}: {p.field}") for p in [*found, *unplaced])
+    return answered, forms, problems
+
+
+def question_id(snapshot: FormSnapshot, field) -> str:
+    """The id of the question asking `field`, matched as answers are, or "" without one."""
+    if field is None:
+        return ""
+    question = map_questions(snapshot, [field]).question_of.get(field.key)
+    return question.question_id if question else ""
 
 
 def _patterns(settings) -> list[str]:
@@ -73,7 +116,7 @@ def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tupl
     candidates or looked up folder by folder, and, before anyone would be reminded of
     missing evidence, looked for once more in their folder file by file."""
     evidence = find_all_evidence(workspace, rules, observed, candidates, sleep)
-    due = reminders_due(observed.teams, observed.book, rules, evidence, units, now)
+    due = reminders_due(observed.teams, observed.book, rules, evidence, units, now, observed.answered)
     confirm_missing_evidence(workspace, rules, observed.folders, due, evidence, sleep)
     return replace(observed, evidence=evidence)
 

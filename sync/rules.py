@@ -6,6 +6,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from sync.core.drive_plan import DriveRules
+from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
 from sync.core.schedule import ReminderPolicy
@@ -37,8 +38,13 @@ def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
                                               max_reminders=m.reminders.max_reminders, quiet_hours=quiet,
                                               skip_weekends=settings.mail.skip_weekends, tz=tz),
                                after=(m.after.milestone, m.after.days) if m.after else None,
-                               days_after_start=m.days_after_start)
+                               days_after_start=m.days_after_start,
+                               form=_evidence_form(settings, m.evidence.form))
                  for m in settings.milestones)
+
+
+def _evidence_form(settings, key: str | None) -> EvidenceForm | None:
+    return EvidenceForm(key, settings.form_by_key(key).title) if key else None
 
 
 def mail_rules(settings) -> MailRules:

@@ -35,8 +35,9 @@ class Programme:
     response_ids: dict[str, str] = field(default_factory=dict)   # facilitator email -> response id
 
     @classmethod
-    def create(cls, endpoint: str, folder: Path, edit=None) -> "Programme":
-        text = resources.files("config").joinpath("example.toml").read_text(encoding="utf-8")
+    def create(cls, endpoint: str, folder: Path, edit=None, config: str = "example.toml") -> "Programme":
+        """`config`: a file shipped in the config package (example.toml, programmes/belmont.toml)."""
+        text = resources.files("config").joinpath(config).read_text(encoding="utf-8")
         if edit:
             text = edit(text)
         path = folder / "plt.toml"
@@ -74,6 +75,15 @@ class Programme:
         response.raise_for_status()
         self.response_ids[email] = response.json()["responseId"]
         return self.response_ids[email]
+
+    def answer(self, form_key: str, email: str, answers: dict[str, str], submitted: str) -> str:
+        """`email` answers the programme's form `form_key` (answers by field key): the response id."""
+        form = self.settings().form_by_key(form_key)
+        body = {"answers": {form.titles[k]: v for k, v in answers.items()}, "respondentEmail": email,
+                "submittedAt": submitted}
+        response = requests.post(f"{self.endpoint}/_emulator/forms/{form.id}/responses", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()["responseId"]
 
     def put_in_folder(self, email: str, folder_id: str, name: str) -> str:
         """A person puts a file in a folder through Drive itself (not PLT Sync's app): the id."""

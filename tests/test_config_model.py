@@ -110,6 +110,12 @@ CROSS_SECTION = {
     "evidence form names no form": (
         lambda raw: raw["milestone"][2]["evidence"].update(form="charter"),
         [("milestone[2].evidence.form", 'expected the key of a form with purpose = "evidence", got "charter"')]),
+    "evidence form that cannot place a response": (
+        lambda raw: (raw["form"].append(dict(EVIDENCE_FORM, collect_verified_email=False)),
+                     raw["milestone"][2]["evidence"].update(form="checkpoint")),
+        [("form[1].field", 'expected a field with key = "unit_id" (the Unit ID PLT Sync pre-fills in the links it '
+                           'emails) or collect_verified_email = true: otherwise no response to this evidence form '
+                           'can be placed with its unit')]),
     "target site is no site": (
         lambda raw: raw["target"][0].update(sites=["Belmont High School", "Payson Park School"]),
         [("target[0].sites[1]", 'expected a site listed in programme.sites, got "Payson Park School"')]),

@@ -8,9 +8,10 @@ Problems row that says so, and counts for nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Iterable, Mapping
-from urllib.parse import quote
 
+from forms.links import prefill_link
 from forms.model import WARNING, Problem, Submission, quoted
 
 from sync.core.model import Team
@@ -21,18 +22,19 @@ UNIT_ID_FIELD = "unit_id"
 
 @dataclass(frozen=True)
 class EvidenceForm:
+    """A form whose responses are milestone evidence, as read this run: the address people
+    answer it at and the id of its Unit ID question (empty until read, or without one)."""
+
     key: str
     title: str
     responder_uri: str = ""
-    unit_id_question: str = ""      # the Unit ID question's id, for pre-filled links
+    unit_id_question: str = ""
 
-    def link_for(self, unit_id: str) -> str | None:
-        """The form's address with the unit's id filled in, as Google pre-fills answers."""
-        if not self.responder_uri:
-            return None
+    def link_for(self, unit_id: str) -> str:
+        """The form's address with the unit's id filled in; empty before it is read."""
         if not self.unit_id_question:
             return self.responder_uri
-        return f"{self.responder_uri}?usp=pp_url&entry.{int(self.unit_id_question, 16)}={quote(unit_id)}"
+        return prefill_link(self.responder_uri, {self.unit_id_question: unit_id})
 
 
 def matched_responses(submissions: Iterable[Submission], teams: Mapping[str, Team], units: UnitRules,
@@ -40,14 +42,21 @@ def matched_responses(submissions: Iterable[Submission], teams: Mapping[str, Tea
     """Team id -> the response id of its latest response to `form`, and a problem for each
     response that cannot be placed."""
     found: dict[str, Submission] = {}
-    problems: list[Problem] = []
+    unplaced: list[tuple[Submission, Problem]] = []
+    placed_by: dict[str, datetime] = {}       # respondent -> when they last answered for a unit
     people = _units_of_people(teams, units)
     for sub in sorted(submissions, key=lambda s: (s.submitted_at, s.response_id)):
         tid, problem = _place(sub, teams, people, units, form)
         if problem is not None:
-            problems.append(problem)
+            unplaced.append((sub, problem))
         elif tid is not None:
             found[tid] = sub
+            if sub.respondent:
+                placed_by[sub.respondent.lower()] = sub.submitted_at
+    # A response that could not be placed stops being a problem once its sender answers
+    # again in a way that can.
+    problems = [problem for sub, problem in unplaced
+                if not (sub.respondent and placed_by.get(sub.respondent.lower(), sub.submitted_at) > sub.submitted_at)]
     return {tid: sub.response_id for tid, sub in found.items()}, problems
 
 

@@ -1,8 +1,10 @@
 """Milestones in the plan: each unit's status per milestone, and which reminders are due.
 
-Pure. Evidence is a coordinator's tick in `<Milestone> received` and/or a file in the
-unit's folder whose name matches the milestone's pattern. A milestone is due on a date, a number of days after another
-milestone falls due, or a number of days after the unit started (its first response).
+Pure. Evidence is a coordinator's tick in `<Milestone> received`, a file in the unit's
+folder whose name matches the milestone's pattern, and/or a response to an evidence form
+placed with the unit (see `evidence_forms`); any one of the ways given is enough. A
+milestone is due on a date, a number of days after another milestone falls due, or a
+number of days after the unit started (its first response).
 The Reminders tab is the send ledger: a key already there is never planned again; a row
 left `sending` by a crash is handed back for resolution before anything new goes out.
 """
@@ -16,6 +18,7 @@ from mail.message import Reminder
 from sheets import layout as L
 from sheets.book import Book, Tab
 
+from sync.core.evidence_forms import EvidenceForm
 from sync.core.model import LinkOf, Team
 from sync.core.units import UnitRules
 from sync.core.schedule import ReminderPolicy, due_step, milestone_status
@@ -35,14 +38,18 @@ class MilestoneRule:
     policy: ReminderPolicy
     after: tuple[str, int] | None = None        # (milestone key, days after it falls due)
     days_after_start: int | None = None
+    form: EvidenceForm | None = None            # responses to this form count as evidence
 
     @property
     def needs_evidence(self) -> bool:
         """A milestone with no way of evidence is met by the enrol response itself."""
-        return self.checkbox or bool(self.pattern)
+        return self.checkbox or bool(self.pattern) or self.form is not None
 
-    def evidence_text(self, noun: str = "team") -> str:
+    def evidence_text(self, noun: str = "team", unit_id: str = "") -> str:
         ways = []
+        if self.form is not None:
+            link = self.form.link_for(unit_id)
+            ways.append(f"an answer to the \"{self.form.title}\" form" + (f" at {link}" if link else ""))
         if self.pattern:
             ways.append(f"a file named like \"{self.pattern}\" in your {noun} folder")
         if self.checkbox:
@@ -113,8 +120,10 @@ def read_ledger(book: Book) -> dict[str, LedgerEntry]:
 
 def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
                     evidence: Mapping[tuple[str, str], tuple[str, str]], links: Mapping[str, str | LinkOf],
-                    mail: MailRules, now: datetime) -> MilestonePlan:
-    """Statuses for every live team and milestone, and the reminders due now."""
+                    mail: MailRules, now: datetime,
+                    answered: Mapping[tuple[str, str], str] = {}) -> MilestonePlan:
+    """Statuses for every live team and milestone, and the reminders due now. `answered`
+    holds, per (milestone key, team id), the evidence-form response that counts."""
     out = MilestonePlan()
     roster = book.tab(L.ROSTER)
     rows = roster.index_by((L.TEAM_ID,))[0] if roster else {}
@@ -127,7 +136,7 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
         dues = due_dates(rules, team, rules[0].policy.tz) if rules else {}
         for rule in rules:
             found = evidence.get((rule.key, tid))
-            received = _received(rule, roster, row, found)
+            received = _received(rule, roster, row, found or answered.get((rule.key, tid)))
             cells[L.status_header(rule.title)] = milestone_status(dues[rule.key], received, now, rule.policy.tz)
             if rule.pattern:
                 cells[L.file_header(rule.title)] = found[1] if found else ""
@@ -141,10 +150,11 @@ def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[Mileston
 
 def reminders_due(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
                   evidence: Mapping[tuple[str, str], tuple[str, str]], units: UnitRules,
-                  now: datetime) -> list[tuple[str, str]]:
+                  now: datetime, answered: Mapping[tuple[str, str], str] = {}) -> list[tuple[str, str]]:
     """(milestone key, team id) of each reminder due now unless more evidence turns up: the
     folders worth a closer look before the plan is made."""
-    due = plan_milestones(teams, book, rules, evidence, {}, MailRules(False, "", (), units), now).reminders
+    due = plan_milestones(teams, book, rules, evidence, {}, MailRules(False, "", (), units), now,
+                          answered).reminders
     return [(reminder.milestone_key, reminder.team_id) for reminder in due]
 
 
@@ -182,7 +192,7 @@ def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, 
     return Reminder(key=prefix + step, team_id=team.team_id, unit_name=units.name(team), site=units.site(team),
                     milestone_key=rule.key, milestone_title=rule.title, due=due, step=step,
                     to=to, cc=_cc(team, mail, to), recipient_name=lead.name if lead else "",
-                    folder_link=link, evidence=rule.evidence_text(units.noun),
+                    folder_link=link, evidence=rule.evidence_text(units.noun, team.team_id),
                     overdue_days=max((local_today - due).days, 0))
 
 

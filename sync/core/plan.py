@@ -18,6 +18,7 @@ from sheets import layout as L
 from sheets.book import Book
 
 from sync.core.cells import local_time
+from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
 from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
 from sync.core.ledger_plan import plan_ledger
@@ -42,6 +43,10 @@ class Observed:
     folders: Mapping[str, Folder] = field(default_factory=dict)      # team id -> its folder
     # (milestone key, team id) -> (file name, link) of the evidence found in team folders.
     evidence: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # (milestone key, team id) -> the id of the evidence-form response that counts for it.
+    answered: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # The evidence forms as read (their addresses, for pre-filled links), by form key.
+    evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,13 @@ class Rules:
     @property
     def milestone_titles(self) -> tuple[str, ...]:
         return tuple(rule.title for rule in self.milestones)
+
+
+def with_forms_read(milestones: tuple[MilestoneRule, ...],
+                    forms: Mapping[str, EvidenceForm]) -> tuple[MilestoneRule, ...]:
+    """The milestones with their evidence forms as read, so reminders carry pre-filled links."""
+    return tuple(replace(rule, form=forms.get(rule.form.key, rule.form)) if rule.form else rule
+                 for rule in milestones)
 
 
 def form_errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -90,8 +102,8 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     drive = plan_drive(teams, observed.folders, rules.drive) if rules.drive else DrivePlan((), {})
     view = expected_drive(teams, observed.folders, drive) if rules.drive else None
     mail = rules.mail or MailRules(False, "", (), rules.units)
-    milestones = plan_milestones(teams, observed.book, rules.milestones, observed.evidence,
-                                 view.links if view else {}, mail, now)
+    milestones = plan_milestones(teams, observed.book, with_forms_read(rules.milestones, observed.evidence_forms),
+                                 observed.evidence, view.links if view else {}, mail, now, observed.answered)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
