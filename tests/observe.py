@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import gspread
 
 from oracle import Oracle
+from programme import CHECKPOINT
 
 TABS = ("Dashboard", "Roster", "Members", "Problems", "Reminders", "Runs")
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -104,6 +105,7 @@ def check_clean_sync(window: Window, oracle: Oracle, seen: Seen) -> None:
     check_folders(folders, oracle)
     check_reminders(records(tabs["Reminders"]), mail)
     check_problems(records(tabs["Problems"]), oracle)
+    check_checkpoints(records(tabs["Roster"]), records(tabs["Problems"]), oracle)
     seen.check_and_update(present_keys(tabs, folders, mail))
 
 
@@ -159,3 +161,17 @@ def check_problems(rows: list[tuple[int, dict]], oracle: Oracle) -> None:
     open_for = {str(r["Response ID"]) for _n, r in rows if r["Status"] == "open"}
     missing = oracle.problem_responses() - open_for
     assert not missing, f"unusable responses with no open Problems row: {missing}"
+
+
+def check_checkpoints(roster: list[tuple[int, dict]], problems: list[tuple[int, dict]], oracle: Oracle) -> None:
+    """The checkpoint evidence form: a live team shows it received exactly when an answer
+    counts for it, and exactly the answers that count for no team have an open Problems row."""
+    status = {str(r["Team ID"]): r.get(f"{CHECKPOINT} status") for _n, r in roster}
+    received = oracle.checkpoint_received()
+    for tid in oracle.teams():
+        assert (status[tid] == "received") == (tid in received), \
+            f"{tid}: checkpoint {status[tid]!r}, but answers count for {sorted(received)}"
+    answers = {a.response_id for a in oracle.checkpoints}
+    open_for = {str(r["Response ID"]) for _n, r in problems if r["Status"] == "open"} & answers
+    assert open_for == oracle.checkpoint_problems(), \
+        f"open checkpoint problems {sorted(open_for)}, expected {sorted(oracle.checkpoint_problems())}"

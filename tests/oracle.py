@@ -50,12 +50,24 @@ class Response:
     live: bool = True
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """One answer to the checkpoint evidence form: who sent it and the Unit ID it gives
+    (as typed: any case, or blank)."""
+
+    response_id: str
+    email: str
+    unit_id: str
+    submitted: str
+
+
 @dataclass
 class Oracle:
     responses: dict[str, Response] = field(default_factory=dict)
     hand_shares: dict[str, set[str]] = field(default_factory=dict)     # team id -> emails shared by hand
     notes: dict[tuple[str, str], object] = field(default_factory=dict)  # (team id, header) -> coordinator value
     once_usable: set[str] = field(default_factory=set)  # team ids some response was ever usable for
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
     # What happened.
     def submitted(self, response: Response) -> None:
@@ -71,6 +83,9 @@ class Oracle:
 
     def deleted(self, response_id: str) -> None:
         self.responses[response_id].live = False
+
+    def answered_checkpoint(self, answer: Checkpoint) -> None:
+        self.checkpoints.append(answer)
 
     def typed(self, tid: str, header: str, value: object) -> None:
         self.notes[(tid, header)] = value
@@ -116,6 +131,35 @@ class Oracle:
         access.update({email.lower(): MEMBER_ROLE for _name, email in response.answers.members})
         access[response.email] = FACILITATOR_ROLE
         return access
+
+    def checkpoint_places(self) -> dict[str, str | None]:
+        """Checkpoint response id -> the live team it counts for, or None. The documented
+        rule: the team whose id it gives; without one, the one team its sender is in."""
+        teams = self.teams()
+        homes: dict[str, set[str]] = {}
+        for tid, response in teams.items():
+            for email in {response.email, *(e.lower() for _n, e in response.answers.members)}:
+                homes.setdefault(email, set()).add(tid)
+        places = {}
+        for answer in self.checkpoints:
+            given = answer.unit_id.strip().upper()
+            if given:
+                places[answer.response_id] = given if given in teams else None
+            else:
+                found = homes.get(answer.email.lower(), set())
+                places[answer.response_id] = next(iter(found)) if len(found) == 1 else None
+        return places
+
+    def checkpoint_received(self) -> set[str]:
+        """Live teams some checkpoint answer counts for."""
+        return {tid for tid in self.checkpoint_places().values() if tid}
+
+    def checkpoint_problems(self) -> set[str]:
+        """Checkpoint answers that count for no team, unless their sender later sent one that does."""
+        places = self.checkpoint_places()
+        placed_later = {(a.email.lower(), a.submitted) for a in self.checkpoints if places[a.response_id]}
+        return {a.response_id for a in self.checkpoints if places[a.response_id] is None
+                and not any(email == a.email.lower() and when > a.submitted for email, when in placed_later)}
 
     def expects_safety_stop(self, active_rows: int) -> bool:
         """The shrink guard: a roster holding teams, a form holding none or far fewer."""

@@ -23,6 +23,46 @@ DOMAIN = "belmont.example.org"
 TZ = ZoneInfo("America/New_York")
 
 
+CHECKPOINT = "Mid-year checkpoint"
+
+
+def checkpoint_form(due: str) -> str:
+    """Config text adding to Belmont's programme a checkpoint that each team answers on an
+    evidence form by `due`, reminded a week before: the form asks for the Unit ID (which
+    the reminder's link pre-fills) and what the team has learned."""
+    return f'''
+[[form]]
+key = "checkpoint"
+purpose = "evidence"
+title = "{CHECKPOINT}"
+description = "Tell us where your team's inquiry stands."
+
+[[form.field]]
+key = "unit_id"
+title = "Unit ID"
+type = "text"
+required = false
+help = "Filled in for you when you follow the link in the reminder."
+
+[[form.field]]
+key = "progress"
+title = "What has your team learned so far?"
+type = "paragraph"
+required = true
+
+[[milestone]]
+key = "checkpoint"
+title = "{CHECKPOINT}"
+due = {due}
+[milestone.evidence]
+form = "checkpoint"
+[milestone.reminders]
+days_before = [7]
+every_days_after = 3
+max_reminders = 2
+'''
+
+
 def at(text: str) -> datetime:
     """A local programme time, e.g. at("2017-10-10 06:00")."""
     return datetime.fromisoformat(text).replace(tzinfo=TZ)

@@ -7,46 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sheets import layout as L
-from programme import DOMAIN, Programme, at
-
-CHECKPOINT = "Mid-year checkpoint"
-
-CHECKPOINT_FORM = f'''
-[[form]]
-key = "checkpoint"
-purpose = "evidence"
-title = "{CHECKPOINT}"
-description = "Tell us where your team's inquiry stands."
-
-[[form.field]]
-key = "unit_id"
-title = "Unit ID"
-type = "text"
-required = false
-help = "Filled in for you when you follow the link in the reminder."
-
-[[form.field]]
-key = "progress"
-title = "What has your team learned so far?"
-type = "paragraph"
-required = true
-
-[[milestone]]
-key = "checkpoint"
-title = "{CHECKPOINT}"
-due = 2018-01-19
-[milestone.evidence]
-form = "checkpoint"
-[milestone.reminders]
-days_before = [7]
-every_days_after = 3
-max_reminders = 2
-'''
+from programme import CHECKPOINT, DOMAIN, Programme, at, checkpoint_form
 
 
 @pytest.fixture
 def programme(endpoint, tmp_path):
-    p = Programme.create(endpoint, tmp_path, edit=lambda text: text + CHECKPOINT_FORM,
+    p = Programme.create(endpoint, tmp_path, edit=lambda text: text + checkpoint_form("2018-01-19"),
                          config="programmes/belmont.toml")
     p.submit("Ana", "Lopez", team="Close Reading 7", members=f"Sam Lee <sam.lee@{DOMAIN}>")
     p.submit("Ben", "Okafor", team="Number Talks", members=f"Kim Roy <kim.roy@{DOMAIN}>")

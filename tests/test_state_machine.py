@@ -29,9 +29,9 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, precondition
 
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
-from oracle import DOMAIN, Answers, Oracle, Response
+from oracle import DOMAIN, Answers, Checkpoint, Oracle, Response, team_id
 from observe import Seen, Window, check_clean_sync, read_roster, team_folders
-from programme import Programme, at
+from programme import Programme, at, checkpoint_form
 from sync.commands.cli import run as plt
 from sync.environment import Environment
 from sync.errors import PltError, SafetyStop
@@ -55,6 +55,19 @@ GOOGLE_FAILURES = (HttpError, gspread.exceptions.APIError, OSError, httplib2.Htt
 START = at("2017-10-25 09:00")   # a Wednesday, the day of the first SMART-goal reminder
 SUBMITTED_FROM = datetime(2017, 9, 20, 12, 0, tzinfo=timezone.utc)
 
+
+def _email(who: tuple[str, str]) -> str:
+    return f"{who[0].lower()}.{who[1].lower()}@{DOMAIN}"
+
+
+CHECKPOINT_DUE = "2017-12-08"    # an evidence form, reminded a week before, within the machine's weeks
+# The Unit ID a checkpoint answer gives: a facilitator's team's id (as the pre-filled link
+# has it, or typed in lower case), none at all, or one no team has.
+UNIT_IDS = st.one_of(st.sampled_from(FACILITATORS).map(lambda who: team_id(_email(who))),
+                     st.sampled_from(FACILITATORS).map(lambda who: f" {team_id(_email(who)).lower()} "),
+                     st.just(""), st.just("PLT-NOSUCH00"))
+SENDERS = st.one_of(st.sampled_from(FACILITATORS).map(_email), st.sampled_from(PEOPLE).map(lambda p: p[1]))
+
 answers = st.builds(Answers, st.sampled_from(TEAM_NAMES), st.sampled_from(TOPICS),
                     st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True).map(tuple))
 
@@ -67,11 +80,13 @@ class Figures:
     crashes: int = 0
     concurrent: int = 0
     reminders: int = 0
+    checkpoint_answers: int = 0
     violations: int = 0
 
     def line(self) -> str:
         return (f"examples={self.examples} syncs={self.syncs} faults injected={self.faults} crashes={self.crashes} "
-                f"concurrent runs={self.concurrent} reminders sent={self.reminders} violations found={self.violations}")
+                f"concurrent runs={self.concurrent} reminders sent={self.reminders} "
+                f"checkpoint answers={self.checkpoint_answers} violations found={self.violations}")
 
 
 class ProgrammeMachine(RuleBasedStateMachine):
@@ -83,7 +98,9 @@ class ProgrammeMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         requests.post(f"{self.endpoint}/_emulator/reset", timeout=30).raise_for_status()
-        self.programme = Programme.create(self.endpoint, Path(tempfile.mkdtemp(prefix="plt-machine-")))
+        self.programme = Programme.create(self.endpoint, Path(tempfile.mkdtemp(prefix="plt-machine-")),
+                                          edit=lambda text: text + checkpoint_form(CHECKPOINT_DUE),
+                                          config="programmes/belmont.toml")
         self.window = Window(self.programme)
         self.oracle = Oracle()
         self.seen = Seen()
@@ -118,8 +135,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
 
     @rule(who=st.sampled_from(FACILITATORS), given=answers)
     def submit_response(self, who, given):
-        email, name, submitted = f"{who[0].lower()}.{who[1].lower()}@{DOMAIN}", f"{who[0]} {who[1]}", \
-            self._next_submitted()
+        email, name, submitted = _email(who), f"{who[0]} {who[1]}", self._next_submitted()
         reply = requests.post(self._form_url(), json=self._body(email, name, given, submitted), timeout=30)
         reply.raise_for_status()
         self.oracle.submitted(Response(reply.json()["responseId"], email, name, given, submitted))
@@ -139,6 +155,21 @@ class ProgrammeMachine(RuleBasedStateMachine):
         response = self.oracle.live()[pick % len(self.oracle.live())]
         requests.delete(f"{self._form_url()}/{response.response_id}", timeout=30).raise_for_status()
         self.oracle.deleted(response.response_id)
+
+    @initialize(given=st.lists(st.tuples(SENDERS, UNIT_IDS), max_size=3))
+    def checkpoint_answers_before_the_first_run(self, given):
+        for sender, unit_id in given:
+            self.answer_checkpoint(sender, unit_id)
+
+    @rule(sender=SENDERS, unit_id=UNIT_IDS)
+    def answer_checkpoint(self, sender, unit_id):
+        """A facilitator or a member answers the checkpoint evidence form, through the
+        reminder's link (the id pre-filled), by hand (typed, or left blank) or wrongly."""
+        submitted = self._next_submitted()
+        rid = self.programme.answer("checkpoint", sender, {"unit_id": unit_id, "progress": "Annotation helps."},
+                                    submitted)
+        self.oracle.answered_checkpoint(Checkpoint(rid, sender, unit_id, submitted))
+        self.figures.checkpoint_answers += 1
 
     # The calendar: across the submission (Oct 6), SMART goal (Nov 1) and charter (Nov 17) dates.
     @rule(hours=st.sampled_from([1, 24, 48, 72, 24 * 7]))
