@@ -89,7 +89,8 @@ def read_evidence_forms(workspace: Workspace, settings, teams, units: UnitRules,
                                             staff=staff, sites=settings.programme.sites)
         unit_question = question_id(snapshot, form.field(UNIT_ID_FIELD))
         forms[key] = EvidenceForm(key, form.title, snapshot.responder_uri, unit_question)
-        placed, unplaced = matched_responses(submissions, teams, units, forms[key])
+        placed, unplaced = matched_responses(submissions, teams, units, forms[key],
+                                             tuple(settings.drive.allowed_domains))
         for milestone in settings.milestones:
             if milestone.evidence.form == key:
                 answered.update({(milestone.key, tid): rid for tid, rid in placed.items()})

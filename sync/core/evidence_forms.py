@@ -7,12 +7,14 @@ Problems row that says so, and counts for nothing.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Mapping
 
 from forms.links import prefill_link
 from forms.model import WARNING, Problem, Submission, quoted
+from forms.validate import in_domains
 
 from sync.core.model import Team
 from sync.core.units import UnitRules
@@ -38,15 +40,16 @@ class EvidenceForm:
 
 
 def matched_responses(submissions: Iterable[Submission], teams: Mapping[str, Team], units: UnitRules,
-                      form: EvidenceForm) -> tuple[dict[str, str], list[Problem]]:
+                      form: EvidenceForm, domains: tuple[str, ...] = ()) -> tuple[dict[str, str], list[Problem]]:
     """Team id -> the response id of its latest response to `form`, and a problem for each
-    response that cannot be placed."""
+    response that cannot be placed. A response whose verified sender is outside `domains`
+    counts for nothing, whatever id it gives: evidence comes from the district's people."""
     found: dict[str, Submission] = {}
     unplaced: list[tuple[Submission, Problem]] = []
     placed_by: dict[str, datetime] = {}       # respondent -> when they last answered for a unit
     people = _units_of_people(teams, units)
     for sub in sorted(submissions, key=lambda s: (s.submitted_at, s.response_id)):
-        tid, problem = _place(sub, teams, people, units, form)
+        tid, problem = _place(sub, teams, people, units, form, domains)
         if problem is not None:
             unplaced.append((sub, problem))
         elif tid is not None:
@@ -60,6 +63,12 @@ def matched_responses(submissions: Iterable[Submission], teams: Mapping[str, Tea
     return {tid: sub.response_id for tid, sub in found.items()}, problems
 
 
+def unit_id_given(text: str) -> str:
+    """The Unit ID a response gives, as compared with units' ids: in capitals, without the
+    spaces and invisible marks (a zero-width space pasted with it) that no id contains."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf").upper()
+
+
 def _units_of_people(teams: Mapping[str, Team], units: UnitRules) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for tid, team in teams.items():
@@ -70,13 +79,19 @@ def _units_of_people(teams: Mapping[str, Team], units: UnitRules) -> dict[str, s
 
 
 def _place(sub: Submission, teams: Mapping[str, Team], people: Mapping[str, set[str]], units: UnitRules,
-           form: EvidenceForm) -> tuple[str | None, Problem | None]:
-    given = sub.values.get(UNIT_ID_FIELD, "").strip().upper()
+           form: EvidenceForm, domains: tuple[str, ...]) -> tuple[str | None, Problem | None]:
+    if sub.respondent and not in_domains(sub.respondent.lower(), domains):
+        return None, Problem(sub.response_id, "respondent", sub.respondent, f"the {form.title} response comes "
+                             f"from {quoted(sub.respondent)}, which is outside the allowed domains; it counts "
+                             "for nothing", WARNING)
+    typed = sub.values.get(UNIT_ID_FIELD, "").strip()
+    given = unit_id_given(typed)
     if given:
         if given in teams:
             return given, None
-        return None, Problem(sub.response_id, UNIT_ID_FIELD, given, f"the {form.title} response names "
-                             f"{quoted(given)}, which is no current {units.noun}; it counts for nothing", WARNING)
+        # The Problems row quotes the answer as typed, not as compared.
+        return None, Problem(sub.response_id, UNIT_ID_FIELD, typed, f"the {form.title} response names "
+                             f"{quoted(typed)}, which is no current {units.noun}; it counts for nothing", WARNING)
     who = sub.respondent or next((m.email for ms in sub.people.values() for m in ms if m.email), None)
     homes = sorted(people.get((who or "").lower(), ()))
     if len(homes) == 1:
