@@ -36,7 +36,7 @@ def empty_book() -> Book:
 
 def apply_to(book: Book, actions) -> Book:
     """Play the planned edits into the in-memory book, as the sheet would hold them."""
-    build_edits(book, actions, RULES.milestone_titles)
+    build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
     return book
 
 
@@ -111,7 +111,7 @@ def test_coordinator_columns_and_order_are_respected():
     roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
     book = Book("s", "t", {L.ROSTER: roster})
     actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
-    edits = build_edits(book, actions, RULES.milestone_titles)
+    edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
     assert roster.value(1, "Notes") == "call Ana"
     assert roster.value(1, "Coordinator column") == "keep"
     assert roster.value(1, "Team name") == "Reading Workshop"
