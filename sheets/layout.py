@@ -23,6 +23,7 @@ TEAM_ID = "Team ID"
 TEAM_STATUS = "Team status"
 FOLDER = "Folder"
 LAST_REMINDER = "Last reminder"
+EARLIER_RESPONSES = "Earlier responses"
 NOTES = "Notes"
 
 # The field columns of the first programme's roster (a programme's own come from its config).
@@ -32,8 +33,9 @@ FIELD_COLUMNS = ("Team name", "School", "Topic", "Goal type", "Facilitator", "Fa
 
 def roster_fields(field_columns: Sequence[str] = FIELD_COLUMNS) -> tuple[str, ...]:
     """The Roster's sync-owned columns before the milestones: the unit's id, the columns its
-    fields fill, and when, from which response and in which state it is, and its folder."""
-    return (TEAM_ID, *field_columns, "Submitted", "Response ID", TEAM_STATUS, FOLDER)
+    fields fill, when and from which response it is, the responses that one replaced, in
+    which state it is, and its folder."""
+    return (TEAM_ID, *field_columns, "Submitted", "Response ID", EARLIER_RESPONSES, TEAM_STATUS, FOLDER)
 
 
 ROSTER_FIELDS = roster_fields()

@@ -51,6 +51,25 @@ def test_resubmission_replaces_the_earlier_one(programme):
     assert report.teams == {"total": 1, "new": 0, "updated": 1, "unchanged": 0, "withdrawn": 0}
 
 
+def test_a_replaced_response_stays_traceable_on_the_roster_at_no_extra_call(programme):
+    first = programme.submit("Ana", "Lopez", team="Close Reading 7")
+    programme.sync(at("2017-10-10 06:00"))
+    programme.response_ids.clear()  # two more separate responses from the same facilitator
+    second = programme.submit("Ana", "Lopez", team="Close Reading Grade 7", submitted="2017-10-05T10:00:00Z")
+    programme.response_ids.clear()
+    latest = programme.submit("Ana", "Lopez", team="Close Reading Gr. 7", submitted="2017-10-06T15:30:00Z")
+    programme.reset_stats()
+    programme.sync(at("2017-10-11 06:00"))
+    assert programme.stats()["by_method"]["sheets.spreadsheets.batchUpdate"] == 1
+    [row] = programme.records(L.ROSTER)
+    assert row["Response ID"] == latest
+    assert row.get("Earlier responses") == f"2017-10-02 10:00 ({first})\n2017-10-05 06:00 ({second})"
+    programme.reset_stats()
+    programme.sync(at("2017-10-11 06:15"))
+    assert sum(programme.stats()["by_method"].values()) == 5
+    assert programme.stats()["by_method"]["sheets.spreadsheets.batchUpdate"] == 1
+
+
 def test_edited_response_updates_only_changed_cells_and_keeps_coordinator_notes(programme):
     programme.submit("Ana", "Lopez", team="Close Reading 7")
     programme.sync(at("2017-10-10 06:00"))

@@ -97,7 +97,7 @@ def choose_teams(submissions: Iterable[Submission], units: UnitRules) -> dict[st
         subs.sort(key=lambda s: (s.submitted_at, s.response_id))
         latest = subs[-1]
         tid = units.id_of(key)
-        teams[tid] = Team(tid, key, latest, tuple(s.response_id for s in subs[:-1]), subs[0].submitted_at)
+        teams[tid] = Team(tid, key, latest, tuple(subs[:-1]), subs[0].submitted_at)
     return teams
 
 
