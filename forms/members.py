@@ -1,14 +1,14 @@
 """The members answer: free text listing the team, turned into `Member`s.
 
 Facilitators write members however they like: one per line or separated by commas or
-semicolons, as "Name <email>", a bare email, or just a name that the district's staff
-directory can resolve. Whatever cannot be used is left out or kept with a warning; the
+semicolons, as "Name <email>", "Name, email" (as the form asks), a bare email, or just a
+name that the district's staff directory can resolve. Whatever cannot be used is left out or kept with a warning; the
 answer never stops the rest of the team from reaching the roster.
 """
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from .model import WARNING, Member, quoted
 from .validate import Note, in_domains, normalise_email, split_name_and_email
@@ -37,8 +37,20 @@ def parse_members(text: str, staff: Mapping[str, str] | StaffDirectory = {}) -> 
 def split_entries(text: str) -> list[str]:
     """The entries of a members answer, split at line breaks, commas and semicolons
     except inside quotes or angle brackets (`"Doe, Jane" <jane@x.org>` is one entry);
-    a stray quote or bracket protects nothing, so it cannot swallow the whole list."""
-    entries: list[str] = []
+    a stray quote or bracket protects nothing, so it cannot swallow the whole list.
+    A name and its email separated by a comma ("Ann Lee, alee@x.org", the way the form
+    asks for them) are one entry, see `_pair_names_with_emails`."""
+    runs: list[list[str]] = [[]]
+    for part, separator in _parts(text):
+        runs[-1].append(_BULLET.sub("", part.strip()).strip())
+        if separator != ",":
+            runs.append([])
+    entries = (entry for run in runs for entry in _pair_names_with_emails([p for p in run if p]))
+    return [part for entry in entries for part in _split_run_on(entry)]
+
+
+def _parts(text: str) -> Iterator[tuple[str, str]]:
+    """Each piece of `text` between separators, with the separator that ends it ("" last)."""
     start = 0
     closing = ""
     protect = text.count('"') % 2 == 0 and text.count("<") == text.count(">")
@@ -49,11 +61,55 @@ def split_entries(text: str) -> list[str]:
         elif protect and char in "\"<":
             closing = '"' if char == '"' else ">"
         elif char in _SEPARATORS:
-            entries.append(text[start:found.start()])
+            yield text[start:found.start()], char
             start = found.end()
-    entries.append(text[start:])
-    cleaned = (_BULLET.sub("", entry.strip()).strip() for entry in entries)
-    return [part for entry in cleaned if entry for part in _split_run_on(entry)]
+    yield text[start:], ""
+
+
+def _pair_names_with_emails(parts: list[str]) -> list[str]:
+    """Comma-separated parts with each bare name joined to the bare email beside it.
+
+    The form asks for "name, email", so "Ann Lee, alee@x.org" is one person, not a
+    name without an address and an address without a name. A line may hold several
+    pairs, and some people write the email first: of the two readings (name then email,
+    email then name) the one pairing more parts wins, the form's order on a tie. Two
+    names ("Ann Lee, Bob Ray") or two addresses stay two people."""
+    kinds = [_kind(part) for part in parts]
+    name_first = _pairs(kinds, ("name", "email"))
+    email_first = _pairs(kinds, ("email", "name"))
+    pairs = email_first if len(email_first) > len(name_first) else name_first
+    entries: list[str] = []
+    i = 0
+    while i < len(parts):
+        if i in pairs:
+            name, email = (parts[i], parts[i + 1]) if kinds[i] == "name" else (parts[i + 1], parts[i])
+            entries.append(f"{name} {email}")
+            i += 2
+        else:
+            entries.append(parts[i])
+            i += 1
+    return entries
+
+
+def _kind(part: str) -> str:
+    """What a part is: "email" when only an address, "name" when it has none, else blank."""
+    name, email = split_name_and_email(part)
+    if email is None:
+        return "" if "<" in part else "name"
+    return "email" if not name else ""
+
+
+def _pairs(kinds: list[str], order: tuple[str, str]) -> set[int]:
+    """Where a pair in `order` starts, taking pairs greedily from the left."""
+    starts: set[int] = set()
+    i = 0
+    while i + 1 < len(kinds):
+        if (kinds[i], kinds[i + 1]) == order:
+            starts.add(i)
+            i += 2
+        else:
+            i += 1
+    return starts
 
 
 def _split_run_on(entry: str) -> list[str]:

@@ -23,7 +23,7 @@ DEFAULT_WIDTH = 140
 WIDTHS = {
     "Team ID": 110, "Team name": 220, "School": 190, "Topic": 200, "Facilitator": 160, "Facilitator email": 230,
     "Members": 280, "Member count": 100, "Meeting time": 150, "Submitted": 130, "Response ID": 120,
-    "Folder": 260, "Notes": 260, "Member": 180, "Email": 230, "Access detail": 260, "Reason": 320,
+    "Earlier responses": 260, "Folder": 260, "Notes": 260, "Member": 180, "Email": 230, "Access detail": 260, "Reason": 320,
     "Value": 220, "Recipients": 280, "Message-ID": 260, "Detail": 260, "Summary": 360, "Key": 220,
 }
 

@@ -23,6 +23,7 @@ TEAM_ID = "Team ID"
 TEAM_STATUS = "Team status"
 FOLDER = "Folder"
 LAST_REMINDER = "Last reminder"
+EARLIER_RESPONSES = "Earlier responses"
 NOTES = "Notes"
 
 # The field columns of the first programme's roster (a programme's own come from its config).
@@ -32,8 +33,9 @@ FIELD_COLUMNS = ("Team name", "School", "Topic", "Goal type", "Facilitator", "Fa
 
 def roster_fields(field_columns: Sequence[str] = FIELD_COLUMNS) -> tuple[str, ...]:
     """The Roster's sync-owned columns before the milestones: the unit's id, the columns its
-    fields fill, and when, from which response and in which state it is, and its folder."""
-    return (TEAM_ID, *field_columns, "Submitted", "Response ID", TEAM_STATUS, FOLDER)
+    fields fill, when and from which response it is, the responses that one replaced, in
+    which state it is, and its folder."""
+    return (TEAM_ID, *field_columns, "Submitted", "Response ID", EARLIER_RESPONSES, TEAM_STATUS, FOLDER)
 
 
 ROSTER_FIELDS = roster_fields()
@@ -64,12 +66,20 @@ def file_header(milestone_title: str) -> str:
     return f"{milestone_title} file"
 
 
-def roster_layout(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS) -> TabLayout:
+def roster_layout(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS, *,
+                  checkbox_titles: Sequence[str]) -> TabLayout:
+    """The Roster: a status column for every milestone, and a coordinator's `received`
+    checkbox only for the milestones whose evidence is that checkbox (`checkbox_titles`).
+
+    A roster made before a milestone lost its checkbox keeps the column: it is the
+    coordinator's, not sync's, and may hold ticks or notes worth keeping, so sync neither
+    deletes it nor repairs its tick boxes; a coordinator may delete it when they wish."""
     fields = roster_fields(field_columns)
     milestone_cols: list[str] = []
     owned = set(fields) | {LAST_REMINDER}
     for title in milestone_titles:
-        milestone_cols += [status_header(title), received_header(title), file_header(title)]
+        received = [received_header(title)] if title in checkbox_titles else []
+        milestone_cols += [status_header(title), *received, file_header(title)]
         owned |= {status_header(title), file_header(title)}
     headers = (*fields, *milestone_cols, LAST_REMINDER, NOTES)
     return TabLayout(ROSTER, (TEAM_ID,), headers, frozenset(owned))
@@ -110,7 +120,8 @@ DASHBOARD_LAYOUT = TabLayout(DASHBOARD, (), ("Last sync",), frozenset({"Last syn
 LAST_SYNC_LABEL = "Last sync"
 
 
-def all_layouts(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS) -> dict[str, TabLayout]:
-    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns), MEMBERS_LAYOUT, PROBLEMS_LAYOUT,
-               REMINDERS_LAYOUT, RUNS_LAYOUT]
+def all_layouts(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS, *,
+                checkbox_titles: Sequence[str]) -> dict[str, TabLayout]:
+    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns, checkbox_titles=checkbox_titles),
+               MEMBERS_LAYOUT, PROBLEMS_LAYOUT, REMINDERS_LAYOUT, RUNS_LAYOUT]
     return {layout.name: layout for layout in layouts}

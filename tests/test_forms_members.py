@@ -25,7 +25,7 @@ def test_quoted_name_with_a_comma_stays_one_member():
 
 
 def test_stray_quote_does_not_swallow_the_rest_of_the_list():
-    assert split_entries('"Ann, bob@x.org, carl@x.org') == ['"Ann', "bob@x.org", "carl@x.org"]
+    assert split_entries('"Ann, bob@x.org, carl@x.org') == ['"Ann bob@x.org', "carl@x.org"]   # Ann's is bob@
 
 
 def test_email_is_lower_cased_and_name_in_parentheses_or_before_the_address_is_kept():
@@ -104,3 +104,31 @@ def test_subdomain_of_an_allowed_domain_is_not_allowed():
 def test_empty_entries_and_blank_lines_add_nobody():
     members, notes = parse_members("\n , ;\n\t\n")
     assert members == [] and notes == []
+
+
+def test_name_comma_email_as_the_form_asks_is_one_member():
+    members, notes = parse_members("Ann Lee, alee@x.org\nbray@x.org, Bob Ray")
+    assert members == [Member("Ann Lee", "alee@x.org"), Member("Bob Ray", "bray@x.org")]
+    assert notes == []
+
+
+def test_several_name_comma_email_pairs_on_one_line_are_one_member_each():
+    for text in ("Ann Lee, alee@x.org, Bob Ray, bray@x.org", "Ann Lee, alee@x.org; Bob Ray, bray@x.org",
+                 "alee@x.org, Ann Lee, bray@x.org, Bob Ray"):
+        members, _ = parse_members(text)
+        assert members == [Member("Ann Lee", "alee@x.org"), Member("Bob Ray", "bray@x.org")], text
+
+
+def test_two_names_or_two_addresses_separated_by_a_comma_stay_two_members():
+    assert split_entries("Ann Lee, Bob Ray") == ["Ann Lee", "Bob Ray"]
+    assert split_entries("a@x.org, b@x.org") == ["a@x.org", "b@x.org"]
+    assert split_entries('"Doe, Jane" <jane@x.org>') == ['"Doe, Jane" <jane@x.org>']
+
+
+def test_an_address_between_two_names_goes_with_the_name_before_it_as_the_form_asks():
+    members, _ = parse_members("Ann Lee, Bob Ray, bray@x.org")
+    assert members == [Member("Ann Lee", None), Member("Bob Ray", "bray@x.org")]
+
+
+def test_a_semicolon_or_line_break_still_parts_a_name_from_the_next_address():
+    assert split_entries("Ann Lee; bray@x.org\nCy Wu\ncwu@x.org") == ["Ann Lee", "bray@x.org", "Cy Wu", "cwu@x.org"]

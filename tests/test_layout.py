@@ -9,6 +9,7 @@ from sheets import layout as L
 from sync.core.layout_plan import new_tab_layout, stale_folder_links, tab_repairs
 
 TITLES = ("Facilitator submission", "SMART goal submitted to evaluator", "Signed team charter")
+CHECKBOXES = TITLES[1:]   # the facilitator submission's evidence is the response itself, no tick
 SHEET_FIELDS = ("sheets(properties(sheetId,title,gridProperties.frozenRowCount),conditionalFormats,"
                 "protectedRanges,data.columnMetadata.pixelSize)")
 
@@ -41,7 +42,7 @@ def pending_layout(programme):
     """The layout repairs a run would add to the sheet as it stands now: requests, and Folder cells to link."""
     book = programme.book()
     repairs = []
-    for name, layout in L.all_layouts(TITLES).items():
+    for name, layout in L.all_layouts(TITLES, checkbox_titles=CHECKBOXES).items():
         repairs += tab_repairs(book.tab(name), layout, {}, TITLES)
     return repairs + list(stale_folder_links(book.tab(L.ROSTER)))
 
@@ -50,9 +51,10 @@ def test_first_sync_leaves_a_roster_with_frozen_header_checkboxes_status_colours
     book = programme.book()
     roster = book.tab(L.ROSTER)
     assert all(tab.frozen_rows == 1 for tab in book.tabs.values())
-    for title in TITLES:
+    for title in CHECKBOXES:
         col = roster.column(L.received_header(title))
         assert roster.checkboxes.get(col, 0) >= roster.used_rows() - 1
+    for title in TITLES:
         status = roster.column(L.status_header(title))
         assert all(F.has_status_rule(roster.rules, status, word) for word in ("overdue", "received"))
     folder = roster.column(L.FOLDER)
@@ -73,7 +75,7 @@ def test_tabs_come_in_the_usual_order_with_sync_made_widths(programme):
     assert [s["properties"]["title"] for s in answer["sheets"]] == list(L.TAB_ORDER)
     roster = sheet_json(programme, L.ROSTER)
     widths = [c.get("pixelSize") for c in roster["data"][0]["columnMetadata"]]
-    headers = L.roster_layout(TITLES).headers
+    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES).headers
     assert widths[headers.index("Members")] == F.WIDTHS["Members"]
     assert widths[headers.index("Team ID")] == F.WIDTHS["Team ID"]
 
@@ -139,16 +141,51 @@ def test_a_coordinators_tick_survives_the_checkbox_and_counts_as_received(progra
 
 
 def test_new_spreadsheet_carries_its_layout_in_the_create_call():
-    fields = new_tab_layout(TITLES)
-    headers = L.roster_layout(TITLES).headers
+    fields = new_tab_layout(TITLES, checkbox_titles=CHECKBOXES)
+    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES).headers
     roster = fields(L.ROSTER, 7, headers, 1000)
     status = headers.index(L.status_header(TITLES[0]))
     assert F.has_status_rule(roster["conditionalFormats"], status, "overdue")
     assert all(p["warningOnly"] and p["range"]["sheetId"] == 7 for p in roster["protectedRanges"])
     checkbox_cols = {d["startColumn"] for d in roster["data"] if "rowData" in d}
-    assert checkbox_cols == {headers.index(L.received_header(t)) for t in TITLES}
+    assert checkbox_cols == {headers.index(L.received_header(t)) for t in CHECKBOXES}
     assert all(len(d["rowData"]) == 999 for d in roster["data"] if "rowData" in d)
     widths = {d["startColumn"]: d["columnMetadata"][0]["pixelSize"] for d in roster["data"] if "columnMetadata" in d}
     assert widths[headers.index(L.FOLDER)] == F.WIDTHS["Folder"] and len(widths) == len(headers)
     members = fields(L.MEMBERS, 8, L.MEMBERS_LAYOUT.headers, 1000)
     assert "conditionalFormats" not in members and len(members["protectedRanges"]) == 1
+
+
+def test_a_milestone_whose_evidence_has_no_checkbox_gets_a_status_column_but_no_received_checkbox(endpoint, tmp_path):
+    belmont = Programme.create(endpoint, tmp_path, config="programmes/belmont.toml")
+    belmont.submit("Ana", "Lopez", school="Belmont High School")
+    belmont.sync(at("2017-10-10 06:00"))
+    roster = belmont.book().tab(L.ROSTER)
+    assert roster.column(L.status_header(TITLES[0])) is not None
+    assert roster.column(L.received_header(TITLES[0])) is None
+    assert set(roster.checkboxes) == {roster.column(L.received_header(t)) for t in CHECKBOXES}
+
+
+def test_a_received_column_an_older_version_made_is_left_alone_with_the_coordinators_ticks(endpoint, tmp_path):
+    older = Programme.create(endpoint, tmp_path, edit=lambda text: text.replace("evidence_checkbox = false",
+                                                                                "evidence_checkbox = true"))
+    older.submit("Ana", "Lopez", school="Belmont High School")
+    older.sync(at("2017-10-10 06:00"))
+    roster = older.book().tab(L.ROSTER)
+    old = L.received_header(TITLES[0])
+    col = roster.column(old)
+    batch(older, {"updateCells": {"range": {"sheetId": roster.sheet_id, "startRowIndex": 1, "endRowIndex": 2,
+                                            "startColumnIndex": col, "endColumnIndex": col + 1},
+                                  "rows": [{"values": [{"userEnteredValue": {"boolValue": True}}]}],
+                                  "fields": "userEnteredValue"}})
+    text = older.config_path.read_text(encoding="utf-8")
+    older.config_path.write_text(text.replace("evidence_checkbox = true", "evidence_checkbox = false", 1),
+                                 encoding="utf-8")
+    older.submit("Ben", "Okafor", school="Chenery Middle School")
+    older.sync(at("2017-10-11 06:00"))
+    after = older.book().tab(L.ROSTER)
+    assert after.column(old) == col and after.value(1, old) is True
+    assert pending_layout(older) == []
+    older.reset_stats()
+    older.sync(at("2017-10-11 06:15"))
+    assert older.stats()["by_method"]["sheets.spreadsheets.batchUpdate"] == 1

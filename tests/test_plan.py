@@ -3,12 +3,13 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from belmont_fields import belmont_submission, belmont_units
-from forms.model import Member, Problem
+from forms.model import CELL_LIMIT, Member, Problem
 from sheets import layout as L
 from sheets.book import Book, Tab
 from sync.core.milestones import MilestoneRule
 from sync.core.model import AddRow, AddTab, SetLastRun, UpdateRow
 from sync.core.plan import Observed, Rules, choose_teams, plan
+from sync.core.roster_plan import earlier_responses
 from sync.core.schedule import ReminderPolicy
 from sync.core.sheet_writes import build_edits
 
@@ -36,7 +37,7 @@ def empty_book() -> Book:
 
 def apply_to(book: Book, actions) -> Book:
     """Play the planned edits into the in-memory book, as the sheet would hold them."""
-    build_edits(book, actions, RULES.milestone_titles)
+    build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
     return book
 
 
@@ -44,7 +45,7 @@ def test_latest_submission_per_facilitator_wins_and_earlier_is_superseded():
     teams = choose_teams([sub("r1"), sub("r2", at=T0 + timedelta(days=1), team="Renamed")], UNITS)
     (team,) = teams.values()
     assert team.submission.response_id == "r2"
-    assert team.superseded == ("r1",)
+    assert [earlier.response_id for earlier in team.superseded] == ["r1"]
 
 
 def test_email_plus_team_name_key_keeps_two_teams_of_one_facilitator():
@@ -111,9 +112,21 @@ def test_coordinator_columns_and_order_are_respected():
     roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
     book = Book("s", "t", {L.ROSTER: roster})
     actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
-    edits = build_edits(book, actions, RULES.milestone_titles)
+    edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
     assert roster.value(1, "Notes") == "call Ana"
     assert roster.value(1, "Coordinator column") == "keep"
     assert roster.value(1, "Team name") == "Reading Workshop"
     assert all(r["updateCells"]["range"]["startColumnIndex"] != 0
                for r in edits.requests if "updateCells" in r and r["updateCells"]["range"]["sheetId"] == 7)
+
+
+def test_earlier_responses_list_each_replaced_one_and_always_fit_in_one_cell():
+    subs = [sub(f"r{i:04}", at=T0 + timedelta(minutes=i)) for i in range(3)]
+    (team,) = choose_teams(subs, UNITS).values()
+    assert earlier_responses(team, "America/New_York") == "2017-10-02 10:00 (r0000)\n2017-10-02 10:01 (r0001)"
+    endless = [sub(f"r{i:04}", at=T0 + timedelta(minutes=i)) for i in range(3000)]
+    (team,) = choose_teams(endless, UNITS).values()
+    text = earlier_responses(team, "America/New_York")
+    lines = text.split("\n")
+    assert len(text) <= CELL_LIMIT and lines[-1].endswith("(r2998)")
+    assert lines[0] == f"{2999 - (len(lines) - 1)} older responses not shown"

@@ -2,6 +2,7 @@
 edits survive, unusable answers are explained, and a quiet re-run writes one cell."""
 import pytest
 
+from sheets import dashboard as D
 from sheets import layout as L
 from sync.errors import SafetyStop
 from sync.lock import run_lock
@@ -48,6 +49,25 @@ def test_resubmission_replaces_the_earlier_one(programme):
     assert len(rows) == 1
     assert next(iter(rows.values()))["Team name"] == "Close Reading Grade 7"
     assert report.teams == {"total": 1, "new": 0, "updated": 1, "unchanged": 0, "withdrawn": 0}
+
+
+def test_a_replaced_response_stays_traceable_on_the_roster_at_no_extra_call(programme):
+    first = programme.submit("Ana", "Lopez", team="Close Reading 7")
+    programme.sync(at("2017-10-10 06:00"))
+    programme.response_ids.clear()  # two more separate responses from the same facilitator
+    second = programme.submit("Ana", "Lopez", team="Close Reading Grade 7", submitted="2017-10-05T10:00:00Z")
+    programme.response_ids.clear()
+    latest = programme.submit("Ana", "Lopez", team="Close Reading Gr. 7", submitted="2017-10-06T15:30:00Z")
+    programme.reset_stats()
+    programme.sync(at("2017-10-11 06:00"))
+    assert programme.stats()["by_method"]["sheets.spreadsheets.batchUpdate"] == 1
+    [row] = programme.records(L.ROSTER)
+    assert row["Response ID"] == latest
+    assert row.get("Earlier responses") == f"2017-10-02 10:00 ({first})\n2017-10-05 06:00 ({second})"
+    programme.reset_stats()
+    programme.sync(at("2017-10-11 06:15"))
+    assert sum(programme.stats()["by_method"].values()) == 5
+    assert programme.stats()["by_method"]["sheets.spreadsheets.batchUpdate"] == 1
 
 
 def test_edited_response_updates_only_changed_cells_and_keeps_coordinator_notes(programme):
@@ -152,3 +172,20 @@ def test_second_run_on_the_same_config_is_refused_while_the_first_holds_the_lock
                 pass
     with run_lock(config):
         pass
+
+
+def test_members_written_name_comma_email_as_the_belmont_form_asks_are_one_person_each(endpoint, tmp_path):
+    belmont = Programme.create(endpoint, tmp_path, config="programmes/belmont.toml")
+    belmont.submit("Ana", "Lopez", school="Belmont High School",
+                   members=f"Ann Lee, alee@{DOMAIN}\nBob Ray, bray@{DOMAIN}, Cy Wu, cwu@{DOMAIN}")
+    belmont.sync(at("2017-10-10 06:00"))
+    row = belmont.records(L.ROSTER)[0]
+    assert row["Member count"] == "3"
+    assert row["Members"] == f"Ann Lee <alee@{DOMAIN}>\nBob Ray <bray@{DOMAIN}>\nCy Wu <cwu@{DOMAIN}>"
+    members = {(m["Member"], m["Email"]) for m in belmont.records(L.MEMBERS) if m["Role"] != "facilitator"}
+    assert members == {("Ann Lee", f"alee@{DOMAIN}"), ("Bob Ray", f"bray@{DOMAIN}"), ("Cy Wu", f"cwu@{DOMAIN}")}
+    dashboard = belmont.book().tab(L.DASHBOARD)
+    header = dashboard.rows[D.TABLE_ROW]
+    school = next(dict(zip(header, r)) for r in dashboard.rows[D.TABLE_ROW + 1:] if r[0] == "Belmont High School")
+    assert school["People in PLTs"] == "4"  # the facilitator and three members
+    assert [p for p in belmont.records(L.PROBLEMS) if p["Field"] == "members"] == []

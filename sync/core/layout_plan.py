@@ -30,6 +30,7 @@ class LayoutInputs:
     teams: tuple[D.TeamFacts, ...]
     targets: Mapping[str, float]
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
+    checkbox_titles: tuple[str, ...] = ()      # the milestones with a `received` checkbox
 
 
 def team_facts(teams: Mapping[str, Team], statuses: Mapping[str, Mapping[str, object]],
@@ -58,10 +59,12 @@ def staff_by_school(tab: Tab | None) -> dict[str, int] | None:
 
 def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
     """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
-    preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns).book
+    preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns,
+                            checkbox_titles=inputs.checkbox_titles).book
     created = created_columns(preview, actions)
     out: list[Action] = []
-    for name, layout in L.all_layouts(inputs.titles, inputs.field_columns).items():
+    for name, layout in L.all_layouts(inputs.titles, inputs.field_columns,
+                                      checkbox_titles=inputs.checkbox_titles).items():
         requests = tab_repairs(preview.tabs[name], layout, created.get(name, {}), inputs.titles)
         if requests:
             out.append(RepairLayout(name, tuple(requests)))
@@ -90,17 +93,19 @@ def tab_repairs(tab: Tab, layout: L.TabLayout, created: Mapping[int, str], title
         requests.append(F.freeze_header(tab.sheet_id))
     requests += F.column_widths(tab.sheet_id, created)
     if layout.name == L.ROSTER:
-        requests += _checkbox_repairs(tab, titles) + _status_rule_repairs(tab, titles)
+        requests += _checkbox_repairs(tab, layout, titles) + _status_rule_repairs(tab, titles)
     requests += _protection_repairs(tab, _owned_runs(tab, layout, titles))
     return requests
 
 
-def _checkbox_repairs(tab: Tab, titles: Sequence[str]) -> list[dict]:
-    """A received column whose tick boxes stop short of the last team row gets them again."""
+def _checkbox_repairs(tab: Tab, layout: L.TabLayout, titles: Sequence[str]) -> list[dict]:
+    """A received column whose tick boxes stop short of the last team row gets them again;
+    only the layout's own: one left from a milestone that no longer has a checkbox is the
+    coordinator's to keep or delete (see `roster_layout`)."""
     needed = max(tab.used_rows() - 1, 1)
     out = []
-    for title in titles:
-        col = tab.column(L.received_header(title))
+    for header in (L.received_header(title) for title in titles):
+        col = tab.column(header) if header in layout.headers else None
         if col is not None and tab.checkboxes.get(col, 0) < needed:
             out.append(F.checkboxes(tab.sheet_id, col, tab.row_count))
     return out
@@ -200,10 +205,11 @@ def _sources(basic: Mapping) -> list:
             for p in parts]
 
 
-def new_tab_layout(titles: Sequence[str], field_columns: Sequence[str] = L.FIELD_COLUMNS):
+def new_tab_layout(titles: Sequence[str], field_columns: Sequence[str] = L.FIELD_COLUMNS, *,
+                   checkbox_titles: Sequence[str]):
     """For `create_spreadsheet`: a new tab's formatting as Sheet fields of the one create call,
     the same pieces a run would add to a tab it found without them."""
-    layouts = L.all_layouts(titles, field_columns)
+    layouts = L.all_layouts(titles, field_columns, checkbox_titles=checkbox_titles)
 
     def fields(name: str, sheet_id: int, headers: Sequence[str], rows: int) -> dict[str, list]:
         tab = Tab(name, sheet_id, [list(headers)], rows, max(26, len(headers)), frozen_rows=1)

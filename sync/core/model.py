@@ -20,7 +20,7 @@ class Team:
     team_id: str
     key: str
     submission: Submission
-    superseded: tuple[str, ...] = ()   # response ids of earlier submissions for this unit
+    superseded: tuple[Submission, ...] = ()   # earlier responses for this unit, oldest first
     started_at: datetime | None = None  # when its first response came: `days_after_start` counts from here
 
 

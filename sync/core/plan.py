@@ -68,6 +68,11 @@ class Rules:
     def milestone_titles(self) -> tuple[str, ...]:
         return tuple(rule.title for rule in self.milestones)
 
+    @property
+    def checkbox_titles(self) -> tuple[str, ...]:
+        """The milestones a coordinator ticks on the roster: only they get a checkbox column."""
+        return tuple(rule.title for rule in self.milestones if rule.checkbox)
+
 
 def with_forms_read(milestones: tuple[MilestoneRule, ...],
                     forms: Mapping[str, EvidenceForm]) -> tuple[MilestoneRule, ...]:
@@ -92,7 +97,7 @@ def choose_teams(submissions: Iterable[Submission], units: UnitRules) -> dict[st
         subs.sort(key=lambda s: (s.submitted_at, s.response_id))
         latest = subs[-1]
         tid = units.id_of(key)
-        teams[tid] = Team(tid, key, latest, tuple(s.response_id for s in subs[:-1]), subs[0].submitted_at)
+        teams[tid] = Team(tid, key, latest, tuple(subs[:-1]), subs[0].submitted_at)
     return teams
 
 
@@ -107,7 +112,7 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns))
+        rules.targets, rules.field_columns, rules.checkbox_titles))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
@@ -117,7 +122,7 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
                 milestones: MilestonePlan) -> Plan:
     """The sheet's cells and the emails: roster, members, problems, the reminder ledger."""
     teams = observed.teams
-    p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns)
+    p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles)
     p.repair_layout()
     roster = (0, 0, 0, 0)
     unreadable = form_errors(observed.problems)

@@ -55,7 +55,7 @@ def team_of_response(teams: Mapping[str, Team]) -> dict[str, str]:
     out = {}
     for tid, team in teams.items():
         out[team.submission.response_id] = tid
-        out.update({rid: tid for rid in team.superseded})
+        out.update({earlier.response_id: tid for earlier in team.superseded})
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from forms.model import Problem
+from forms.model import CELL_LIMIT, Problem
 from sheets import layout as L
 
 from sync.core.cells import local_time, member_key
@@ -34,7 +34,26 @@ def roster_values(team: Team, tz: str, units: UnitRules, unanswered: frozenset[s
     field_of = {column.header: column.field for column in units.columns}
     values = {h: v for h, v in units.roster_values(team).items() if field_of[h] not in unanswered}
     return {L.TEAM_ID: team.team_id, **values, "Submitted": local_time(sub.submitted_at, tz),
-            "Response ID": sub.response_id, L.TEAM_STATUS: ACTIVE}
+            "Response ID": sub.response_id, L.EARLIER_RESPONSES: earlier_responses(team, tz),
+            L.TEAM_STATUS: ACTIVE}
+
+
+def earlier_responses(team: Team, tz: str) -> str:
+    """The responses the unit's latest one replaced, one a line, oldest first, each as
+    "submitted (response id)": a coordinator can find what was replaced in the form's
+    responses. Someone who resubmits without end still fits in one cell (a longer one
+    would fail the whole sheet write): the oldest are then summed up in a first line."""
+    lines: list[str] = []
+    room = CELL_LIMIT - 100
+    for earlier in reversed(team.superseded):
+        line = f"{local_time(earlier.submitted_at, tz)} ({earlier.response_id})"
+        room -= len(line) + 1
+        if room < 0:
+            break
+        lines.append(line)
+    left_out = len(team.superseded) - len(lines)
+    header = [f"{left_out} older responses not shown"] if left_out else []
+    return "\n".join(header + lines[::-1])
 
 
 def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: UnitRules, unanswered: frozenset[str],
