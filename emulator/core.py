@@ -35,6 +35,7 @@ _STATUS = {
     409: ("ALREADY_EXISTS", "conflict"),
     429: ("RESOURCE_EXHAUSTED", "rateLimitExceeded"),
     500: ("INTERNAL", "backendError"),
+    501: ("UNIMPLEMENTED", "notImplemented"),
     503: ("UNAVAILABLE", "backendError"),
 }
 
@@ -265,12 +266,13 @@ class Emulator:
                body: bytes, *, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request: (status, headers, body). Raises ConnectionReset.
         A part of a batch (`in_batch`) is not delayed again: the batch's one round trip was."""
-        from .scopes import check_scopes
+        from .scopes import check_scopes, not_served
 
         method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
         except ApiError as err:
+            err = not_served(raw_path, self.scopes, Headers(headers)) or err
             return _json_answer(err.code, err.body(), err.headers)
         query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
         call = Call(self, method, raw_path, query, Headers(headers), body, route)
