@@ -5,7 +5,8 @@ learns a mapping as it goes: the first time a recorded id (a file or spreadsheet
 sheetId, a protected range id, the recording account's email...) meets the emulator's
 value at the same place, the two are bound; from then on the recorded id must always meet
 the same emulator id, and later requests are rewritten to use it. Timestamps only need to
-be timestamps. A few lists come in no fixed order and are compared as sets. Everything else (structure, keys, every other value) must be equal.
+be timestamps. A few lists come in no fixed order and are compared as sets. Everything
+else (structure, keys, every other value) must be equal.
 """
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 Served as the v2 discovery document google-api-python-client ships describes it:
 files.insert (metadata, and uploads: media, multipart, resumable), get (metadata or
 `alt=media`), list (`q` in v2's dialect, `maxResults`, `pageToken`, `orderBy`; answered as
-`items`), update (PUT, with new content as media or multipart too) and patch, copy, trash, untrash, delete; children.list; permissions
-insert, list, get, delete; and the batch endpoint. A file made through either version is
+`items`), update (PUT, with new content as media or multipart too) and patch, copy, trash,
+untrash, delete; children.list; permissions insert, list, get, delete; and the batch
+endpoint. A file made through either version is
 the other's file: the resources are mapped in emulator/drive_v2_shape.py, and every check
 (sharing, OAuth scopes, parents) is Drive v3's. Errors have Google's JSON shape.
 """

@@ -436,7 +436,8 @@ def test_new_content_for_a_file_through_update(drive):
 
 
 def test_only_csv_is_converted_onto_a_spreadsheet(drive):
-    sheet = drive.files().create(body={"name": "Roster", "mimeType": "application/vnd.google-apps.spreadsheet"}).execute()
+    spreadsheet = "application/vnd.google-apps.spreadsheet"
+    sheet = drive.files().create(body={"name": "Roster", "mimeType": spreadsheet}).execute()
     with pytest.raises(HttpError) as caught:
         drive.files().update(fileId=sheet["id"], media_body=MediaInMemoryUpload(b"hello", "text/plain")).execute()
     status, error = _error(caught)
