@@ -7,9 +7,11 @@ answers are compared; the summary line is `conformance: N/M interactions match` 
 `, K deliberately skipped` when some interactions are set aside on purpose (SKIPS says why;
 they never count as matches).
 
-A recording made in an account that already held files lists them in `files.list`; before
+A recording made in an account that already held files lists them in `files.list`, and an
+older recording works on a spreadsheet its test class made before recording began; before
 each run the harness recreates those files (name and type, through Drive's files.create),
-so the listing can be compared, and removes the ones that run does not list.
+so the listing can be compared and the spreadsheet found, and removes the ones that run
+does not use.
 
     python -m emulator.conformance [DIR] [--verbose]     (DIR or $PLT_CASSETTES_DIR)
 """
@@ -34,6 +36,8 @@ from .store import Store
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "gspread-cassettes"
 _GOOGLE = re.compile(r"^https://[a-z]+\.googleapis\.com")
 _FILE_ID = re.compile(r"/(?:files|spreadsheets)/([A-Za-z0-9_-]{25,})")
+_SHEETS_PATH = re.compile(r"^/v4/spreadsheets/([A-Za-z0-9_-]{25,})")
+_UNTITLED = "Untitled spreadsheet"
 _SPREADSHEET = "application/vnd.google-apps.spreadsheet"
 
 
@@ -71,6 +75,7 @@ class Result:
     matched: int = 0
     skipped: int = 0
     failures: list[str] = field(default_factory=list)
+    skips: list[tuple[str, str]] = field(default_factory=list)  # (method and URL, the Skip's reason)
 
 
 def _creates(interaction: dict) -> bool:
@@ -137,9 +142,9 @@ class Replayer:
         created = {_created_id(i) for i in run if _creates(i)}
         wanted: dict[str, tuple[str, str]] = {}
         for interaction in run:
-            for file_id, name, mime in _listed(interaction):
-                if file_id not in created:
-                    wanted.setdefault(file_id, (name, mime))
+            for file_id, name, mime in _listed(interaction) + _made_before(interaction):
+                if file_id not in created and wanted.get(file_id, (_UNTITLED,))[0] == _UNTITLED:
+                    wanted[file_id] = (name, mime)
         for recorded_id in [i for i in self.seeded if i not in wanted]:
             self.send("DELETE", f"/drive/v3/files/{self.seeded.pop(recorded_id)}")
         for recorded_id, (name, mime) in reversed(list(wanted.items())):
@@ -172,6 +177,21 @@ def _listed(interaction: dict) -> list[tuple[str, str, str]]:
     return [(f["id"], f.get("name", "Untitled"), f.get("mimeType", default)) for f in files if "id" in f]
 
 
+def _made_before(interaction: dict) -> list[tuple[str, str, str]]:
+    """A spreadsheet the call found (its answer is not an error) though no call made it here;
+    its title comes from the answer when the answer has one."""
+    found = _SHEETS_PATH.match(urllib.parse.urlsplit(interaction["request"]["uri"]).path)
+    if not found or interaction["response"]["status"]["code"] >= 400:
+        return []
+    try:
+        answer = json.loads(interaction["response"]["body"]["string"])
+    except ValueError:
+        answer = None
+    properties = answer.get("properties") if isinstance(answer, dict) else None
+    title = properties.get("title", _UNTITLED) if isinstance(properties, dict) else _UNTITLED
+    return [(found.group(1), title, _SPREADSHEET)]
+
+
 def replay_recording(path: Path) -> Result:
     result = Result(path.stem)
     interactions = json.loads(path.read_text(encoding="utf-8"))["interactions"]
@@ -179,18 +199,23 @@ def replay_recording(path: Path) -> Result:
         replayer = Replayer(server)
         for run in split_runs(interactions):
             replayer.seed(run)
-            for position, interaction in enumerate(run):
+            for interaction in run:
                 result.total += 1
-                if any(skip.applies(interaction, replayer.ids) for skip in SKIPS):
+                skip = next((s for s in SKIPS if s.applies(interaction, replayer.ids)), None)
+                if skip:
                     result.skipped += 1
+                    result.skips.append((_request_line(interaction), skip.reason))
                     continue
                 problems = replayer.replay(interaction)
                 if problems:
-                    request = interaction["request"]
-                    result.failures.append(f"{request['method']} {request['uri'][:110]}: {'; '.join(problems[:3])}")
+                    result.failures.append(f"{_request_line(interaction)[:120]}: {'; '.join(problems[:3])}")
                 else:
                     result.matched += 1
     return result
+
+
+def _request_line(interaction: dict) -> str:
+    return f"{interaction['request']['method']} {interaction['request']['uri']}"
 
 
 def replay_folder(folder: Path, out=None, verbose: bool = False) -> list[Result]:

@@ -5,7 +5,8 @@ learns a mapping as it goes: the first time a recorded id (a file or spreadsheet
 sheetId, a protected range id, the recording account's email...) meets the emulator's
 value at the same place, the two are bound; from then on the recorded id must always meet
 the same emulator id, and later requests are rewritten to use it. Timestamps only need to
-be timestamps. Everything else (structure, keys, every other value) must be equal.
+be timestamps. A few lists come in no fixed order and are compared as sets. Everything
+else (structure, keys, every other value) must be equal.
 """
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ STRING_ID_KEYS = frozenset({"id", "spreadsheetId", "fileId", "permissionId", "dr
 NUMERIC_ID_KEYS = frozenset({"sheetId", "protectedRangeId", "chartId", "metadataId", "objectId",
                              "filterViewId", "bandedRangeId", "sourceSheetId", "newSheetId"})
 OPAQUE_KEYS = frozenset({"nextPageToken", "etag"})
+# Lists Google returns in no fixed order (the same call twice gives two orders), compared
+# sorted by the member's key.
+UNORDERED_LISTS = {"themeColors": "colorType"}
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -82,8 +86,14 @@ def compare(recorded: Any, actual: Any, ids: IdMap, path: str = "$", key: str | 
     if isinstance(recorded, list):
         if not isinstance(actual, list) or len(actual) != len(recorded):
             return [f"{path}: expected {len(recorded)} items, got {_short(actual)}"]
+        if key in UNORDERED_LISTS:
+            recorded, actual = _sorted(recorded, UNORDERED_LISTS[key]), _sorted(actual, UNORDERED_LISTS[key])
         return [p for i, (r, a) in enumerate(zip(recorded, actual)) for p in compare(r, a, ids, f"{path}[{i}]", key)]
     return _compare_value(recorded, actual, ids, path, key)
+
+
+def _sorted(items: list, member_key: str) -> list:
+    return sorted(items, key=lambda item: str(item.get(member_key)) if isinstance(item, dict) else str(item))
 
 
 def _compare_value(recorded: Any, actual: Any, ids: IdMap, path: str, key: str | None) -> list[str]:

@@ -35,6 +35,7 @@ _STATUS = {
     409: ("ALREADY_EXISTS", "conflict"),
     429: ("RESOURCE_EXHAUSTED", "rateLimitExceeded"),
     500: ("INTERNAL", "backendError"),
+    501: ("UNIMPLEMENTED", "notImplemented"),
     503: ("UNAVAILABLE", "backendError"),
 }
 
@@ -156,10 +157,47 @@ class Call:
 
 DEFAULT_USER = "plt.coordinator@belmont.example.org"
 # werkzeug compiles each route with `ast.parse`, which CPython 3.11 does not make safe to
-# run on several threads at once ("AST constructor recursion depth mismatch"): emulators
-# built side by side (the conformance harness builds eight at a time) take turns here.
+# run on several threads at once ("AST constructor recursion depth mismatch"): routing
+# tables are compiled one at a time here.
 _COMPILING = threading.Lock()
 _VERB_SUFFIX = re.compile(r":([A-Za-z]+)$")
+
+
+class _Routing:
+    """The routes matched by URL path. Compiling them costs about a third of a second, so
+    every emulator serving only the built-in routes shares one table (matching only reads it)."""
+
+    def __init__(self, routes: Iterable[Route]):
+        self.routes: list[Route] = []
+        self.map = Map(strict_slashes=False, merge_slashes=False)
+        self.verbs: set[str] = set()
+        self.by_endpoint: dict[str, Route] = {}
+        for route in routes:
+            self.add(route)
+
+    def add(self, route: Route) -> None:
+        rule = route.rule
+        verb = _VERB_SUFFIX.search(rule)
+        if verb:
+            self.verbs.add(verb.group(1))
+            rule = rule[: verb.start()] + "/@" + verb.group(1)
+        endpoint = f"{route.method_id}#{route.http_method}#{len(self.routes)}"
+        self.by_endpoint[endpoint] = route
+        self.routes.append(route)
+        self.map.add(Rule(rule, endpoint=endpoint, methods=[route.http_method]))
+
+
+_BUILTIN: list[_Routing] = []
+_BUILTIN_LOCK = threading.Lock()
+
+
+def _builtin_routing() -> _Routing:
+    """The shared table of every API module's routes, compiled on first use."""
+    with _BUILTIN_LOCK:
+        if not _BUILTIN:
+            with _COMPILING:
+                _BUILTIN.append(_Routing(route for api in _all_apis() for route in api.routes))
+        return _BUILTIN[0]
 
 
 class Emulator:
@@ -181,25 +219,19 @@ class Emulator:
         self.stats = hooks.Stats()
         self.faults = hooks.Faults()
         self.quotas = hooks.Quotas()
-        self.routes: list[Route] = []
-        self._map = Map(strict_slashes=False, merge_slashes=False)
-        self._verbs: set[str] = set()
-        self._by_endpoint: dict[str, Route] = {}
-        with _COMPILING:
-            for api in _all_apis():
-                for route in api.routes:
-                    self.add_route(route)
+        self._routing = _builtin_routing()
+
+    @property
+    def routes(self) -> list[Route]:
+        return self._routing.routes
 
     def add_route(self, route: Route) -> None:
-        rule = route.rule
-        verb = _VERB_SUFFIX.search(rule)
-        if verb:
-            self._verbs.add(verb.group(1))
-            rule = rule[: verb.start()] + "/@" + verb.group(1)
-        endpoint = f"{route.method_id}#{route.http_method}#{len(self.routes)}"
-        self._by_endpoint[endpoint] = route
-        self.routes.append(route)
-        self._map.add(Rule(rule, endpoint=endpoint, methods=[route.http_method]))
+        """Serve one more route; this emulator stops sharing the built-in table."""
+        shared = _builtin_routing()
+        with _COMPILING:
+            if self._routing is shared:
+                self._routing = _Routing(shared.routes)
+            self._routing.add(route)
 
     # Identity and time.
     def now(self) -> datetime:
@@ -217,9 +249,9 @@ class Emulator:
         path = raw_path
         last = path.rsplit("/", 1)[-1]
         verb = _VERB_SUFFIX.search(last)
-        if verb and verb.group(1) in self._verbs:
+        if verb and verb.group(1) in self._routing.verbs:
             path = path[: len(path) - len(verb.group(0))] + "/@" + verb.group(1)
-        adapter = self._map.bind("emulator", "/")
+        adapter = self._routing.map.bind("emulator", "/")
         try:
             endpoint, args = adapter.match(path, method=method)
         except MethodNotAllowed:
@@ -227,19 +259,20 @@ class Emulator:
                            "methodNotAllowed") from None
         except NotFound:
             raise ApiError(404, f"The requested URL {raw_path} was not found on this server.") from None
-        route = self._by_endpoint[endpoint]
+        route = self._routing.by_endpoint[endpoint]
         return route, {k: urllib.parse.unquote(v) for k, v in args.items()}
 
     def handle(self, method: str, raw_path: str, query_string: str, headers: Headers | dict,
                body: bytes, *, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request: (status, headers, body). Raises ConnectionReset.
         A part of a batch (`in_batch`) is not delayed again: the batch's one round trip was."""
-        from .scopes import check_scopes
+        from .scopes import check_scopes, not_served
 
         method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
         except ApiError as err:
+            err = not_served(raw_path, self.scopes, Headers(headers)) or err
             return _json_answer(err.code, err.body(), err.headers)
         query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
         call = Call(self, method, raw_path, query, Headers(headers), body, route)

@@ -128,8 +128,15 @@ def _page_start(token: str | None, query: str, order_by: str) -> int:
 
 @api.route("PATCH", _FILES + "/<file_id>", "drive.files.update", write=True)
 def update(call: Call, file_id: str) -> dict:
-    doc = find_file(call, file_id, need="writer")
-    body = call.json()
+    return _updated(call, find_file(call, file_id, need="writer"), call.json())
+
+
+@api.route("PATCH", "/upload" + _FILES + "/<file_id>", "drive.files.update", write=True)
+def upload_update(call: Call, file_id: str) -> dict:
+    return drive_batch.replace_content(call, file_id, _updated)
+
+
+def _updated(call: Call, doc: dict, body: dict) -> dict:
     if "parents" in body:
         raise ApiError(403, "The parents field is not directly writable in update requests. "
                             "Use the addParents and removeParents parameters instead.", reason="fieldNotWritable")

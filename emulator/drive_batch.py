@@ -3,8 +3,10 @@
 Uploads (`/upload/drive/v3/files`, and v2's `/upload/drive/v2/files`): `uploadType=multipart`
 (a `multipart/related` body of JSON metadata then the bytes), `uploadType=media` (the bytes
 only) and `uploadType=resumable` (metadata first; the answer's Location names the session;
-then one or more PUTs with Content-Range). An open resumable session is a store doc of kind
-"drive_upload":
+then one or more PUTs with Content-Range). New content for an existing file (files.update on
+`/upload/.../files/<id>`) comes as media or multipart; CSV onto a spreadsheet is converted
+into its cells, as gspread's `import_csv` asks. An open resumable session is a store doc of
+kind "drive_upload":
 
     {"id": upload id, "metadata": {...}, "contentType": str, "received": base64 str, "total": int | null}
 
@@ -22,7 +24,7 @@ import urllib.parse
 from email.parser import BytesHeaderParser
 
 from .core import ApiError, Call, Raw
-from .drive_files import create_file, file_answer
+from .drive_files import SPREADSHEET, create_file, file_answer, find_file, set_content, touch_file
 
 MAX_BATCH_PARTS = 100
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
@@ -98,6 +100,31 @@ def upload(call: Call, finish=created_v3):
         host = call.headers.get("Host", "localhost")
         return Raw(b"", "text/plain", headers={"Location": f"http://{host}{call.path}?{query}"})
     raise ApiError(400, f"Invalid value for uploadType: {kind}", reason="invalid")
+
+
+def replace_content(call: Call, file_id: str, finish) -> dict:
+    """files.update with content: the file gets the uploaded bytes, then `finish(call, doc,
+    metadata)` applies the metadata (multipart) and makes the answer."""
+    kind = call.arg("uploadType")
+    if kind == "multipart":
+        metadata, media, media_type = related_parts(call)
+    elif kind == "media":
+        metadata, media, media_type = {}, call.body, call.headers.get("Content-Type")
+    else:
+        raise ApiError(400, f"Invalid value for uploadType: {kind}", reason="invalid")
+    doc = find_file(call, file_id, need="writer")
+    media_type = (media_type or "application/octet-stream").split(";")[0].strip()
+    if doc["mimeType"] == SPREADSHEET and media_type == "text/csv":
+        from .sheets import import_csv
+
+        import_csv(call.emulator, doc["id"], media.decode("utf-8-sig", "replace"))
+    elif doc["mimeType"].startswith("application/vnd.google-apps."):
+        raise ApiError(400, f"The emulator converts only text/csv, onto a spreadsheet; it does not put "
+                            f"{media_type} into a {doc['mimeType']} file.", reason="badContent")
+    else:
+        set_content(doc, media)
+    touch_file(call, doc)
+    return finish(call, doc, metadata)
 
 
 def resume_upload(call: Call, finish=created_v3):

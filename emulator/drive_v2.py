@@ -3,8 +3,9 @@
 Served as the v2 discovery document google-api-python-client ships describes it:
 files.insert (metadata, and uploads: media, multipart, resumable), get (metadata or
 `alt=media`), list (`q` in v2's dialect, `maxResults`, `pageToken`, `orderBy`; answered as
-`items`), update (PUT) and patch, copy, trash, untrash, delete; children.list; permissions
-insert, list, get, delete; and the batch endpoint. A file made through either version is
+`items`), update (PUT, with new content as media or multipart too) and patch, copy, trash,
+untrash, delete; children.list; permissions insert, list, get, delete; and the batch
+endpoint. A file made through either version is
 the other's file: the resources are mapped in emulator/drive_v2_shape.py, and every check
 (sharing, OAuth scopes, parents) is Drive v3's. Errors have Google's JSON shape.
 """
@@ -83,6 +84,11 @@ def _order_by(text: str) -> str:
 @api.route("PUT", _ONE, "drive.files.update", write=True)
 def update(call: Call, file_id: str) -> dict:
     return _changed(call, file_id, call.json())
+
+
+@api.route("PUT", "/upload" + _ONE, "drive.files.update", write=True)
+def upload_update(call: Call, file_id: str) -> dict:
+    return drive_batch.replace_content(call, file_id, lambda call, doc, body: _changed(call, doc["id"], body))
 
 
 @api.route("PATCH", _ONE, "drive.files.patch", write=True)

@@ -24,7 +24,9 @@ What is checked, as Google does it:
   - Sheets and Forms: a method allowed only through drive.file reaches only spreadsheets and
     forms the app is authorised for (404 otherwise); `spreadsheets`, `forms.body` and
     `forms.responses.readonly` reach every one the account can.
-Calendar and Docs scope names are accepted so tokens can carry them; no route needs them yet.
+Calendar v3 and Docs v1 are not served: their scopes are recognised (a token or `--scopes`
+may name them, and a call of a served API still needs its own scopes), and a call to either
+API answers Google's JSON error 501 UNIMPLEMENTED naming the API (`not_served`).
 """
 from __future__ import annotations
 
@@ -36,11 +38,35 @@ from .core import ApiError, Call
 
 GOOGLE = "https://www.googleapis.com/auth/"
 FULL_MAIL = "https://mail.google.com/"
-SHORT_NAMES = ("drive", "drive.readonly", "drive.file", "drive.metadata.readonly",
-               "spreadsheets", "spreadsheets.readonly", "forms.body", "forms.body.readonly",
-               "forms.responses.readonly", "gmail.send", "gmail.readonly",
-               "calendar", "calendar.app.created", "calendar.events", "documents")
-KNOWN = frozenset(GOOGLE + name for name in SHORT_NAMES) | {FULL_MAIL}
+# Every scope the emulator recognises (after GOOGLE), with what Google grants under it.
+GRANTS = {
+    "drive": "every Drive file: read, write, share, delete",
+    "drive.readonly": "every Drive file: metadata and content, read only",
+    "drive.file": "the Drive files this app created or a person opened with it: read, write",
+    "drive.metadata.readonly": "every Drive file's metadata (get, list, permissions), no content",
+    "spreadsheets": "every spreadsheet the account can reach: read, write (Sheets API)",
+    "spreadsheets.readonly": "every spreadsheet the account can reach: read only",
+    "forms.body": "every form: read and edit its questions and settings",
+    "forms.body.readonly": "every form: read its questions and settings",
+    "forms.responses.readonly": "every form's responses: read",
+    "gmail.send": "send mail as the account, nothing else",
+    "gmail.readonly": "read the account's mail and its metadata, search included",
+    # Calendar v3: recognised, not served (a call answers 501).
+    "calendar": "every calendar the account can reach: see, edit, share, delete calendars and events",
+    "calendar.readonly": "every calendar the account can reach: see and download, no changes",
+    "calendar.events": "the events of every calendar the account can reach: see, edit",
+    "calendar.events.readonly": "the events of every calendar the account can reach: see",
+    "calendar.app.created": "secondary calendars this app makes, and their events: create, see, edit, delete",
+    # Docs v1: recognised, not served (a call answers 501). Google's Docs methods also accept
+    # the Drive scopes, as a document is a Drive file.
+    "documents": "every Google Docs document: see, edit, create, delete",
+    "documents.readonly": "every Google Docs document: see",
+}
+SHORT_NAMES = tuple(GRANTS)
+KNOWN = frozenset(GOOGLE + name for name in SHORT_NAMES) | {FULL_MAIL}  # FULL_MAIL: all of Gmail
+# APIs whose scopes are recognised but whose methods are not served: path -> the API's name.
+NOT_SERVED = ((re.compile(r"^/calendar/v3(?:/|$)"), "Google Calendar API v3"),
+              (re.compile(r"^/v1/documents(?:[/:]|$)"), "Google Docs API v1"))
 TOKEN_PREFIX = "emulator:"
 APP_ID = "100000000001"  # the OAuth client every call comes from, as Google's messages name it
 
@@ -83,6 +109,20 @@ def request_scopes(default: frozenset[str] | None, headers) -> frozenset[str] | 
     except ValueError as error:
         raise ApiError(401, f"Request had invalid authentication credentials: {error}.",
                        reason="authError") from None
+
+
+def not_served(raw_path: str, default: frozenset[str] | None, headers) -> ApiError | None:
+    """Google's JSON error for a call to an API the emulator recognises but does not serve
+    (None for any other path); a token naming an unknown scope is refused first, as anywhere."""
+    api = next((name for pattern, name in NOT_SERVED if pattern.match(raw_path)), None)
+    if api is None:
+        return None
+    try:
+        request_scopes(default, headers)
+    except ApiError as refused:
+        return refused
+    return ApiError(501, f"The {api} is not served by this emulator: its OAuth scopes are recognised, "
+                         f"its methods are not ({raw_path}).", "UNIMPLEMENTED", "notImplemented")
 
 
 def check_scopes(call: Call, args: dict[str, str]) -> None:

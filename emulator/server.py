@@ -82,7 +82,9 @@ class EmulatorServer:
         return f"http://127.0.0.1:{self._server.server_port}"
 
     def start(self) -> "EmulatorServer":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        # A short poll: stopping waits for the serving loop's next poll (0.5 s by default).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="emulator", daemon=True)
         self._thread.start()
         return self
 

@@ -13,6 +13,9 @@ renames it, and every change moves its modifiedTime, as in Google. Drive calls
 """
 from __future__ import annotations
 
+import csv
+import io
+
 from . import sheets_metadata, sheets_requests
 from . import sheets_values as values
 from .core import Api, Call
@@ -38,6 +41,19 @@ def rename_spreadsheet(emulator, spreadsheet_id: str, title: str) -> None:
     if doc is not None:
         emulator.store.touch("spreadsheet", spreadsheet_id)
         doc["properties"]["title"] = title
+
+
+def import_csv(emulator, spreadsheet_id: str, text: str) -> None:
+    """Drive's upload of CSV onto a spreadsheet: as Google converts it, every sheet (and the
+    named ranges on them) gives way to one new sheet named after the spreadsheet, holding the
+    rows as if typed in, on a grid of at least 1000 x 26."""
+    doc = emulator.store.get("spreadsheet", spreadsheet_id)
+    emulator.store.touch("spreadsheet", spreadsheet_id)
+    taken = {sheet["properties"]["sheetId"] for sheet in doc["sheets"]}
+    sheet = new_sheet(new_numeric_id(taken), doc["properties"]["title"], 0)
+    doc["sheets"], doc["namedRanges"] = [sheet], []
+    rows = list(csv.reader(io.StringIO(text)))
+    values.write_block(values.Target(sheet, 0, 0, 0, 0, True), rows, "USER_ENTERED", spreadsheet_id, grow=True)
 
 
 def delete_spreadsheet(emulator, spreadsheet_id: str) -> None:

@@ -8,6 +8,7 @@ ranges, named ranges, charts, metadata, validation) live in `sheets_objects`.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -40,6 +41,14 @@ def handles(kind: str):
     return register
 
 
+@functools.lru_cache(maxsize=1)
+def google_kinds() -> frozenset[str]:
+    """Every request kind of Google's batchUpdate, from its discovery document."""
+    from .schema import document
+
+    return frozenset(document("sheets")["schemas"]["Request"]["properties"])
+
+
 def run(ctx: Context, requests: list[dict]) -> list[dict]:
     replies = []
     for position, request in enumerate(requests):
@@ -47,6 +56,9 @@ def run(ctx: Context, requests: list[dict]) -> list[dict]:
             raise SheetsError(400, f"Invalid requests[{position}]: exactly one kind of request must be set")
         kind, body = next(iter(request.items()))
         handler = HANDLERS.get(kind)
+        if handler is None and kind in google_kinds():
+            raise SheetsError(400, f"Invalid requests[{position}].{kind}: Google carries out this kind of "
+                                   "request; the emulator does not (docs/emulator-gaps.md).")
         if handler is None:
             raise SheetsError(400, "Invalid JSON payload received. "
                                    f"Unknown name \"{kind}\" at 'requests[{position}]': Cannot find field.")

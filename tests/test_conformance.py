@@ -104,3 +104,23 @@ def test_a_recorded_id_must_always_meet_the_same_emulator_id():
     assert compare({"spreadsheetId": "recorded-1"}, {"spreadsheetId": "emulated-2"}, ids) != []
     assert compare({"createdTime": "2023-07-25T15:40:49.067Z"}, {"createdTime": "2026-01-02T03:04:05.000Z"}, ids) == []
     assert compare({"a": 1}, {"a": 1, "b": 2}, ids) == ["$.b: not in the recording (2)"]
+
+
+def test_a_spreadsheet_made_before_recording_began_is_recreated_for_the_replay(tmp_path):
+    """Older recordings work on a spreadsheet their test class made before recording."""
+    _write_recording(tmp_path, "Roster.test_made_earlier", [
+        _interaction("GET", _sheets("?fields=properties.title"), 200, {"properties": {"title": "Made earlier"}}),
+        _interaction("PUT", _sheets("/values/Sheet1%21A1?valueInputOption=RAW"), 200,
+                     {"spreadsheetId": _RECORDED_ID, "updatedRange": "Sheet1!A1", "updatedRows": 1,
+                      "updatedColumns": 1, "updatedCells": 1}, {"values": [["Team"]]}),
+    ])
+    [result] = conformance.replay_folder(tmp_path, out=io.StringIO())
+    assert (result.matched, result.total, result.failures) == (2, 2, [])
+
+
+def test_theme_colours_match_in_any_order():
+    """Google lists a spreadsheet's theme colours in a different order from one call to the next."""
+    link = {"colorType": "LINK", "color": {"rgbColor": {"blue": 0.8}}}
+    text = {"colorType": "TEXT", "color": {"rgbColor": {}}}
+    assert compare({"themeColors": [link, text]}, {"themeColors": [text, link]}, IdMap()) == []
+    assert compare({"themeColors": [link, text]}, {"themeColors": [text, text]}, IdMap()) != []

@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from emulator.core import ApiError, apply_fields
+from emulator.core import ApiError, Emulator, Route, apply_fields
 from emulator.store import Store
 
 
@@ -57,11 +57,21 @@ def test_emulators_built_on_many_threads_at_once_all_route():
     """The conformance harness builds several emulators side by side."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from emulator.core import Emulator
-
     def build(_):
         emulator = Emulator()
         return emulator.match("GET", "/drive/v3/files")[0].method_id
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(build, range(32))) == {"drive.files.list"}
+
+
+def test_a_route_added_to_one_emulator_is_not_served_by_another():
+    """Emulators share the compiled table of built-in routes; adding a route copies it first."""
+    one, other = Emulator(), Emulator()
+    extra = Route("admin", "admin.extra", "GET", "/__extra", lambda call: {"ok": True}, False)
+    one.add_route(extra)
+    assert one.match("GET", "/__extra")[0] is extra
+    with pytest.raises(ApiError) as caught:
+        other.match("GET", "/__extra")
+    assert caught.value.code == 404
+    assert len(one.routes) == len(other.routes) + 1 == len(Emulator().routes) + 1

@@ -424,3 +424,21 @@ def test_gspread_creates_finds_shares_copies_and_deletes_a_roster(endpoint):
     assert sorted(s.title for s in gc.openall()) == ["PLT roster", "Roster backup"]
     gc.del_spreadsheet(backup.id)
     assert [s.title for s in gc.openall()] == ["PLT roster"]
+
+
+def test_new_content_for_a_file_through_update(drive):
+    made = drive.files().create(body={"name": "notes.txt"}, media_body=MediaInMemoryUpload(b"first", "text/plain"),
+                                fields="id").execute()
+    changed = drive.files().update(fileId=made["id"], body={"description": "second draft"}, fields="size,description",
+                                   media_body=MediaInMemoryUpload(b"second draft", "text/plain")).execute()
+    assert changed == {"size": "12", "description": "second draft"}
+    assert drive.files().get_media(fileId=made["id"]).execute() == b"second draft"
+
+
+def test_only_csv_is_converted_onto_a_spreadsheet(drive):
+    spreadsheet = "application/vnd.google-apps.spreadsheet"
+    sheet = drive.files().create(body={"name": "Roster", "mimeType": spreadsheet}).execute()
+    with pytest.raises(HttpError) as caught:
+        drive.files().update(fileId=sheet["id"], media_body=MediaInMemoryUpload(b"hello", "text/plain")).execute()
+    status, error = _error(caught)
+    assert status == 400 and "converts only text/csv" in error["message"]

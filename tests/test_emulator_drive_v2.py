@@ -178,3 +178,30 @@ def test_a_v2_batch_reaches_every_file(v2):
         batch.add(v2.files().get(fileId=folder["id"]), request_id=str(n))
     batch.execute()
     assert titles == {"0": "Team 0", "1": "Team 1", "2": "Team 2"}
+
+
+def test_gspread_import_csv_replaces_the_spreadsheet_with_one_sheet_of_the_rows(endpoint):
+    """gspread's Client.import_csv uploads CSV onto the spreadsheet through Drive v2 with
+    convert=true; Google leaves one sheet, named after the spreadsheet, holding the rows."""
+    import gspread
+    from google.auth.credentials import AnonymousCredentials
+
+    from sync.google.workspace import endpoint_http_client
+
+    client = gspread.Client(AnonymousCredentials(), http_client=endpoint_http_client(endpoint))
+    spreadsheet = client.create("Budget")
+    spreadsheet.add_worksheet("Old tab", 5, 5)
+    client.import_csv(spreadsheet.id, "Item,Cost\nBooks,120\nGlue,3.5")
+    reopened = client.open_by_key(spreadsheet.id)
+    assert [ws.title for ws in reopened.worksheets()] == ["Budget"]
+    assert reopened.sheet1.get_all_values() == [["Item", "Cost"], ["Books", "120"], ["Glue", "3.5"]]
+    assert reopened.sheet1.get("B2", value_render_option="UNFORMATTED_VALUE") == [[120]]
+
+
+def test_new_content_for_a_file_through_v2_update(v2):
+    made = v2.files().insert(body={"title": "notes.txt", "mimeType": "text/plain"},
+                             media_body=MediaInMemoryUpload(b"first", "text/plain")).execute()
+    changed = v2.files().update(fileId=made["id"], body={"title": "notes v2.txt"},
+                                media_body=MediaInMemoryUpload(b"second draft", "text/plain")).execute()
+    assert (changed["title"], changed["fileSize"]) == ("notes v2.txt", "12")
+    assert v2.files().get_media(fileId=made["id"]).execute() == b"second draft"

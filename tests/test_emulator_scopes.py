@@ -186,3 +186,78 @@ def test_uploads_under_drive_file_are_the_apps_own(endpoint):
     uploaded = uploaded.execute()
     assert uploaded["isAppAuthorized"] is True
     assert drive.files().get_media(fileId=uploaded["id"]).execute() == b"charter"
+
+
+CALENDAR_AND_DOCS = ("calendar", "calendar.events", "calendar.readonly", "calendar.events.readonly",
+                     "documents", "documents.readonly")
+
+
+def unserved_client(endpoint, api, version, scopes):
+    """A google-api-python-client service for an API the emulator does not serve, built from
+    the discovery document the library ships."""
+    import google_auth_httplib2
+    import httplib2
+    from googleapiclient.discovery import build_from_document
+    from googleapiclient.discovery_cache import get_static_doc
+
+    document = json.loads(get_static_doc(api, version))
+    document["rootUrl"] = document["mtlsRootUrl"] = endpoint + "/"
+    document["baseUrl"] = endpoint + "/" + document["servicePath"]
+    http = google_auth_httplib2.AuthorizedHttp(Credentials(token=token_for(scopes)), http=httplib2.Http())
+    return build_from_document(document, http=http)
+
+
+def test_calendar_and_docs_scopes_are_recognised_in_a_token(endpoint):
+    assert parse_scopes(CALENDAR_AND_DOCS) == {f"https://www.googleapis.com/auth/{s}" for s in CALENDAR_AND_DOCS}
+    drive = client(endpoint, "drive", "drive.file", *CALENDAR_AND_DOCS)
+    assert drive.files().create(body={"name": "Agenda"}).execute()["name"] == "Agenda"
+    status, reason, _ = refusal(client(endpoint, "drive", *CALENDAR_AND_DOCS).files().list())
+    assert (status, reason) == (403, "insufficientPermissions")   # recognised, yet they grant nothing in Drive
+
+
+@pytest.mark.parametrize("api, version, call", [
+    ("calendar", "v3", lambda service: service.events().list(calendarId="primary")),
+    ("calendar", "v3", lambda service: service.calendarList().list()),
+    ("docs", "v1", lambda service: service.documents().get(documentId="1AgendaDoc")),
+    ("docs", "v1", lambda service: service.documents().create(body={"title": "Agenda"})),
+])
+def test_calendar_and_docs_calls_answer_googles_json_unimplemented_error(endpoint, api, version, call):
+    service = unserved_client(endpoint, api, version, CALENDAR_AND_DOCS)
+    with pytest.raises(HttpError) as caught:
+        call(service).execute()
+    assert caught.value.resp.status == 501
+    assert caught.value.resp["content-type"].startswith("application/json")
+    error = json.loads(caught.value.content)["error"]
+    assert (error["status"], error["errors"][0]["reason"]) == ("UNIMPLEMENTED", "notImplemented")
+    assert {"calendar": "Google Calendar API v3", "docs": "Google Docs API v1"}[api] in error["message"]
+
+
+def test_a_token_naming_an_unknown_calendar_scope_is_refused_before_the_api(endpoint):
+    answer = requests.get(f"{endpoint}/calendar/v3/users/me/calendarList", timeout=30,
+                          headers={"Authorization": "Bearer emulator:calendar.everything"})
+    assert answer.status_code == 401 and "calendar.everything" in answer.json()["error"]["message"]
+
+
+def test_the_scopes_setting_takes_calendar_and_docs_scopes():
+    import threading
+
+    from emulator.serve import serve
+
+    printed, stop = [], threading.Event()
+    serving = threading.Thread(target=serve, kwargs={"port": 0, "out": printed.append, "stop": stop,
+                                                     "scopes": ",".join(CALENDAR_AND_DOCS)})
+    serving.start()
+    try:
+        while not printed and serving.is_alive():
+            serving.join(0.05)
+        assert printed, "the emulator did not start"
+        url = printed[0].split()[3]
+        answer = requests.get(f"{url}/calendar/v3/calendars/primary/events", timeout=30)
+        assert answer.status_code == 501 and answer.json()["error"]["status"] == "UNIMPLEMENTED"
+        refused = requests.get(f"{url}/drive/v3/files", timeout=30)
+        assert refused.status_code == 403
+    finally:
+        stop.set()
+        serving.join(10)
+    assert "calendar, calendar.events, calendar.events.readonly, calendar.readonly, documents, " \
+           "documents.readonly;" in printed[0]

@@ -424,3 +424,16 @@ def test_create_applies_the_cells_widths_rules_and_protections_given_for_each_sh
     assert got["conditionalFormats"][0]["booleanRule"]["condition"]["type"] == "TEXT_EQ"
     assert got["protectedRanges"][0]["warningOnly"] is True
     assert got["data"][0]["columnMetadata"][0]["pixelSize"] == 140
+
+
+def test_a_request_kind_google_has_but_the_emulator_lacks_is_refused_naming_it(sheets, roster):
+    """Not "Unknown name": Google knows addBanding, and a script using it should learn that
+    the emulator, not its request, is what falls short. The whole batch is refused (a 400:
+    the emulator answers no 5xx to a request it can read)."""
+    requests = [{"addSheet": {"properties": {"title": "Problems"}}},
+                {"addBanding": {"bandedRange": {"range": {"sheetId": 0}}}}]
+    status, error = _status(sheets.batchUpdate(spreadsheetId=roster, body={"requests": requests}))
+    assert status == 400
+    assert "requests[1].addBanding: Google carries out this kind of request; the emulator does not" in str(error)
+    titles = [s["properties"]["title"] for s in sheets.get(spreadsheetId=roster).execute()["sheets"]]
+    assert titles == ["Roster"]
