@@ -68,6 +68,13 @@ def test_first_step_is_due_at_its_moment():
     assert due_step(CHARTER_DUE, policy(), local(2017, 11, 10, 8, 0), already=()) == "before-7"
 
 
+def test_a_step_falls_due_at_the_configured_send_time():
+    seven = policy(send_at=time(7, 0))
+
+    assert due_step(CHARTER_DUE, seven, local(2017, 11, 10, 7, 0), already=()) == "before-7"
+    assert due_step(CHARTER_DUE, seven, local(2017, 11, 10, 6, 59), already=()) is None
+
+
 def test_a_step_already_sent_is_not_sent_again():
     assert due_step(CHARTER_DUE, policy(), local(2017, 11, 10, 15), already={"before-7"}) is None
 

@@ -95,6 +95,16 @@ def test_quiet_hours_and_weekends_hold_reminders_back(programme):
     assert programme.sync(at("2017-11-20 07:30")).reminders["sent"] == 1
 
 
+def test_a_job_that_runs_only_at_seven_sends_on_the_day_with_send_time_seven(endpoint, tmp_path):
+    """A district whose cron runs at 07:00 sets `[mail] send_time = "07:00"`: the step due
+    that day goes out at that run, not a day late at the next one."""
+    p = Programme.create(endpoint, tmp_path, edit=lambda text: only_charter(
+        text.replace('send_time = "08:00"', 'send_time = "07:00"')))
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    assert p.sync(at("2017-11-10 07:00")).reminders["sent"] == 1   # 7 days before, at 07:00
+    assert [r["Step"] for r in p.records(L.REMINDERS)] == ["before-7"]
+
+
 def test_crash_between_ledger_write_and_send_does_not_duplicate(programme, endpoint):
     """The run stops after writing `sending` (the send itself failed with a dropped connection
     and the run never completed the row): the next run checks sent mail before sending."""

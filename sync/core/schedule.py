@@ -2,9 +2,10 @@
 
 A milestone's reminder steps are "before-N" (N days before the due date) and "after-N" (N
 days after it, every `every_days_after` days), at most `max_reminders` in all. Every step
-becomes due at `send_at` (08:00 unless configured) local time in the district's time zone,
-so a reminder lands at the start of a school day whatever the season: the moment is built
-from the local wall clock each day, never by adding 24-hour periods across a DST change.
+becomes due at `send_at` (`[mail] send_time`, 08:00 by default) local time in the
+district's time zone, so a reminder lands at the start of a school day whatever the season:
+the moment is built from the local wall clock each day, never by adding 24-hour periods
+across a DST change.
 
 `due_step` sends at most one reminder per run and never catches up: after a gap (a missed
 cron, a weekend) only the latest step that has come is sent, not every step missed.
@@ -25,7 +26,8 @@ class ReminderPolicy:
     """A milestone's reminder rules, from the `[[milestone]]` and `[mail]` config.
 
     `quiet_hours` is (start, end) local time, possibly across midnight (20:00 to 07:00);
-    no reminder is sent from start up to, not including, end.
+    no reminder is sent from start up to, not including, end (a step that falls due in
+    them waits until they end; the config refuses a `send_time` inside them).
     """
 
     days_before: tuple[int, ...] = (7, 1)
