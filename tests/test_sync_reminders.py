@@ -160,3 +160,20 @@ def test_quiet_rerun_costs_five_calls_one_of_them_a_write(programme):
     report = programme.sync(at("2017-11-09 09:15"))
     assert report.api_calls["total"] == 5 and report.api_calls["write"] == 1
     assert report.api_calls["by_method"]["drive.files.list"] == 1
+
+
+def test_each_reminder_asks_for_what_counts_for_its_milestone(endpoint, tmp_path):
+    """The SMART goal counts only when the coordinator ticks it: its reminder sends no one to
+    the team folder. The charter counts as a file in the folder too: its reminder links it."""
+    p = Programme.create(endpoint, tmp_path)
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    assert p.sync(at("2017-11-10 09:00")).reminders["sent"] == 2   # SMART goal overdue, charter in a week
+    folder = p.records(L.ROSTER)[0][L.FOLDER]
+    by_subject = {m["subject"].split(" for ")[0]: m["text"].replace("\r\n", "\n") for m in p.mail()}
+    smart = by_subject["Overdue: SMART goal submitted to evaluator"]
+    charter = by_subject["Reminder: Signed team charter"]
+    assert 'your coordinator ticking "SMART goal submitted to evaluator received" on the roster' in smart
+    assert "folder" not in smart and folder not in smart
+    assert "Please send it to me by replying to this email." in smart
+    assert 'a file named like "*charter*" in your team folder' in charter
+    assert f"Please put it in your team's shared folder:\n{folder}" in charter

@@ -45,11 +45,12 @@ class MilestoneRule:
         """A milestone with no way of evidence is met by the enrol response itself."""
         return self.checkbox or bool(self.pattern) or self.form is not None
 
-    def evidence_text(self, noun: str = "team", unit_id: str = "") -> str:
+    def evidence_text(self, noun: str = "team") -> str:
+        """What counts, in the words of a reminder: only the ways this milestone takes (the
+        form's link goes in the reminder's own `form_link`)."""
         ways = []
         if self.form is not None:
-            link = self.form.link_for(unit_id)
-            ways.append(f"an answer to the \"{self.form.title}\" form" + (f" at {link}" if link else ""))
+            ways.append(f"an answer to the \"{self.form.title}\" form")
         if self.pattern:
             ways.append(f"a file named like \"{self.pattern}\" in your {noun} folder")
         if self.checkbox:
@@ -192,8 +193,9 @@ def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, 
     return Reminder(key=prefix + step, team_id=team.team_id, unit_name=units.name(team), site=units.site(team),
                     milestone_key=rule.key, milestone_title=rule.title, due=due, step=step,
                     to=to, cc=_cc(team, mail, to), recipient_name=lead.name if lead else "",
-                    folder_link=link, evidence=rule.evidence_text(units.noun, team.team_id),
-                    overdue_days=max((local_today - due).days, 0))
+                    folder_link=link if rule.pattern else None, evidence=rule.evidence_text(units.noun),
+                    overdue_days=max((local_today - due).days, 0),
+                    form_link=(rule.form.link_for(team.team_id) or None) if rule.form is not None else None)
 
 
 def _recipients(team: Team, mail: MailRules, remind: str) -> tuple[str, ...]:
