@@ -277,6 +277,8 @@ class Mail(Section):
     quiet_hours: QuietHours | None = None
     # When reminders become due each day, local time: the cron must run at or after it.
     send_time: ClockTime = "08:00"
+    # The fewest calendar days between two reminders of one milestone to one unit.
+    min_gap_days: Annotated[int, Field(ge=1)] = 2
     skip_weekends: bool = True
     templates_dir: FilePath | None = None
     smtp: Smtp | None = None

@@ -33,7 +33,8 @@ def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
                                               every_days_after=m.reminders.every_days_after,
                                               max_reminders=m.reminders.max_reminders,
                                               quiet_hours=mail.quiet_window, skip_weekends=mail.skip_weekends,
-                                              tz=tz, send_at=mail.send_clock),
+                                              tz=tz, send_at=mail.send_clock,
+                                              min_gap_days=mail.min_gap_days),
                                after=(m.after.milestone, m.after.days) if m.after else None,
                                days_after_start=m.days_after_start,
                                form=_evidence_form(settings, m.evidence.form))

@@ -292,3 +292,12 @@ def test_send_time_sets_when_reminder_steps_fall_due_and_defaults_to_eight(tmp_p
     assert {rule.policy.send_at for rule in milestone_rules(seven)} == {time(7, 0)}
     # The end of quiet hours is not in them: 07:00 with quiet hours 20:00-07:00 is fine.
     assert seven.mail.quiet_hours == "20:00-07:00"
+
+
+def test_a_gap_between_reminders_under_one_day_is_refused_and_two_is_the_default(tmp_path):
+    problems = problems_of(write(tmp_path, MINIMAL + "min_gap_days = 0\n"))
+    assert problems["mail.min_gap_days"] == "expected a number of at least 1, got 0"
+    assert load_settings(write(tmp_path, MINIMAL, "minimal.toml"), {}).mail.min_gap_days == 2
+    three = load_settings(write(tmp_path, EXAMPLE.read_text(encoding="utf-8").replace(
+        "min_gap_days = 2", "min_gap_days = 3"), "three.toml"), {})
+    assert {rule.policy.min_gap_days for rule in milestone_rules(three)} == {3}

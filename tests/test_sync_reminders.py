@@ -177,3 +177,16 @@ def test_each_reminder_asks_for_what_counts_for_its_milestone(endpoint, tmp_path
     assert "Please send it to me by replying to this email." in smart
     assert 'a file named like "*charter*" in your team folder' in charter
     assert f"Please put it in your team's shared folder:\n{folder}" in charter
+
+
+def test_a_step_held_over_the_weekend_and_the_next_are_not_sent_on_consecutive_days(endpoint, tmp_path):
+    """The SMART goal (due Wednesday, November 1, evidence a coordinator's tick): 3 days after
+    is a Saturday, so that reminder goes out on Monday; 6 days after is Tuesday, which would
+    be the day after. It waits for Wednesday, going by the date on the Reminders tab."""
+    p = Programme.create(endpoint, tmp_path)
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    sent = [p.sync(at(moment)).reminders["sent"] for moment in ("2017-11-06 09:00", "2017-11-07 09:00",
+                                                                 "2017-11-08 09:00")]
+    assert sent == [1, 0, 1]
+    assert [(r["Step"], r["Time"][:10]) for r in p.records(L.REMINDERS)] == [
+        ("after-3", "2017-11-06"), ("after-6", "2017-11-08")]
