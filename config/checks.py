@@ -14,6 +14,7 @@ from .errors import ConfigProblem
 
 from .problems import shown, toml_path
 from .model_checks import model_problems, unsupported
+from .types import is_clock_time, is_quiet_hours, within_quiet_hours
 
 _SECRET_NAMES = {"password", "passwd", "secret", "token", "client_secret", "private_key", "api_key",
                  "access_token", "refresh_token"}
@@ -84,6 +85,10 @@ def _mail_problems(mail: dict) -> Iterator[ConfigProblem]:
     if isinstance(smtp, dict) and smtp.get("security") == "none" and "username_env" in smtp:
         yield ConfigProblem("mail.smtp.security", 'a login needs an encrypted connection: use "starttls" or "ssl", '
                                                   "or remove username_env/password_env for an open relay")
+    send_time, quiet_hours = mail.get("send_time", "08:00"), mail.get("quiet_hours")
+    if is_clock_time(send_time) and is_quiet_hours(quiet_hours) and within_quiet_hours(send_time, quiet_hours):
+        yield ConfigProblem("mail.send_time", f"expected a time outside quiet_hours ({quiet_hours}), got "
+                                              f"{shown(send_time)}: no reminder could ever be sent then")
     templates = mail.get("templates_dir")
     if isinstance(templates, str) and not Path(templates).is_dir():
         yield ConfigProblem("mail.templates_dir", f"expected an existing folder, got {shown(templates)} (not found)")

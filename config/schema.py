@@ -15,8 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .types import (Address, DueDate, Domain, Email, EnvName, HttpUrl, IdPrefix, NameTemplate, QuietHours, Slug,
-                    Text, TimeZoneName)
+from .types import (Address, ClockTime, DueDate, Domain, Email, EnvName, HttpUrl, IdPrefix, NameTemplate,
+                    QuietHours, Slug, Text, TimeZoneName)
 
 Role = Literal["writer", "commenter", "reader"]
 Access = Literal["writer", "commenter", "reader", "none"]
@@ -275,6 +275,10 @@ class Mail(Section):
     coordinator_email: Email
     cc_coordinator: bool = False
     quiet_hours: QuietHours | None = None
+    # When reminders become due each day, local time: the cron must run at or after it.
+    send_time: ClockTime = "08:00"
+    # The fewest calendar days between two reminders of one milestone to one unit.
+    min_gap_days: Annotated[int, Field(ge=1)] = 2
     skip_weekends: bool = True
     templates_dir: FilePath | None = None
     smtp: Smtp | None = None
@@ -286,6 +290,11 @@ class Mail(Section):
             return None
         start, end = self.quiet_hours.split("-")
         return time.fromisoformat(start), time.fromisoformat(end)
+
+    @property
+    def send_clock(self) -> time:
+        """`send_time` as a time of day."""
+        return time.fromisoformat(self.send_time)
 
 
 class Settings(Section):

@@ -25,6 +25,7 @@ _ID_PREFIX = re.compile(r"^[A-Z]{2,6}$")
 _PLACEHOLDER = re.compile(r"^[a-z0-9_]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def rule(name: str, expected: str, accepts: Callable[[Any], bool]) -> AfterValidator:
@@ -44,6 +45,24 @@ def _is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def within_quiet_hours(clock: str, quiet_hours: str) -> bool:
+    """Whether "HH:MM" falls in "HH:MM-HH:MM" (from the start up to, not including, the
+    end; the range may run past midnight). Both must already be well formed: zero-padded
+    times compare as text."""
+    start, end = quiet_hours.split("-")
+    if start <= end:
+        return start <= clock < end
+    return clock >= start or clock < end
+
+
+def is_clock_time(text: object) -> bool:
+    return isinstance(text, str) and bool(_CLOCK_TIME.match(text))
+
+
+def is_quiet_hours(text: object) -> bool:
+    return isinstance(text, str) and bool(_QUIET_HOURS.match(text))
 
 
 def _is_http_url(text: str) -> bool:
@@ -105,8 +124,9 @@ Slug = Annotated[str, rule("slug", "expected lower-case letters, digits and _ on
 EnvName = Annotated[str, rule("env_name", "expected the name of an environment variable, like PLT_SMTP_PASSWORD",
                                lambda v: bool(_ENV_NAME.match(v)))]
 HttpUrl = Annotated[str, rule("url", "expected an http(s) URL like http://127.0.0.1:8765", _is_http_url)]
-QuietHours = Annotated[str, rule("quiet_hours", 'expected a time range like "20:00-07:00"',
-                                  lambda v: bool(_QUIET_HOURS.match(v)))]
+QuietHours = Annotated[str, rule("quiet_hours", 'expected a time range like "20:00-07:00"', is_quiet_hours)]
+ClockTime = Annotated[str, rule("clock_time", 'expected a time of day like "08:00" (24-hour, HH:MM)',
+                                 is_clock_time)]
 NameTemplate = Annotated[str, rule(
     "name_template", "expected a name with field placeholders written plainly, like \"{school} – {team_name}\"",
     _is_name_template)]

@@ -37,7 +37,10 @@ class Reminder:
     """One reminder the planner decided to send: who, about which milestone, at which step.
 
     `key` is "team_id:milestone_key:step"; the same reminder always has the same key, so
-    the ledger and the Message-ID can tell whether it was already sent.
+    the ledger and the Message-ID can tell whether it was already sent. `evidence` says
+    what counts; `folder_link` is given only when a file in the unit's folder counts and
+    `form_link` only when an answer to a form does, so an email never sends people where
+    nothing they put counts.
     """
 
     key: str
@@ -54,6 +57,7 @@ class Reminder:
     folder_link: str | None
     evidence: str
     overdue_days: int
+    form_link: str | None = None
 
 
 def message_id(key: str, domain: str) -> str:

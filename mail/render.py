@@ -45,6 +45,7 @@ def reminder_context(reminder: Reminder, *, programme: str, coordinator: str) ->
     context.update(
         team_name=context["unit_name"], school=context["site"], facilitator_name=context["recipient_name"],
         folder_link=_web_link(reminder.folder_link),
+        form_link=_web_link(reminder.form_link),
         team_name_short=_shorten(context["unit_name"], SUBJECT_TEAM_NAME_LIMIT),
         due_short=f"{due:%b} {due.day}",
         due_long=f"{due:%A}, {due:%B} {due.day}, {due.year}",

@@ -1,7 +1,6 @@
 """The config as the plain rules the pure core plans with, and the letterhead reminders share."""
 from __future__ import annotations
 
-from datetime import time as clock_time
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -28,15 +27,14 @@ def targets_by_site(settings) -> dict[str, float]:
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
     tz = ZoneInfo(settings.programme.time_zone)
-    quiet = None
-    if settings.mail.quiet_hours:
-        start, end = (clock_time.fromisoformat(t.strip()) for t in settings.mail.quiet_hours.split("-"))
-        quiet = (start, end)
+    mail = settings.mail
     return tuple(MilestoneRule(m.key, m.title, m.due, m.evidence.checkbox, m.evidence.file, m.template,
                                ReminderPolicy(days_before=tuple(m.reminders.days_before),
                                               every_days_after=m.reminders.every_days_after,
-                                              max_reminders=m.reminders.max_reminders, quiet_hours=quiet,
-                                              skip_weekends=settings.mail.skip_weekends, tz=tz),
+                                              max_reminders=m.reminders.max_reminders,
+                                              quiet_hours=mail.quiet_window, skip_weekends=mail.skip_weekends,
+                                              tz=tz, send_at=mail.send_clock,
+                                              min_gap_days=mail.min_gap_days),
                                after=(m.after.milestone, m.after.days) if m.after else None,
                                days_after_start=m.days_after_start,
                                form=_evidence_form(settings, m.evidence.form))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 import gspread
 
-from oracle import Oracle
+from oracle import TIME_ZONE, Oracle, reminders_too_close
 from programme import CHECKPOINT
 
 TABS = ("Dashboard", "Roster", "Members", "Problems", "Reminders", "Runs")
@@ -153,6 +154,12 @@ def check_reminders(ledger: list[tuple[int, dict]], mail: list[dict]) -> None:
     for mid, row in recorded.items():
         assert row["Status"] != "sending", f"ledger row {row['Key']} left as sending after a clean run"
         assert (row["Status"] == "sent") == (mid in sent), f"ledger says {row['Status']} for {row['Key']}"
+    # When each went out: the Date of the message as sent, on the programme's calendar.
+    dated = [(str(recorded[m["messageId"].strip("<>")]["Team ID"]),
+              str(recorded[m["messageId"].strip("<>")]["Milestone"]),
+              parsedate_to_datetime(m["date"]).astimezone(TIME_ZONE).date()) for m in mail]
+    too_close = reminders_too_close(dated)
+    assert not too_close, f"reminders of one milestone sent too close together: {too_close}"
 
 
 def check_problems(rows: list[tuple[int, dict]], oracle: Oracle) -> None:

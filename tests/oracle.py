@@ -4,19 +4,25 @@ never from the sync code: the independent half of the state-machine test.
 The machine tells the oracle every submission, edit and deletion of a form response and
 every hand-made change a coordinator makes; the oracle says which teams are live with
 which answers, who should have access to each team folder, which responses need a
-Problems row and which coordinator cells must still hold what was typed.
+Problems row and which coordinator cells must still hold what was typed; and, of the
+reminders that went out, which came too close together.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 DOMAIN = "belmont.example.org"
 SHRINK_THRESHOLD = 0.5    # the example config's [roster].shrink_threshold
 FACILITATOR_ROLE = "writer"
 MEMBER_ROLE = "writer"
 HAND_ROLE = "reader"
+MIN_GAP_DAYS = 2          # the example config's [mail].min_gap_days
+TIME_ZONE = ZoneInfo("America/New_York")   # the example config's [programme].time_zone
 
 
 def team_id(email: str) -> str:
@@ -24,6 +30,17 @@ def team_id(email: str) -> str:
     8 base32 characters of the SHA-256 of the lower-cased facilitator email."""
     digest = hashlib.sha256(email.strip().lower().encode("utf-8")).digest()
     return "PLT-" + base64.b32encode(digest)[:8].decode("ascii")
+
+
+def reminders_too_close(sent: Iterable[tuple[str, str, date]]) -> list[tuple[str, str, date, date]]:
+    """Of the reminders sent, as (team id, milestone, local date sent), each two of one
+    team's milestone fewer than MIN_GAP_DAYS calendar days apart, as the programme's
+    coordinators were promised never happens."""
+    days: dict[tuple[str, str], list[date]] = {}
+    for tid, milestone, day in sent:
+        days.setdefault((tid, milestone), []).append(day)
+    return [(tid, milestone, first, second) for (tid, milestone), found in days.items()
+            for first, second in zip(sorted(found), sorted(found)[1:]) if (second - first).days < MIN_GAP_DAYS]
 
 
 @dataclass(frozen=True)

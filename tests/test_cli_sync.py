@@ -206,11 +206,12 @@ def as_done(value, links: dict, run_id: str):
 
 
 def test_the_dry_run_lists_exactly_what_the_real_run_then_does(config, endpoint):
-    """A reminder is due the day the team first syncs (SMART goal, 7 days before November 1):
-    its folder, roster rows, layout, Dashboard and email, planned once and done as planned."""
+    """Reminders are due the day the team first syncs (the charter 7 days before November 17,
+    asking for it in the team folder made in the same run; the SMART goal overdue): its
+    folder, roster rows, layout, Dashboard and emails, planned once and done as planned."""
     submit(endpoint, config, "Ana", "Lopez")
     submit(endpoint, config, "Ben", "Okafor")
-    args = ["sync", "--config", str(config), "--json", "--now", "2017-10-25T09:00"]
+    args = ["sync", "--config", str(config), "--json", "--now", "2017-11-10T09:00"]
     status, out, _ = plt([*args, "--dry-run"], endpoint)
     dry = json.loads(out)
     status, out, err = plt(args, endpoint)
@@ -228,7 +229,7 @@ def test_the_dry_run_lists_exactly_what_the_real_run_then_does(config, endpoint)
     expected = [as_done(a, roster, dry["run_id"]) for a in dry["actions"]]
     assert [as_done(a, roster, done["run_id"]) for a in done["actions"]] == [
         {k: v for k, v in a.items() if not (a["action"] == "SendReminder" and k == "describe")} for a in expected]
-    assert done["reminders"]["sent"] == dry["reminders"]["skipped"] == 2
+    assert done["reminders"]["sent"] == dry["reminders"]["skipped"] == 4
     assert "link_of" not in json.dumps(done["actions"])
     mail = requests.get(f"{endpoint}/_emulator/mail", timeout=10).json()["messages"]
     assert sorted(uri for m in mail for uri in roster.values() if uri in m["text"]) == sorted(roster.values())

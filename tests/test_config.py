@@ -11,6 +11,7 @@ import pytest
 
 from config import ConfigError, load_settings
 from config.writeback import write_ids
+from sync.rules import milestone_rules
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "example.toml"
 
@@ -268,3 +269,35 @@ def test_plain_settings_named_key_show_what_was_typed(tmp_path):
         load_settings(path, {})
     text = caught.value.describe()
     assert '"school"' in text and "Signed Charter!" in text
+
+
+@pytest.mark.parametrize("mail, problem", [
+    ('send_time = "7am"', 'expected a time of day like "08:00" (24-hour, HH:MM), got "7am"'),
+    ('send_time = "24:00"', 'expected a time of day like "08:00" (24-hour, HH:MM), got "24:00"'),
+    ('quiet_hours = "20:00-07:00"\nsend_time = "06:30"',
+     'expected a time outside quiet_hours (20:00-07:00), got "06:30": no reminder could ever be sent then'),
+    ('quiet_hours = "12:00-13:00"\nsend_time = "12:00"',
+     'expected a time outside quiet_hours (12:00-13:00), got "12:00": no reminder could ever be sent then'),
+])
+def test_a_send_time_that_is_no_time_or_falls_in_quiet_hours_is_refused(tmp_path, mail, problem):
+    assert problems_of(write(tmp_path, MINIMAL + mail + "\n"))["mail.send_time"] == problem
+
+
+def test_send_time_sets_when_reminder_steps_fall_due_and_defaults_to_eight(tmp_path):
+    default = load_settings(EXAMPLE, {})
+    seven = load_settings(write(tmp_path, EXAMPLE.read_text(encoding="utf-8").replace(
+        'send_time = "08:00"', 'send_time = "07:00"')), {})
+    assert load_settings(write(tmp_path, MINIMAL, "minimal.toml"), {}).mail.send_time == "08:00"
+    assert {rule.policy.send_at for rule in milestone_rules(default)} == {time(8, 0)}
+    assert {rule.policy.send_at for rule in milestone_rules(seven)} == {time(7, 0)}
+    # The end of quiet hours is not in them: 07:00 with quiet hours 20:00-07:00 is fine.
+    assert seven.mail.quiet_hours == "20:00-07:00"
+
+
+def test_a_gap_between_reminders_under_one_day_is_refused_and_two_is_the_default(tmp_path):
+    problems = problems_of(write(tmp_path, MINIMAL + "min_gap_days = 0\n"))
+    assert problems["mail.min_gap_days"] == "expected a number of at least 1, got 0"
+    assert load_settings(write(tmp_path, MINIMAL, "minimal.toml"), {}).mail.min_gap_days == 2
+    three = load_settings(write(tmp_path, EXAMPLE.read_text(encoding="utf-8").replace(
+        "min_gap_days = 2", "min_gap_days = 3"), "three.toml"), {})
+    assert {rule.policy.min_gap_days for rule in milestone_rules(three)} == {3}

@@ -223,7 +223,7 @@ def test_a_config_with_several_problems_lists_every_one_at_once():
     expected += [problem for case in refusals for problem in NOT_YET[case][1]]
     expected.append(("mail.quite_hours", "unknown key; did you mean quiet_hours? (expected one of: backend, "
                                          "from_address, reply_to, coordinator_email, cc_coordinator, quiet_hours, "
-                                         "skip_weekends, templates_dir, smtp)"))
+                                         "send_time, min_gap_days, skip_weekends, templates_dir, smtp)"))
     # "units from groups" leaves no enrol form to check the unit's site and roles against.
     expected = [p for p in expected if not p[0].startswith(("unit.site", "unit.role"))]
     assert sorted(found) == sorted(expected)

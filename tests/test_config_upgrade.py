@@ -380,3 +380,11 @@ def test_write_ids_refuses_a_form_the_file_does_not_have_and_writes_nothing(tmp_
     with pytest.raises(ValueError, match=r'no \[\[form\]\] table with key = "survey"'):
         write_ids(path, {"roster.spreadsheet_id": "1BxiM-sheet", "form[survey].id": "1FAIpQL-survey"})
     assert path.read_bytes() == before
+
+
+def test_a_first_format_send_time_loads_and_the_upgrade_carries_it(tmp_path):
+    path = tmp_path / "plt.toml"
+    path.write_text(EXAMPLE_TEXT.replace('send_time = "08:00"', 'send_time = "07:15"'), encoding="utf-8")
+    assert load_settings(path, {}).mail.send_time == "07:15"
+    upgraded = tomllib.loads(upgraded_text(path, {}))
+    assert upgraded["mail"]["send_time"] == "07:15"

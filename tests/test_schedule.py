@@ -68,6 +68,13 @@ def test_first_step_is_due_at_its_moment():
     assert due_step(CHARTER_DUE, policy(), local(2017, 11, 10, 8, 0), already=()) == "before-7"
 
 
+def test_a_step_falls_due_at_the_configured_send_time():
+    seven = policy(send_at=time(7, 0))
+
+    assert due_step(CHARTER_DUE, seven, local(2017, 11, 10, 7, 0), already=()) == "before-7"
+    assert due_step(CHARTER_DUE, seven, local(2017, 11, 10, 6, 59), already=()) is None
+
+
 def test_a_step_already_sent_is_not_sent_again():
     assert due_step(CHARTER_DUE, policy(), local(2017, 11, 10, 15), already={"before-7"}) is None
 
@@ -112,6 +119,35 @@ def test_quiet_hours_within_one_day():
     assert due_step(CHARTER_DUE, rules, local(2017, 11, 16, 13, 0), already=()) == "before-1"
 
 
+# Belmont: the SMART goal is due Wednesday, November 1 (2017); 3 days after is a Saturday.
+SMART_GOAL_DUE = date(2017, 11, 1)
+BEFORE_AND_AFTER_3 = {"before-7", "before-1", "after-3"}
+
+
+def test_a_step_the_day_after_a_reminder_waits_for_the_gap_then_goes_out():
+    # after-3 (Sat the 4th) went out on Monday the 6th; after-6 comes on Tuesday the 7th.
+    monday = date(2017, 11, 6)
+
+    assert due_step(SMART_GOAL_DUE, policy(), local(2017, 11, 7), BEFORE_AND_AFTER_3, last_sent=monday) is None
+    assert due_step(SMART_GOAL_DUE, policy(), local(2017, 11, 8), BEFORE_AND_AFTER_3, last_sent=monday) == "after-6"
+    assert due_step(SMART_GOAL_DUE, policy(min_gap_days=1), local(2017, 11, 7), BEFORE_AND_AFTER_3,
+                    last_sent=monday) == "after-6"
+
+
+def test_the_gap_counts_local_calendar_days_not_hours():
+    # Sent Monday 17:00; Wednesday 08:00 is under 48 hours later but two calendar days.
+    rules = policy(days_before=(), every_days_after=1, max_reminders=5, min_gap_days=2)
+
+    assert due_step(CHARTER_DUE, rules, local(2017, 11, 22, 8), {"after-3"}, last_sent=date(2017, 11, 20)) \
+        == "after-5"
+
+
+def test_a_step_held_back_by_the_gap_gives_way_to_a_later_one_never_both():
+    rules = policy(days_before=(), every_days_after=1, max_reminders=6, min_gap_days=3)
+    # after-3 went Monday the 20th; after-4 (Tue) and after-5 (Wed) are held; Thursday sends after-6 only.
+    assert due_step(CHARTER_DUE, rules, local(2017, 11, 23), {"after-3"}, last_sent=date(2017, 11, 20)) == "after-6"
+
+
 def test_nothing_more_once_the_maximum_was_sent():
     sent = {"before-7", "before-1", "after-3", "after-6"}
 
@@ -131,6 +167,7 @@ def test_a_naive_now_is_refused():
     ({"every_days_after": 0}, "every_days_after"),
     ({"max_reminders": -1}, "max_reminders"),
     ({"quiet_hours": (time(8), time(8))}, "quiet_hours"),
+    ({"min_gap_days": 0}, "min_gap_days"),
 ])
 def test_policy_refuses_rules_that_make_no_sense(overrides, field):
     with pytest.raises(ValueError, match=field):
@@ -142,7 +179,8 @@ def hourly_cron(start: datetime, end: datetime, due: date, rules: ReminderPolicy
     sent: list[tuple[str, datetime]] = []
     now = start
     while now < end:
-        step = due_step(due, rules, now, {name for name, _when in sent})
+        last = sent[-1][1].astimezone(rules.tz).date() if sent else None
+        step = due_step(due, rules, now, {name for name, _when in sent}, last)
         if step is not None:
             sent.append((step, now))
         now += timedelta(hours=1)
@@ -159,6 +197,18 @@ def test_hourly_cron_over_the_whole_term_sends_each_step_once_on_school_days():
     assert [when.astimezone(BOSTON).date() for _name, when in sent] == [
         date(2017, 11, 10), date(2017, 11, 16), date(2017, 11, 20), date(2017, 11, 23)]
     assert all(when.astimezone(BOSTON).hour == 8 for _name, when in sent)
+
+
+def test_hourly_cron_never_sends_one_milestone_on_consecutive_days():
+    # The SMART goal: after-3 falls on Saturday the 4th and goes out on Monday the 6th;
+    # after-6 falls on Tuesday the 7th and waits for Wednesday the 8th.
+    rules = policy(quiet_hours=(time(18), time(7)))
+    start = datetime(2017, 10, 20, tzinfo=timezone.utc)
+    sent = hourly_cron(start, start + timedelta(days=40), SMART_GOAL_DUE, rules)
+
+    days = [when.astimezone(BOSTON).date() for _name, when in sent]
+    assert [name for name, _when in sent] == ["before-7", "before-1", "after-3", "after-6"]
+    assert days == [date(2017, 10, 25), date(2017, 10, 31), date(2017, 11, 6), date(2017, 11, 8)]
 
 
 def test_cron_that_stops_for_a_week_sends_only_the_latest_step_when_it_resumes():
@@ -178,10 +228,12 @@ step_names = st.sampled_from(["before-7", "before-1", "after-3", "after-6"])
 
 @settings(max_examples=300, deadline=None)
 @given(now=moments, already=st.frozensets(step_names),
-       quiet=st.none() | st.tuples(st.times(), st.times()).filter(lambda q: q[0] != q[1]))
-def test_any_step_returned_has_come_was_not_sent_and_is_the_latest_that_has_come(now, already, quiet):
-    rules = policy(quiet_hours=quiet)
-    step = due_step(CHARTER_DUE, rules, now, already)
+       quiet=st.none() | st.tuples(st.times(), st.times()).filter(lambda q: q[0] != q[1]),
+       last_sent=st.none() | st.dates(date(2017, 9, 1), date(2018, 2, 1)), gap=st.integers(1, 5))
+def test_any_step_returned_has_come_was_not_sent_and_is_the_latest_that_has_come(now, already, quiet, last_sent,
+                                                                                   gap):
+    rules = policy(quiet_hours=quiet, min_gap_days=gap)
+    step = due_step(CHARTER_DUE, rules, now, already, last_sent)
     if step is None:
         return
     timeline = steps(CHARTER_DUE, rules)
@@ -189,6 +241,7 @@ def test_any_step_returned_has_come_was_not_sent_and_is_the_latest_that_has_come
     local_now = now.astimezone(BOSTON)
 
     assert step not in already and len(already) < rules.max_reminders
+    assert last_sent is None or (local_now.date() - last_sent).days >= gap
     assert timeline[position][1] <= now
     assert all(moment > now for _name, moment in timeline[position + 1:])
     assert local_now.weekday() < 5

@@ -95,6 +95,16 @@ def test_quiet_hours_and_weekends_hold_reminders_back(programme):
     assert programme.sync(at("2017-11-20 07:30")).reminders["sent"] == 1
 
 
+def test_a_job_that_runs_only_at_seven_sends_on_the_day_with_send_time_seven(endpoint, tmp_path):
+    """A district whose cron runs at 07:00 sets `[mail] send_time = "07:00"`: the step due
+    that day goes out at that run, not a day late at the next one."""
+    p = Programme.create(endpoint, tmp_path, edit=lambda text: only_charter(
+        text.replace('send_time = "08:00"', 'send_time = "07:00"')))
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    assert p.sync(at("2017-11-10 07:00")).reminders["sent"] == 1   # 7 days before, at 07:00
+    assert [r["Step"] for r in p.records(L.REMINDERS)] == ["before-7"]
+
+
 def test_crash_between_ledger_write_and_send_does_not_duplicate(programme, endpoint):
     """The run stops after writing `sending` (the send itself failed with a dropped connection
     and the run never completed the row): the next run checks sent mail before sending."""
@@ -150,3 +160,33 @@ def test_quiet_rerun_costs_five_calls_one_of_them_a_write(programme):
     report = programme.sync(at("2017-11-09 09:15"))
     assert report.api_calls["total"] == 5 and report.api_calls["write"] == 1
     assert report.api_calls["by_method"]["drive.files.list"] == 1
+
+
+def test_each_reminder_asks_for_what_counts_for_its_milestone(endpoint, tmp_path):
+    """The SMART goal counts only when the coordinator ticks it: its reminder sends no one to
+    the team folder. The charter counts as a file in the folder too: its reminder links it."""
+    p = Programme.create(endpoint, tmp_path)
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    assert p.sync(at("2017-11-10 09:00")).reminders["sent"] == 2   # SMART goal overdue, charter in a week
+    folder = p.records(L.ROSTER)[0][L.FOLDER]
+    by_subject = {m["subject"].split(" for ")[0]: m["text"].replace("\r\n", "\n") for m in p.mail()}
+    smart = by_subject["Overdue: SMART goal submitted to evaluator"]
+    charter = by_subject["Reminder: Signed team charter"]
+    assert 'your coordinator ticking "SMART goal submitted to evaluator received" on the roster' in smart
+    assert "folder" not in smart and folder not in smart
+    assert "Please send it to me by replying to this email." in smart
+    assert 'a file named like "*charter*" in your team folder' in charter
+    assert f"Please put it in your team's shared folder:\n{folder}" in charter
+
+
+def test_a_step_held_over_the_weekend_and_the_next_are_not_sent_on_consecutive_days(endpoint, tmp_path):
+    """The SMART goal (due Wednesday, November 1, evidence a coordinator's tick): 3 days after
+    is a Saturday, so that reminder goes out on Monday; 6 days after is Tuesday, which would
+    be the day after. It waits for Wednesday, going by the date on the Reminders tab."""
+    p = Programme.create(endpoint, tmp_path)
+    p.submit("Ana", "Lopez", team="Close Reading 7")
+    sent = [p.sync(at(moment)).reminders["sent"] for moment in ("2017-11-06 09:00", "2017-11-07 09:00",
+                                                                 "2017-11-08 09:00")]
+    assert sent == [1, 0, 1]
+    assert [(r["Step"], r["Time"][:10]) for r in p.records(L.REMINDERS)] == [
+        ("after-3", "2017-11-06"), ("after-6", "2017-11-08")]

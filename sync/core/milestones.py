@@ -5,8 +5,10 @@ folder whose name matches the milestone's pattern, and/or a response to an evide
 placed with the unit (see `evidence_forms`); any one of the ways given is enough. A
 milestone is due on a date, a number of days after another milestone falls due, or a
 number of days after the unit started (its first response).
-The Reminders tab is the send ledger: a key already there is never planned again; a row
-left `sending` by a crash is handed back for resolution before anything new goes out.
+The Reminders tab is the send ledger: a key already there is never planned again, and
+its Time dates the milestone's last reminder to the unit (the next keeps the policy's
+`min_gap_days`); a row left `sending` by a crash is handed back for resolution before
+anything new goes out.
 """
 from __future__ import annotations
 
@@ -45,11 +47,12 @@ class MilestoneRule:
         """A milestone with no way of evidence is met by the enrol response itself."""
         return self.checkbox or bool(self.pattern) or self.form is not None
 
-    def evidence_text(self, noun: str = "team", unit_id: str = "") -> str:
+    def evidence_text(self, noun: str = "team") -> str:
+        """What counts, in the words of a reminder: only the ways this milestone takes (the
+        form's link goes in the reminder's own `form_link`)."""
         ways = []
         if self.form is not None:
-            link = self.form.link_for(unit_id)
-            ways.append(f"an answer to the \"{self.form.title}\" form" + (f" at {link}" if link else ""))
+            ways.append(f"an answer to the \"{self.form.title}\" form")
         if self.pattern:
             ways.append(f"a file named like \"{self.pattern}\" in your {noun} folder")
         if self.checkbox:
@@ -91,6 +94,16 @@ class LedgerEntry:
     key: str
     status: str
     message_id: str
+    sent_on: date | None = None     # the local date of its Time, when that reads as one
+
+
+@dataclass
+class Reminded:
+    """What the ledger holds for one unit's milestone: the steps planned or sent, and the
+    local date of the latest (for the gap between two reminders)."""
+
+    steps: set[str] = field(default_factory=set)
+    last: date | None = None
 
 
 @dataclass
@@ -114,8 +127,18 @@ def read_ledger(book: Book) -> dict[str, LedgerEntry]:
     for row in tab.data_rows():
         key = str(tab.value(row, "Key")).strip()
         if key:
-            out[key] = LedgerEntry(key, str(tab.value(row, "Status")).strip(), str(tab.value(row, "Message-ID")))
+            out[key] = LedgerEntry(key, str(tab.value(row, "Status")).strip(), str(tab.value(row, "Message-ID")),
+                                   _local_date(tab.value(row, "Time")))
     return out
+
+
+def _local_date(stamp: object) -> date | None:
+    """The date of a ledger Time, written in the programme's time zone ("2017-11-20T08:30:00-05:00
+    (run 1a2b)"); None when a coordinator made it something else."""
+    try:
+        return datetime.fromisoformat(str(stamp).split(" ", 1)[0]).date()
+    except ValueError:
+        return None
 
 
 def plan_milestones(teams: Mapping[str, Team], book: Book, rules: tuple[MilestoneRule, ...],
@@ -166,24 +189,29 @@ def _received(rule: MilestoneRule, roster: Tab | None, row: int | None, found) -
     return bool(ticked_box or found)
 
 
-def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, set[str]]:
-    """For each ledger key prefix (team:milestone:), the steps already in the ledger. A
-    failed send may be tried again; anything else in the ledger is never planned twice."""
-    planned: dict[str, set[str]] = {}
+def steps_planned(ledger: Mapping[str, LedgerEntry]) -> dict[str, Reminded]:
+    """For each ledger key prefix (team:milestone:), the steps already in the ledger and
+    the date of the latest. A failed send may be tried again and counts for neither;
+    anything else in the ledger is never planned twice and counts as sent on its date."""
+    planned: dict[str, Reminded] = {}
     for key, entry in ledger.items():
         if entry.status != FAILED:
             prefix, _colon, step = key.rpartition(":")
-            planned.setdefault(prefix + ":", set()).add(step)
+            reminded = planned.setdefault(prefix + ":", Reminded())
+            reminded.steps.add(step)
+            if entry.sent_on is not None and (reminded.last is None or entry.sent_on > reminded.last):
+                reminded.last = entry.sent_on
     return planned
 
 
-def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, set[str]], link: str | LinkOf | None,
-              mail: MailRules, now: datetime) -> Reminder | None:
+def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, Reminded],
+              link: str | LinkOf | None, mail: MailRules, now: datetime) -> Reminder | None:
     prefix = f"{team.team_id}:{rule.key}:"
     to = _recipients(team, mail, "to")
     if not to:
         return None
-    step = due_step(due, rule.policy, now, planned.get(prefix, set()))
+    reminded = planned.get(prefix, Reminded())
+    step = due_step(due, rule.policy, now, reminded.steps, reminded.last)
     if step is None:
         return None
     units = mail.units
@@ -192,8 +220,9 @@ def _reminder(team: Team, rule: MilestoneRule, due: date, planned: Mapping[str, 
     return Reminder(key=prefix + step, team_id=team.team_id, unit_name=units.name(team), site=units.site(team),
                     milestone_key=rule.key, milestone_title=rule.title, due=due, step=step,
                     to=to, cc=_cc(team, mail, to), recipient_name=lead.name if lead else "",
-                    folder_link=link, evidence=rule.evidence_text(units.noun, team.team_id),
-                    overdue_days=max((local_today - due).days, 0))
+                    folder_link=link if rule.pattern else None, evidence=rule.evidence_text(units.noun),
+                    overdue_days=max((local_today - due).days, 0),
+                    form_link=(rule.form.link_for(team.team_id) or None) if rule.form is not None else None)
 
 
 def _recipients(team: Team, mail: MailRules, remind: str) -> tuple[str, ...]:
