@@ -120,14 +120,14 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns)
     p.repair_layout()
     roster = (0, 0, 0, 0)
+    stamp = local_time(now, rules.time_zone)
     unreadable = form_errors(observed.problems)
     # Without a question every team needs, no response could be read: the roster and
     # members stay as they are (no team is withdrawn) until the form or config is fixed.
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
         roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones)
-        plan_members(p, teams, rules.units, unanswered, view)
-    stamp = local_time(now, rules.time_zone)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
     opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
