@@ -56,7 +56,8 @@ def mail_rules(settings) -> MailRules:
 def drive_rules(settings) -> DriveRules:
     drive = settings.drive
     return DriveRules(drive.parent_folder_id, drive.folder_name, unit_rules(settings),
-                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
+                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids),
+                      drive.withdrawn_access)
 
 
 def mail_domain(settings) -> str:

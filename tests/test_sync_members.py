@@ -83,3 +83,56 @@ def test_access_that_could_not_be_removed_says_failed_until_it_is(programme, end
     assert programme.sync(at("2017-10-12 06:00")).exit_code == 0
     assert (members(programme)[KIM]["Access"], KIM in {p.email for p in only_folder(programme).permissions}) == (
         "removed", False)
+
+
+ANA, COACH = f"ana.lopez@{DOMAIN}", f"coach@{DOMAIN}"
+WITHDRAWN_ACCESS = {  # setting -> (Ana's and Sam's role on the folder afterwards, their Access cell)
+    "keep": ("writer", "shared"),
+    "reader": ("reader", "reader"),
+    "remove": (None, "removed"),
+}
+
+
+def withdrawn_access(value):
+    return lambda text: text.replace('withdrawn_access = "keep"', f'withdrawn_access = "{value}"')
+
+
+def roles(folder):
+    return {p.email: p.role for p in folder.permissions if p.email}
+
+
+@pytest.mark.parametrize("setting", sorted(WITHDRAWN_ACCESS))
+def test_withdrawn_team_folder_access_follows_the_setting_once_and_comes_back_on_reenrolment(
+        endpoint, tmp_path, setting):
+    programme = Programme.create(endpoint, tmp_path, edit=withdrawn_access(setting))
+    programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>")
+    programme.sync(at("2017-10-10 06:00"))
+    folder = only_folder(programme)
+    programme.workspace().drive.permissions().create(
+        fileId=folder.folder_id, sendNotificationEmail=False,
+        body={"type": "user", "role": "writer", "emailAddress": COACH}).execute()
+    owners = {p.permission_id for p in only_folder(programme).permissions if p.role == "owner"}
+    programme.delete_response(ANA)
+    report = programme.sync(at("2017-10-11 06:00"), allow_shrink=True)
+
+    role, access = WITHDRAWN_ACCESS[setting]
+    after = roles(only_folder(programme))
+    assert (after.get(ANA), after.get(SAM), after[COACH]) == (role, role, "writer")
+    assert owners and owners <= {p.permission_id for p in only_folder(programme).permissions if p.role == "owner"}
+    assert report.teams["withdrawn"] == 1 and report.exit_code == 0
+    rows = members(programme)
+    assert {(rows[e]["On team"], rows[e]["Access"]) for e in (ANA, SAM)} == {("team withdrawn 2017-10-11", access)}
+    assert rows[ANA]["Access detail"].startswith("team withdrawn: ")
+
+    programme.reset_stats()
+    programme.sync(at("2017-10-12 06:00"), allow_shrink=True)
+    calls = programme.stats()["by_method"]
+    assert {m for m in calls if m.startswith("drive.")} == {"drive.files.list"}
+    assert "sheets.spreadsheets.values.batchUpdate" not in calls
+
+    programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>")
+    programme.sync(at("2017-10-13 06:00"))
+    again = roles(only_folder(programme))
+    assert (again[ANA], again[SAM], again[COACH]) == ("writer", "writer", "writer")
+    rows = members(programme)
+    assert {(rows[e]["On team"], rows[e]["Access"]) for e in (ANA, SAM)} == {("yes", "shared")}

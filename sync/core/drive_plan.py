@@ -7,12 +7,12 @@ access); `drive_results` sums up what applying them actually came to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from drive.model import (AddPermission, ChangeResult, CopyTemplate, CreateFolder, DriveChange, Folder, Grant,
                          RemovePermission, RenameFolder, UpdatePermission, folder_link)
 from drive.model import RecordGrants
-from drive.sharing import person_permissions, sharing_changes
+from drive.sharing import person_permissions, sharing_changes, withdrawn_changes
 from drive.tags import fits
 
 from sync.core.model import LinkOf, Team
@@ -29,6 +29,7 @@ class DriveRules:
     allowed_domains: tuple[str, ...]
     notify: bool
     template_ids: tuple[str, ...] = ()
+    withdrawn_access: str = "keep"     # keep | reader | remove: what a withdrawn unit's people keep
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,11 @@ def grants(team: Team, rules: DriveRules) -> list[Grant]:
     return [Grant(m.email, role.access) for role, m in rules.units.people(team) if m.email and role.access != "none"]
 
 
-def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: DriveRules) -> DrivePlan:
-    """Create missing folders, rename renamed teams' folders, and keep sharing right.
-    Folders of withdrawn teams are left exactly as they are."""
+def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: DriveRules,
+               withdrawn: Collection[str] = ()) -> DrivePlan:
+    """Create missing folders, rename renamed teams' folders, and keep sharing right. The
+    folders of `withdrawn` units keep, narrow or lose the access PLT Sync gave, as the
+    district chose; their names and files are left as they are."""
     changes: list[DriveChange] = []
     blocked: dict[str, tuple[str, ...]] = {}
     shared_with: dict[str, tuple[str, ...]] = {}
@@ -101,6 +104,8 @@ def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: 
         changes += sharing
         if not_shared:
             blocked[tid] = tuple(not_shared)
+    for tid in sorted(set(withdrawn) & folders.keys() - teams.keys()):
+        changes += withdrawn_changes(folders[tid], rules.withdrawn_access)
     return DrivePlan(tuple(changes), blocked, shared_with)
 
 

@@ -99,7 +99,8 @@ def choose_teams(submissions: Iterable[Submission], units: UnitRules) -> dict[st
 def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     """Every change of this run, given what was read, the rules and the time."""
     teams = observed.teams
-    drive = plan_drive(teams, observed.folders, rules.drive) if rules.drive else DrivePlan((), {})
+    drive = (plan_drive(teams, observed.folders, rules.drive, withdrawn_units(observed)) if rules.drive
+             else DrivePlan((), {}))
     view = expected_drive(teams, observed.folders, drive) if rules.drive else None
     mail = rules.mail or MailRules(False, "", (), rules.units)
     milestones = plan_milestones(teams, observed.book, with_forms_read(rules.milestones, observed.evidence_forms),
@@ -142,6 +143,16 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
 def _last_run_text(now: datetime, rules: Rules) -> str:
     stamp = now.astimezone(ZoneInfo(rules.time_zone)).isoformat(timespec="seconds")
     return f"{stamp} (run {rules.run_id})" if rules.run_id else stamp
+
+
+def withdrawn_units(observed: Observed) -> frozenset[str]:
+    """Units the roster holds that no response stands for any more: those it marks withdrawn.
+    None while the form is unreadable, as the roster then withdraws none."""
+    tab = observed.book.tab(L.ROSTER)
+    if tab is None or form_errors(observed.problems):
+        return frozenset()
+    index, _ = tab.index_by((L.TEAM_ID,))
+    return frozenset(key[0] for key in index) - observed.teams.keys()
 
 
 def roster_team_count(book: Book) -> int:

@@ -22,6 +22,8 @@ ACTIVE = "active"
 WITHDRAWN = "withdrawn"
 ON_TEAM = "yes"
 REMOVED = "removed"     # the Access of someone no longer on a unit who has no access to its folder
+READER = "reader"       # ... who can view its folder but not change it
+
 
 def unanswered_fields(problems: Iterable[Problem]) -> frozenset[str]:
     """Fields whose optional question the form no longer has (renamed or deleted): their
@@ -109,10 +111,12 @@ def former_access(drive: DriveView, tid: str, email: str, why: str) -> dict[str,
     role, by_sync = drive.held(tid, email)
     if not role:
         return {"Access": REMOVED, "Access detail": f"{why}: no access to the folder"}
-    state = "reader" if role == "reader" else SHARED
+    state = READER if role == "reader" else SHARED
     if not by_sync:
         return {"Access": state, "Access detail": f"{why}: {role} access given by hand, not by PLT Sync; "
                                                   "remove it in Drive if they should no longer see the folder"}
+    if role == "reader":
+        return {"Access": state, "Access detail": f"{why}: can view the folder, not change it"}
     return {"Access": state, "Access detail": f"{why}: keeps {role} access"}
 
 
