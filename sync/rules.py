@@ -18,7 +18,7 @@ def plan_rules(settings, run_id: str) -> Rules:
     units = unit_rules(settings)
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 tuple(column.header for column in units.columns))
+                 tuple(column.header for column in units.columns), tuple(settings.programme.sites))
 
 
 def targets_by_site(settings) -> dict[str, float]:

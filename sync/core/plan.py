@@ -63,6 +63,7 @@ class Rules:
     targets: Mapping[str, float] = field(default_factory=dict)
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
+    sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
 
     @property
     def milestone_titles(self) -> tuple[str, ...]:
@@ -108,7 +109,7 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns))
+        rules.targets, rules.field_columns, rules.sites))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
