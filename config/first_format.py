@@ -88,6 +88,7 @@ class Drive(model.Section):
     allowed_domains: Annotated[list[Domain], Field(min_length=1)]
     send_notification_emails: bool = False
     template_file_ids: list[Text] = []
+    withdrawn_access: model.WithdrawnAccess = "keep"
 
 
 class Milestone(model.Section):

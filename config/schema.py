@@ -20,6 +20,7 @@ from .types import (Address, ClockTime, DueDate, Domain, Email, EnvName, HttpUrl
 
 Role = Literal["writer", "commenter", "reader"]
 Access = Literal["writer", "commenter", "reader", "none"]
+WithdrawnAccess = Literal["keep", "reader", "remove"]     # what a withdrawn unit's people keep of its folder
 Fraction = Annotated[float, Field(ge=0, le=1)]
 FilePath = Annotated[Path, Field(strict=False)]
 CREDENTIAL_KINDS = ("service_account", "oauth", "application_default")
@@ -159,6 +160,7 @@ class Drive(Section):
     allowed_domains: Annotated[list[Domain], Field(min_length=1)]
     send_notification_emails: bool = False
     template_file_ids: list[Text] = []
+    withdrawn_access: WithdrawnAccess = "keep"
 
 
 class Reminders(Section):

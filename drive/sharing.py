@@ -15,6 +15,9 @@ Pure: no I/O. The rules, so a coordinator can trust a run with their Drive:
   longer wanted; never the owner's, never hand-added access, never `anyone`/`domain`.
 - The granted set is recorded before new access is given (so a crash in between never
   leaves access PLT Sync cannot later take back) and settled after removals.
+- A withdrawn unit's folder keeps its sharing, is made read-only for the people PLT Sync
+  gave writer or commenter access, or loses every permission PLT Sync granted, as the
+  district chose (`WITHDRAWN_ACCESS`); hand-given access and the owner's are never touched.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from .model import (AddPermission, DriveChange, Folder, Grant, Permission, Recor
                     UpdatePermission)
 
 MEMBER_ROLES = ("reader", "commenter", "writer")
+WITHDRAWN_ACCESS = ("keep", "reader", "remove")
 _RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5, "owner": 6}
 _PERSON_TYPES = ("user", "group")
 
@@ -43,6 +47,21 @@ def sharing_changes(folder: Folder, desired: Sequence[Grant], *, allowed_domains
                 for email, permission in sorted(people.items())
                 if email in folder.granted and email not in wanted and permission.role != "owner"]
     return _with_records(folder, wanted, people, grants, removals), blocked
+
+
+def withdrawn_changes(folder: Folder, access: str) -> list[DriveChange]:
+    """The changes that leave a withdrawn unit's folder as `access` (one of WITHDRAWN_ACCESS)
+    says: a second run finds nothing left to change."""
+    if access == "remove":
+        changes, _blocked = sharing_changes(folder, (), allowed_domains=(), notify=False)
+        return changes
+    if access == "reader":
+        return [UpdatePermission(folder.team_id, folder.folder_id, permission.permission_id, email, "reader")
+                for email, permission in sorted(person_permissions(folder.permissions).items())
+                if email in folder.granted and permission.role in ("writer", "commenter")]
+    if access == "keep":
+        return []
+    raise ValueError(f"withdrawn access must be one of {', '.join(WITHDRAWN_ACCESS)}, not {access!r}")
 
 
 def wanted_roles(desired: Sequence[Grant], allowed_domains: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -61,9 +61,11 @@ def headers(titles: Sequence[str]) -> list[str]:
 
 
 def school_lines(teams: Iterable[TeamFacts], titles: Sequence[str], staff: Mapping[str, int] | None,
-                 targets: Mapping[str, float]) -> list[SchoolLine]:
-    """One line per school with a team or a target, sorted by name, then the total line."""
-    by_school: dict[str, list[TeamFacts]] = {school: [] for school in targets}
+                 targets: Mapping[str, float], schools: Iterable[str] = ()) -> list[SchoolLine]:
+    """One line per school of the programme, and per other school with a team or a target,
+    sorted by name, then the total line. Every school shows from the first day, at zero until
+    it has a team, so a coordinator sees at once which schools have not joined yet."""
+    by_school: dict[str, list[TeamFacts]] = {school: [] for school in (*schools, *targets)}
     for team in teams:
         by_school.setdefault(team.school, []).append(team)
     lines = [_line(school, members, titles, staff, targets.get(school))

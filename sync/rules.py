@@ -17,7 +17,7 @@ def plan_rules(settings, run_id: str) -> Rules:
     units = unit_rules(settings)
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 tuple(column.header for column in units.columns))
+                 tuple(column.header for column in units.columns), tuple(settings.programme.sites))
 
 
 def targets_by_site(settings) -> dict[str, float]:
@@ -54,7 +54,8 @@ def mail_rules(settings) -> MailRules:
 def drive_rules(settings) -> DriveRules:
     drive = settings.drive
     return DriveRules(drive.parent_folder_id, drive.folder_name, unit_rules(settings),
-                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids))
+                      tuple(drive.allowed_domains), drive.send_notification_emails, tuple(drive.template_file_ids),
+                      drive.withdrawn_access)
 
 
 def mail_domain(settings) -> str:

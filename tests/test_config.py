@@ -221,6 +221,17 @@ def test_folder_name_accepts_only_known_placeholders(tmp_path):
     assert "drive.folder_name" in bad
 
 
+def test_withdrawn_access_defaults_to_keep_and_only_its_three_values_load(tmp_path):
+    assert load_settings(write(tmp_path, MINIMAL), {}).drive.withdrawn_access == "keep"
+    chosen = MINIMAL.replace("[mail]", 'withdrawn_access = "remove"\n[mail]')
+    assert load_settings(write(tmp_path, chosen), {}).drive.withdrawn_access == "remove"
+    bad = problems_of(write(tmp_path, MINIMAL.replace("[mail]", 'withdrawn_access = "revoke"\n[mail]')))
+    assert bad == {"drive.withdrawn_access": "expected one of 'keep', 'reader' or 'remove', got \"revoke\""}
+    programme = (Path(__file__).resolve().parent.parent / "config" / "programmes" / "belmont.toml").read_text()
+    bad = problems_of(write(tmp_path, programme.replace('withdrawn_access = "keep"', 'withdrawn_access = true')))
+    assert bad == {"drive.withdrawn_access": "expected one of 'keep', 'reader' or 'remove', got true"}
+
+
 def test_domains_are_lower_cased(tmp_path):
     text = MINIMAL.replace('"belmont.example.org"]', '"Belmont.Example.ORG"]')
     assert load_settings(write(tmp_path, text), {}).drive.allowed_domains == ["belmont.example.org"]

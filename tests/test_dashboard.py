@@ -77,7 +77,7 @@ def test_dashboard_after_the_charter_deadline_shows_overdue_teams_and_targets(pr
     assert rows[D.ALL_SCHOOLS]["Participation %"] == ""
 
 
-def test_a_tick_updates_the_numbers_and_the_chart_is_made_once_then_follows_new_schools(programme):
+def test_a_tick_updates_the_numbers_and_the_chart_is_made_once_then_follows_a_school_added(programme):
     programme.sync(at("2017-10-10 06:00"))
     chart = programme.book().tab(L.DASHBOARD).charts
     assert [c["spec"]["title"] for c in chart] == [D.CHART_TITLE]
@@ -91,12 +91,16 @@ def test_a_tick_updates_the_numbers_and_the_chart_is_made_once_then_follows_new_
             "rows": [{"values": [{"userEnteredValue": {"boolValue": True}}]}], "fields": "userEnteredValue"}}]}
     ).execute()
     programme.submit("Dee", "Park", school="Butler Elementary School")
+    text = programme.config_path.read_text(encoding="utf-8")
+    programme.config_path.write_text(text.replace('schools = [\n', 'schools = [\n  "Payson Park School",\n'),
+                                     encoding="utf-8")
     programme.sync(at("2017-10-11 06:00"))
     tab, rows = dashboard_rows(programme)
     assert rows[D.ALL_SCHOOLS][f"{CHARTER} received"] == "1" and rows["Butler Elementary School"]["Teams"] == "1"
+    assert rows["Payson Park School"]["Teams"] == "0"
     assert [c["chartId"] for c in tab.charts] == [chart[0]["chartId"]]
     domain = tab.charts[0]["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
-    assert domain["endRowIndex"] == D.TABLE_ROW + 1 + 3
+    assert domain["endRowIndex"] == D.TABLE_ROW + 1 + len(programme.settings().programme.sites)
 
 
 def test_staff_tab_with_schools_gives_participation_against_the_target(programme, endpoint):
@@ -113,3 +117,22 @@ def test_staff_tab_with_schools_gives_participation_against_the_target(programme
     belmont = rows["Belmont High School"]
     assert (belmont["Staff"], belmont["Participation %"], belmont["Target %"]) == ("16", "25", "80")
     assert rows["Chenery Middle School"]["Staff"] == "0" and rows["Chenery Middle School"]["Participation %"] == ""
+
+
+def test_every_school_of_the_programme_is_listed_from_the_first_sync(endpoint, tmp_path):
+    programme = Programme.create(endpoint, tmp_path)
+    programme.submit("Ana", "Lopez", school="Chenery Middle School")
+    programme.sync(at("2017-10-02 18:00"))
+    _tab, rows = dashboard_rows(programme)
+    sites = programme.settings().programme.sites
+    assert list(rows) == [*sorted(sites), D.ALL_SCHOOLS]
+    butler, belmont = rows["Butler Elementary School"], rows["Belmont High School"]
+    assert (butler["Teams"], butler["People in PLTs"], butler["Target %"]) == ("0", "0", "")
+    assert (butler[f"{CHARTER} missing"], butler[f"{CHARTER} % received"]) == ("0", "0")
+    assert (belmont["Teams"], belmont["Target %"]) == ("0", "80")
+    assert rows["Chenery Middle School"]["Teams"] == "1" and rows[D.ALL_SCHOOLS]["Teams"] == "1"
+
+    programme.reset_stats()
+    programme.sync(at("2017-10-02 18:15"))
+    calls = programme.stats()["by_method"]
+    assert sum(calls.values()) == 5 and "sheets.spreadsheets.values.batchUpdate" not in calls

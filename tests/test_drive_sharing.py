@@ -5,7 +5,7 @@ import pytest
 
 from drive.model import (AddPermission, Folder, Grant, Permission, RecordGrants, RemovePermission,
                          UpdatePermission)
-from drive.sharing import email_domain, sharing_changes
+from drive.sharing import email_domain, sharing_changes, withdrawn_changes
 
 DOMAINS = ("belmont.example.org",)
 OWNER = Permission("p-owner", "plt.coordinator@belmont.example.org", "owner", "user")
@@ -164,3 +164,42 @@ def test_sharing_only_ever_names_people_in_allowed_domains_with_member_roles():
     shared = [c for c in changes if isinstance(c, (AddPermission, UpdatePermission))]
     assert {c.role for c in shared} == {"commenter"}
     assert shared and all(email_domain(c.email) == "belmont.example.org" for c in shared)
+
+
+def withdrawn_folder() -> Folder:
+    """PLT Sync gave Ana writer and Bo commenter access and Cy reader; a coordinator gave Di
+    writer access by hand; the folder also has link sharing."""
+    return folder(person("ana@belmont.example.org"), person("bo@belmont.example.org", "commenter"),
+                  person("cy@belmont.example.org", "reader"), person("di@belmont.example.org"),
+                  Permission("p-any", None, "reader", "anyone"),
+                  granted=("ana@belmont.example.org", "bo@belmont.example.org", "cy@belmont.example.org",
+                           OWNER.email))
+
+
+def test_withdrawn_folder_kept_as_it_is():
+    assert withdrawn_changes(withdrawn_folder(), "keep") == []
+
+
+def test_withdrawn_folder_made_read_only_for_those_plt_sync_gave_more():
+    assert withdrawn_changes(withdrawn_folder(), "reader") == [
+        UpdatePermission("T1", "f1", "p-ana", "ana@belmont.example.org", "reader"),
+        UpdatePermission("T1", "f1", "p-bo", "bo@belmont.example.org", "reader")]
+
+
+def test_withdrawn_folder_loses_only_what_plt_sync_granted_and_records_it():
+    changes = withdrawn_changes(withdrawn_folder(), "remove")
+    assert changes == [RemovePermission("T1", "f1", "p-ana", "ana@belmont.example.org"),
+                       RemovePermission("T1", "f1", "p-bo", "bo@belmont.example.org"),
+                       RemovePermission("T1", "f1", "p-cy", "cy@belmont.example.org"),
+                       RecordGrants("T1", "f1", frozenset())]
+
+
+def test_withdrawn_folder_once_changed_needs_nothing_more():
+    narrowed = folder(person("ana@belmont.example.org", "reader"), granted=("ana@belmont.example.org",))
+    assert withdrawn_changes(narrowed, "reader") == []
+    assert withdrawn_changes(folder(person("di@belmont.example.org")), "remove") == []
+
+
+def test_unknown_withdrawn_access_is_refused():
+    with pytest.raises(ValueError, match="keep, reader, remove"):
+        withdrawn_changes(withdrawn_folder(), "revoke")

@@ -6,6 +6,8 @@ from belmont_fields import belmont_submission, belmont_units
 from forms.model import CELL_LIMIT, Member, Problem
 from sheets import layout as L
 from sheets.book import Book, Tab
+from drive.model import Folder, Permission, RemovePermission
+from sync.core.drive_plan import DriveRules
 from sync.core.milestones import MilestoneRule
 from sync.core.model import AddRow, AddTab, SetLastRun, UpdateRow
 from sync.core.plan import Observed, Rules, choose_teams, plan
@@ -88,6 +90,24 @@ def test_deleted_response_marks_team_withdrawn_and_keeps_row():
     withdrawn = [a for a in result.actions if isinstance(a, UpdateRow) and a.tab == L.ROSTER]
     assert result.teams_withdrawn == 1
     assert withdrawn[0].changes == ((L.TEAM_STATUS, "active", "withdrawn"),)
+
+
+def test_withdrawn_team_loses_folder_access_as_set_but_never_while_the_form_is_unreadable():
+    rules = Rules(UNITS, (CHARTER,), "America/New_York", "r1",
+                  drive=DriveRules("parent", "{team_name}", UNITS, ("belmont.example.org",), False,
+                                   withdrawn_access="remove"))
+    gone = team_id("c@belmont.example.org")
+    folder = Folder("f2", "Gone", gone, "", (Permission("p1", "c@belmont.example.org", "writer", "user"),),
+                    frozenset({"c@belmont.example.org"}))
+    book = empty_book()
+    apply_to(book, plan(observed([sub("r1"), sub("r2", email="c@belmont.example.org")], [], book), rules, T0).actions)
+
+    def removals(problems):
+        seen = observed([sub("r1")], problems, book)
+        return [c for c in plan(Observed(seen.teams, problems, book, folders={gone: folder}), rules, T0).drive
+                if isinstance(c, RemovePermission)]
+    assert removals([]) == [RemovePermission(gone, "f2", "p1", "c@belmont.example.org")]
+    assert removals([Problem("", "team_name", "", "the form has no question titled 'PLT name'")]) == []
 
 
 def test_problem_appears_once_and_is_resolved_when_a_later_submission_fixes_it():

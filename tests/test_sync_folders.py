@@ -61,7 +61,7 @@ def test_member_added_removed_and_hand_given_access_kept(programme):
     assert f"jo.park@{DOMAIN}" in shared and f"kim.ng@{DOMAIN}" not in shared
     assert shared[f"principal@{DOMAIN}"] == "reader"
     members = {(r["Email"], r["On team"]) for r in programme.records(L.MEMBERS)}
-    assert (f"kim.ng@{DOMAIN}", "no") in members and (f"jo.park@{DOMAIN}", "yes") in members
+    assert (f"kim.ng@{DOMAIN}", "removed 2017-10-11") in members and (f"jo.park@{DOMAIN}", "yes") in members
 
 
 def test_outside_domain_member_is_never_shared_and_is_explained(programme):

@@ -7,12 +7,12 @@ access); `drive_results` sums up what applying them actually came to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from drive.model import (AddPermission, ChangeResult, CopyTemplate, CreateFolder, DriveChange, Folder, Grant,
-                         RemovePermission, RenameFolder, folder_link)
+                         RemovePermission, RenameFolder, UpdatePermission, folder_link)
 from drive.model import RecordGrants
-from drive.sharing import sharing_changes
+from drive.sharing import person_permissions, sharing_changes, withdrawn_changes
 from drive.tags import fits
 
 from sync.core.model import LinkOf, Team
@@ -29,6 +29,7 @@ class DriveRules:
     allowed_domains: tuple[str, ...]
     notify: bool
     template_ids: tuple[str, ...] = ()
+    withdrawn_access: str = "keep"     # keep | reader | remove: what a withdrawn unit's people keep
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,21 @@ class DriveView:
 
     links: Mapping[str, str | LinkOf]                          # team id -> folder link
     access: Mapping[tuple[str, str], tuple[str, str]]           # (team, email) -> (state, detail)
+    folders: Mapping[str, Folder] = field(default_factory=dict)    # team id -> its folder as read
+    revised: Mapping[tuple[str, str], str] = field(default_factory=dict)   # (team, email) -> new role, "" removed
+
+    def held(self, tid: str, email: str) -> tuple[str, bool]:
+        """The role `email` holds on the team's folder once this run's changes are made ("" for
+        none), and whether PLT Sync granted it: what the Members tab says of someone no
+        longer on the team."""
+        folder = self.folders.get(tid)
+        if folder is None or not email:
+            return "", False
+        granted = email in folder.granted
+        if (tid, email) in self.revised:
+            return self.revised[(tid, email)], granted
+        permission = person_permissions(folder.permissions).get(email)
+        return (permission.role if permission else ""), granted
 
 
 @dataclass
@@ -63,9 +79,11 @@ def grants(team: Team, rules: DriveRules) -> list[Grant]:
     return [Grant(m.email, role.access) for role, m in rules.units.people(team) if m.email and role.access != "none"]
 
 
-def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: DriveRules) -> DrivePlan:
-    """Create missing folders, rename renamed teams' folders, and keep sharing right.
-    Folders of withdrawn teams are left exactly as they are."""
+def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: DriveRules,
+               withdrawn: Collection[str] = ()) -> DrivePlan:
+    """Create missing folders, rename renamed teams' folders, and keep sharing right. The
+    folders of `withdrawn` units keep, narrow or lose the access PLT Sync gave, as the
+    district chose; their names and files are left as they are."""
     changes: list[DriveChange] = []
     blocked: dict[str, tuple[str, ...]] = {}
     shared_with: dict[str, tuple[str, ...]] = {}
@@ -86,6 +104,8 @@ def plan_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], rules: 
         changes += sharing
         if not_shared:
             blocked[tid] = tuple(not_shared)
+    for tid in sorted(set(withdrawn) & folders.keys() - teams.keys()):
+        changes += withdrawn_changes(folders[tid], rules.withdrawn_access)
     return DrivePlan(tuple(changes), blocked, shared_with)
 
 
@@ -107,16 +127,19 @@ def expected_drive(teams: Mapping[str, Team], folders: Mapping[str, Folder], dri
     links: dict[str, str | LinkOf] = {tid: folder.link or folder_link(folder.folder_id)
                                       for tid, folder in folders.items() if folder.folder_id}
     sharing: dict[tuple[str, str], tuple[str, str]] = {}
+    revised: dict[tuple[str, str], str] = {}
     for change in drive_plan.changes:
         if isinstance(change, CreateFolder):
             links[change.team_id] = LinkOf(change.team_id)
         elif isinstance(change, AddPermission):
             sharing[(change.team_id, change.email)] = (SHARED, "")
+        elif isinstance(change, (UpdatePermission, RemovePermission)):
+            revised[(change.team_id, change.email)] = getattr(change, "role", "")
     access: dict[tuple[str, str], tuple[str, str]] = {}
     for tid in teams:
         _member_access(access, tid, drive_plan.shared_with.get(tid, ()), folders.get(tid), sharing,
                        drive_plan.blocked.get(tid, ()))
-    return DriveView(links, access)
+    return DriveView(links, access, folders, revised)
 
 
 def drive_results(results: Sequence[ChangeResult]) -> DriveResults:
@@ -127,7 +150,7 @@ def drive_results(results: Sequence[ChangeResult]) -> DriveResults:
         change = result.change
         if not result.ok:
             done.failures.append((change.team_id, _what(change), result.error or "failed"))
-            if isinstance(change, AddPermission):
+            if isinstance(change, (AddPermission, UpdatePermission, RemovePermission)):
                 detail = (result.error or "failed") + ("; will retry next run" if result.transient else "")
                 done.failed_access[(change.team_id, change.email)] = (FAILED, detail)
         elif isinstance(change, CreateFolder):

@@ -24,13 +24,15 @@ from sync.core.units import UnitRules
 
 @dataclass(frozen=True)
 class LayoutInputs:
-    """What the Dashboard counts, besides the spreadsheet: this run's teams and targets."""
+    """What the Dashboard counts, besides the spreadsheet: this run's teams, the targets and
+    the programme's schools."""
 
     titles: tuple[str, ...]
     teams: tuple[D.TeamFacts, ...]
     targets: Mapping[str, float]
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     checkbox_titles: tuple[str, ...] = ()      # the milestones with a `received` checkbox
+    schools: tuple[str, ...] = ()              # the programme's sites: each has a Dashboard line
 
 
 def team_facts(teams: Mapping[str, Team], statuses: Mapping[str, Mapping[str, object]],
@@ -158,7 +160,7 @@ def _address(value: object) -> object:
 
 
 def dashboard_update(tab: Tab, staff: Tab | None, inputs: LayoutInputs) -> UpdateDashboard | None:
-    lines = D.school_lines(inputs.teams, inputs.titles, staff_by_school(staff), inputs.targets)
+    lines = D.school_lines(inputs.teams, inputs.titles, staff_by_school(staff), inputs.targets, inputs.schools)
     wanted = D.table(lines, inputs.titles)
     width = len(wanted[0])
     cells = []

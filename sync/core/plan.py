@@ -63,6 +63,7 @@ class Rules:
     targets: Mapping[str, float] = field(default_factory=dict)
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
+    sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
 
     @property
     def milestone_titles(self) -> tuple[str, ...]:
@@ -104,7 +105,8 @@ def choose_teams(submissions: Iterable[Submission], units: UnitRules) -> dict[st
 def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     """Every change of this run, given what was read, the rules and the time."""
     teams = observed.teams
-    drive = plan_drive(teams, observed.folders, rules.drive) if rules.drive else DrivePlan((), {})
+    drive = (plan_drive(teams, observed.folders, rules.drive, withdrawn_units(observed)) if rules.drive
+             else DrivePlan((), {}))
     view = expected_drive(teams, observed.folders, drive) if rules.drive else None
     mail = rules.mail or MailRules(False, "", (), rules.units)
     milestones = plan_milestones(teams, observed.book, with_forms_read(rules.milestones, observed.evidence_forms),
@@ -112,7 +114,7 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns, rules.checkbox_titles))
+        rules.targets, rules.field_columns, rules.checkbox_titles, rules.sites))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
@@ -125,14 +127,14 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles)
     p.repair_layout()
     roster = (0, 0, 0, 0)
+    stamp = local_time(now, rules.time_zone)
     unreadable = form_errors(observed.problems)
     # Without a question every team needs, no response could be read: the roster and
     # members stay as they are (no team is withdrawn) until the form or config is fixed.
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
         roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones)
-        plan_members(p, teams, rules.units, unanswered, view)
-    stamp = local_time(now, rules.time_zone)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
     opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
@@ -147,6 +149,16 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
 def _last_run_text(now: datetime, rules: Rules) -> str:
     stamp = now.astimezone(ZoneInfo(rules.time_zone)).isoformat(timespec="seconds")
     return f"{stamp} (run {rules.run_id})" if rules.run_id else stamp
+
+
+def withdrawn_units(observed: Observed) -> frozenset[str]:
+    """Units the roster holds that no response stands for any more: those it marks withdrawn.
+    None while the form is unreadable, as the roster then withdraws none."""
+    tab = observed.book.tab(L.ROSTER)
+    if tab is None or form_errors(observed.problems):
+        return frozenset()
+    index, _ = tab.index_by((L.TEAM_ID,))
+    return frozenset(key[0] for key in index) - observed.teams.keys()
 
 
 def roster_team_count(book: Book) -> int:

@@ -9,9 +9,10 @@ from typing import Any, Iterable, Mapping
 
 from forms.model import CELL_LIMIT, Problem
 from sheets import layout as L
+from sheets.book import Tab
 
 from sync.core.cells import local_time, member_key
-from sync.core.drive_plan import NO_EMAIL, DriveView
+from sync.core.drive_plan import NO_EMAIL, SHARED, DriveView
 from sync.core.milestones import MilestonePlan
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
@@ -19,7 +20,9 @@ from sync.core.units import UnitRules
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
-
+ON_TEAM = "yes"
+REMOVED = "removed"     # the Access of someone no longer on a unit who has no access to its folder
+READER = "reader"       # ... who can view its folder but not change it
 
 
 def unanswered_fields(problems: Iterable[Problem]) -> frozenset[str]:
@@ -76,8 +79,21 @@ def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: Unit
 
 
 def plan_members(p: SheetPlanner, teams: Mapping[str, Team], units: UnitRules, unanswered: frozenset[str],
-                 drive: DriveView | None) -> None:
-    """One row per person and role of every unit, each person once per unit."""
+                 drive: DriveView | None, today: str) -> None:
+    """One row per person and role of every unit, each person once per unit; the rows of
+    people no longer on it stay, saying since when and what folder access they have now."""
+    desired, team_of = current_members(teams, units, unanswered, drive)
+    p.sync_table(L.MEMBERS, desired, team_of)
+    tab = p.tab(L.MEMBERS)
+    for key, row in p.index(L.MEMBERS).items():
+        if key not in desired:
+            action = p.row_action(L.MEMBERS, key, former_member(tab, row, key, teams, units, drive, today), key[0])
+            p.actions += [action] if action is not None else []
+
+
+def current_members(teams: Mapping[str, Team], units: UnitRules, unanswered: frozenset[str],
+                    drive: DriveView | None) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, str]]:
+    """The Members rows of everyone on a unit now, and the unit of each."""
     desired: dict[tuple, dict[str, Any]] = {}
     team_of: dict[tuple, str] = {}
     for tid, team in teams.items():
@@ -86,15 +102,41 @@ def plan_members(p: SheetPlanner, teams: Mapping[str, Team], units: UnitRules, u
             email = person.email or ""
             key = member_key(tid, email, person.name)
             desired[key] = {L.TEAM_ID: tid, "Team name": unit_name, "Member": person.name, "Email": email,
-                            "Role": role.key, "On team": "yes", **access_cells(drive, tid, email)}
+                            "Role": role.key, "On team": ON_TEAM, **access_cells(drive, tid, email)}
             if units.name_fields.get(role.field) in unanswered:
                 del desired[key]["Member"]   # the name's question is gone: keep what the cell says
             team_of[key] = tid
-    p.sync_table(L.MEMBERS, desired, team_of)
-    tab = p.tab(L.MEMBERS)
-    for key, row in p.index(L.MEMBERS).items():
-        if key not in desired and tab.value(row, "On team") != "no":
-            p.actions.append(UpdateRow(L.MEMBERS, key, (("On team", tab.value(row, "On team"), "no"),), key[0]))
+    return desired, team_of
+
+
+def former_member(tab: Tab, row: int, key: tuple, teams: Mapping[str, Team], units: UnitRules,
+                  drive: DriveView | None, today: str) -> dict[str, Any]:
+    """The row of someone no longer on a unit: since when (the run that first saw it, kept
+    after), the unit's current name while it goes on, and the folder access they have now."""
+    tid, email = key[0], key[1]
+    team = teams.get(tid)
+    values: dict[str, Any] = {}
+    if str(tab.value(row, "On team")).strip() in (ON_TEAM, ""):
+        values["On team"] = f"removed {today}" if team else f"team withdrawn {today}"
+    if team is not None:
+        values["Team name"] = units.name(team)
+    if drive is not None:
+        values.update(former_access(drive, tid, email, "no longer on the team" if team else "team withdrawn"))
+    return values
+
+
+def former_access(drive: DriveView, tid: str, email: str, why: str) -> dict[str, str]:
+    """What folder access someone no longer on a unit holds once the run is done."""
+    role, by_sync = drive.held(tid, email)
+    if not role:
+        return {"Access": REMOVED, "Access detail": f"{why}: no access to the folder"}
+    state = READER if role == "reader" else SHARED
+    if not by_sync:
+        return {"Access": state, "Access detail": f"{why}: {role} access given by hand, not by PLT Sync; "
+                                                  "remove it in Drive if they should no longer see the folder"}
+    if role == "reader":
+        return {"Access": state, "Access detail": f"{why}: can view the folder, not change it"}
+    return {"Access": state, "Access detail": f"{why}: keeps {role} access"}
 
 
 def access_cells(drive: DriveView | None, tid: str, email: str) -> dict[str, str]:
