@@ -60,7 +60,8 @@ def _foreign_file(interaction: dict, ids: IdMap, earlier: list[dict]) -> bool:
 
 def _v2_file(interaction: dict, ids: IdMap, earlier: list[dict]) -> bool:
     path = urllib.parse.urlsplit(interaction["request"]["uri"]).path
-    return path.startswith(("/drive/v2/files", "/upload/drive/v2/files")) and '"drive#file"' in _answer_text(interaction)
+    v2_files = path.startswith(("/drive/v2/files", "/upload/drive/v2/files"))
+    return v2_files and '"drive#file"' in _answer_text(interaction)
 
 
 def _others_protection(interaction: dict, ids: IdMap, earlier: list[dict]) -> bool:

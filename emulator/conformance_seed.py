@@ -129,8 +129,9 @@ def _sheet_objects(sheet: dict) -> list[dict]:
     sheet_id = sheet["properties"]["sheetId"]
     requests = [{"mergeCells": {"range": {**merge, "sheetId": sheet_id}, "mergeType": "MERGE_ALL"}}
                 for merge in sheet.get("merges", [])]
-    requests += [{"addProtectedRange": {"protectedRange": {**pr, "range": {**pr.get("range", {}), "sheetId": sheet_id}}}}
-                 for pr in sheet.get("protectedRanges", [])]
+    for protected in sheet.get("protectedRanges", []):
+        scoped = {**protected.get("range", {}), "sheetId": sheet_id}
+        requests.append({"addProtectedRange": {"protectedRange": {**protected, "range": scoped}}})
     if "basicFilter" in sheet:
         requests.append({"setBasicFilter": {"filter": sheet["basicFilter"]}})
     return requests
