@@ -53,9 +53,15 @@ class IdMap:
             return [self.body(v, key) for v in value]
         if isinstance(value, str):
             return self.strings.get(value, self.text(value))
+        key = _camel(key) if key else key
         if key in NUMERIC_ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
             return self.numbers.get((_kind(key), value), value)
         return value
+
+
+def _camel(key: str) -> str:
+    """A field's lowerCamelCase name; requests may name it by its proto name (`sheet_id`)."""
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), key)
 
 
 def _kind(key: str) -> str:

@@ -5,7 +5,8 @@ sees it. The emulator does the same with the request schema of the method's disc
 document, so no handler meets a wrong type, an unknown field or a second spelling:
 
 - a field may be named in lowerCamelCase or by its proto name (`update_sheet_properties`);
-- a repeated field given one value reads as a list of that one value;
+- a repeated field given one value reads as a list of that one value, and a repeated
+  message field given lists of messages reads them in order as one list;
 - numbers may be written as strings (`"5"`), enum values by name or number, as proto3
   JSON allows; integers must fit their type (int32, uint32, int64);
 - a `float` field (a colour component) holds what a float32 holds: 1/3 reads back as
@@ -143,11 +144,15 @@ class _Reader:
         return self.scalar(value, schema, path)
 
     def repeated(self, value: Any, items: dict, path: str) -> list:
-        """A list; one value stands for a list of it, except where a list of lists is due."""
+        """A list; one value stands for a list of it, except where a list of lists is due. A
+        list of messages may come in lists of its own (gspread-pandas sends batchUpdate
+        `requests: [[merge, merge]]`): Google reads them in order as one list."""
         if not isinstance(value, list):
             if items.get("type") == "array":
                 raise invalid(path, _LIST_VALUE, value)
             return [self.value(value, items, path)]
+        if "$ref" in items:
+            value = _flattened(value)
         out = []
         for index, item in enumerate(value):
             where = f"{path}[{index}]"
@@ -194,6 +199,10 @@ class _Reader:
         if form == "google-datetime" and not _TIMESTAMP.match(value):
             raise invalid(path, label, value)
         return value
+
+
+def _flattened(items: list) -> list:
+    return [inner for item in items for inner in (_flattened(item) if isinstance(item, list) else [item])]
 
 
 def _enum(value: Any, names: list[str], path: str) -> str:

