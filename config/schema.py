@@ -97,6 +97,8 @@ class Form(Section):
     title: Text
     description: str | None = None
     collect_verified_email: bool = True
+    # An enrol form without verified emails is refused unless this says the risk is accepted.
+    allow_unverified_responses: bool = False
     fields: Annotated[list[FormField], Field(min_length=1, alias="field")]
     repeat: Repeat | None = None
 

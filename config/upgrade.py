@@ -82,7 +82,8 @@ def _list(value: Any) -> list:
 
 def _enrol_form(form: dict[str, Any]) -> dict[str, Any]:
     titles = {**FIRST_FORMAT_QUESTIONS, **_table(form, "questions")}
-    enrol = {k: form[k] for k in ("id", "title", "description", "collect_verified_email") if k in form}
+    carried = ("id", "title", "description", "collect_verified_email", "allow_unverified_responses")
+    enrol = {k: form[k] for k in carried if k in form}
     enrol.setdefault("title", "PLT facilitator submission")
     return {"key": "enrol", "purpose": "enrol", **enrol, "field": first_format_fields(titles, form)}
 

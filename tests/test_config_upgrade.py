@@ -40,6 +40,9 @@ VARIANTS = {
     "no targets": [(EXAMPLE_TEXT[EXAMPLE_TEXT.index("[targets]"):], "")],
     "smtp mail": [('backend = "gmail"', 'backend = "smtp"'),
                   ("# A folder of your own", SMTP_MAIL + "# A folder of your own")],
+    "unverified responses allowed": [("collect_verified_email = true",
+                                      "collect_verified_email = false\n# We accept the risk.\n"
+                                      "allow_unverified_responses = true")],
     "team id in folder names": [('folder_name = "{school} – {team_name}"', 'folder_name = "{team_id} {school}"'),
                                 ("facilitator_role = \"writer\"", "facilitator_role = \"commenter\"  # comments only")],
 }
@@ -187,6 +190,9 @@ def test_each_variant_reads_as_its_coordinator_meant_it(tmp_path):
     settings, text = upgraded("smtp mail")
     assert (settings.mail.backend, settings.mail.smtp.port, settings.mail.smtp.security) == ("smtp", 465, "ssl")
     assert SMTP_MAIL in text
+    settings, text = upgraded("unverified responses allowed")
+    assert (settings.form.collect_verified_email, settings.form.allow_unverified_responses) == (False, True)
+    assert comment_of(text, "[[form]]", "allow_unverified_responses") == ["# We accept the risk."]
     settings, text = upgraded("team id in folder names")
     assert settings.drive.folder_name == "{unit_id} {school}"
     assert 'access = "commenter"  # comments only' in text
