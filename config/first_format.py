@@ -79,6 +79,7 @@ class Roster(model.Section):
     title: Text = "PLT master roster"
     team_key: Literal["facilitator_email", "facilitator_email+team_name"] = "facilitator_email"
     shrink_threshold: model.Fraction = 0.5
+    max_people: Annotated[int, Field(ge=1)] = 30
 
 
 class Drive(model.Section):

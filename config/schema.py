@@ -136,6 +136,8 @@ class Unit(Section):
     # The enrol form whose responses make units, or "groups" (approved rows of the Groups tab).
     source: Slug
     roles: Annotated[list[UnitRole], Field(min_length=1, alias="role")]
+    # The most people one unit may have; a response naming more is refused (a pasted directory).
+    max_people: Annotated[int, Field(ge=1)] = 30
 
     @property
     def plural_noun(self) -> str:

@@ -254,6 +254,12 @@ def test_an_enrol_form_without_verified_emails_loads_once_the_risk_is_accepted()
     assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).form.allow_unverified_responses is False
 
 
+def test_people_per_unit_default_to_thirty_and_a_cap_under_one_is_refused():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.max_people == 30
+    assert problems_of(lambda raw: raw["unit"].update(max_people=0)) == [
+        ("unit.max_people", "expected a number of at least 1, got 0")]
+
+
 def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():
     """A file with a [unit] is in the programme model, even with `[form]` for `[[form]]`."""
     def single_form(raw: dict) -> None:

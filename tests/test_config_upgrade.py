@@ -388,6 +388,18 @@ def test_write_ids_refuses_a_form_the_file_does_not_have_and_writes_nothing(tmp_
     assert path.read_bytes() == before
 
 
+def test_a_first_format_people_cap_loads_and_the_upgrade_moves_it_to_the_unit_with_its_comment(tmp_path):
+    path = tmp_path / "plt.toml"
+    path.write_text(EXAMPLE_TEXT.replace("max_people = 30", "max_people = 12"), encoding="utf-8")
+    assert load_settings(path, {}).unit.max_people == 12
+    text = upgraded_text(path, {})
+    assert tomllib.loads(text)["unit"]["max_people"] == 12 and "max_people" not in tomllib.loads(text)["roster"]
+    assert comment_of(text, "[unit]", "max_people") == comment_of(EXAMPLE_TEXT, "[roster]", "max_people")
+    path.write_text(EXAMPLE_TEXT.replace("max_people = 30\n", ""), encoding="utf-8")
+    assert load_settings(path, {}).unit.max_people == 30
+    assert "max_people" not in tomllib.loads(upgraded_text(path, {}))["unit"]
+
+
 def test_a_first_format_send_time_loads_and_the_upgrade_carries_it(tmp_path):
     path = tmp_path / "plt.toml"
     path.write_text(EXAMPLE_TEXT.replace('send_time = "08:00"', 'send_time = "07:15"'), encoding="utf-8")
