@@ -14,6 +14,7 @@ from pydantic import Field
 
 from . import schema as model
 from .errors import ConfigProblem
+from .model_checks import unverified_problem
 from .problems import shown, toml_path
 from .types import DueDate, Domain, Slug, Text, TimeZoneName, rule
 
@@ -70,6 +71,7 @@ class Form(model.Section):
         "Completed training in a previous year",
     ]
     collect_verified_email: bool = True
+    allow_unverified_responses: bool = False
 
 
 class Roster(model.Section):
@@ -77,6 +79,7 @@ class Roster(model.Section):
     title: Text = "PLT master roster"
     team_key: Literal["facilitator_email", "facilitator_email+team_name"] = "facilitator_email"
     shrink_threshold: model.Fraction = 0.5
+    max_people: Annotated[int, Field(ge=1)] = 30
 
 
 class Drive(model.Section):
@@ -123,6 +126,8 @@ def first_format_problems(raw: dict) -> Iterator[ConfigProblem]:
     form = raw.get("form") if isinstance(raw.get("form"), dict) else {}
     questions = form.get("questions") if isinstance(form.get("questions"), dict) else {}
     yield from _question_problems(questions)
+    if (problem := unverified_problem(form, "form")) is not None:
+        yield problem
     targets = raw.get("targets") if isinstance(raw.get("targets"), dict) else {}
     yield from _target_problems(targets, form.get("schools"))
 

@@ -17,6 +17,9 @@ PERSON_TYPES = ("email", "person", "people", "respondent")
 CHOICE_TYPES = ("choice", "dropdown", "checkboxes")
 UNIT_PLACEHOLDERS = ("unit_id",)
 NOT_YET = "is not supported yet"
+UNVERIFIED_RISK = ("expected true for an enrol form: without verified emails anyone who knows a facilitator's "
+                   "address could send a response in their name and take over the team and its folder; set "
+                   "collect_verified_email = true, or accept that risk with allow_unverified_responses = true")
 
 
 def _table(raw: Any, name: str) -> dict:
@@ -62,6 +65,24 @@ def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
         elif isinstance(key, str):
             seen[key] = index
         yield from _field_problems(form, index)
+        yield from _verification_problems(form, index)
+
+
+def unverified_problem(form: dict, where: str) -> ConfigProblem | None:
+    """An enrol form that does not collect verified emails, without the risk accepted: a
+    response naming someone else's address would change that person's unit and folder."""
+    if form.get("collect_verified_email") is False and form.get("allow_unverified_responses") is not True:
+        return ConfigProblem(f"{where}.collect_verified_email", UNVERIFIED_RISK)
+    return None
+
+
+def _verification_problems(form: dict, index: int) -> Iterator[ConfigProblem]:
+    where = toml_path(("form", index))
+    if form.get("purpose") == "enrol" and (problem := unverified_problem(form, where)) is not None:
+        yield problem
+    if "allow_unverified_responses" in form and form.get("purpose") not in ("enrol", None):
+        yield ConfigProblem(f"{where}.allow_unverified_responses", "only an enrol form's responses change who is "
+                                                                   "in a unit; remove it from this form")
 
 
 def _field_problems(form: dict, form_index: int) -> Iterator[ConfigProblem]:

@@ -13,7 +13,8 @@ it (tomlkit keeps comments, blank lines and the way values are written):
   [targets] becomes [[target]] tables, and [unit] with its [[unit.role]]s is new;
 - a value that moves takes its comment along: the schools become `programme.sites`, the
   goal types and training options their field's `choices`, a question's title its field's
-  `title`, facilitator_role and member_role the `access` of their role, evidence_checkbox
+  `title`, facilitator_role and member_role the `access` of their role, [roster]
+  max_people [unit]'s, evidence_checkbox
   and evidence_file_pattern the keys of [milestone.evidence], a school's share its target's;
 - team_key and cc_members change shape (`unit.key`, the member role's `remind`), so their
   new keys are explained afresh: the old comment would describe a setting that is gone;
@@ -155,7 +156,8 @@ def _moved(old: FileTables, new: dict[str, Any]) -> dict[tuple, Carried]:
              (*fields["goal_type"], "choices"): old.take("form", "goal_types"),
              (*fields["training"], "choices"): old.take("form", "training_options"),
              (*roles["facilitator"], "access"): old.take("drive", "facilitator_role"),
-             (*roles["member"], "access"): old.take("drive", "member_role")}
+             (*roles["member"], "access"): old.take("drive", "member_role"),
+             ("unit", "max_people"): old.take("roster", "max_people")}
     questions = old.take("form", "questions")
     for key, where in fields.items():
         moved[(*where, "title")] = old.take("form", "questions", key)

@@ -97,6 +97,8 @@ class Form(Section):
     title: Text
     description: str | None = None
     collect_verified_email: bool = True
+    # An enrol form without verified emails is refused unless this says the risk is accepted.
+    allow_unverified_responses: bool = False
     fields: Annotated[list[FormField], Field(min_length=1, alias="field")]
     repeat: Repeat | None = None
 
@@ -134,6 +136,8 @@ class Unit(Section):
     # The enrol form whose responses make units, or "groups" (approved rows of the Groups tab).
     source: Slug
     roles: Annotated[list[UnitRole], Field(min_length=1, alias="role")]
+    # The most people one unit may have; a response naming more is refused (a pasted directory).
+    max_people: Annotated[int, Field(ge=1)] = 30
 
     @property
     def plural_noun(self) -> str:

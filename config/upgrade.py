@@ -59,7 +59,7 @@ def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
     out["programme"] = programme
     out["form"] = [_enrol_form(form)]
     out["unit"] = _unit(raw)
-    out["roster"] = {k: v for k, v in _table(raw, "roster").items() if k != "team_key"}
+    out["roster"] = {k: v for k, v in _table(raw, "roster").items() if k not in ("team_key", "max_people")}
     out["roster"].setdefault("columns", list(ROSTER_COLUMNS))
     out["drive"] = _drive(_table(raw, "drive"))
     if "milestone" in raw:
@@ -82,7 +82,8 @@ def _list(value: Any) -> list:
 
 def _enrol_form(form: dict[str, Any]) -> dict[str, Any]:
     titles = {**FIRST_FORMAT_QUESTIONS, **_table(form, "questions")}
-    enrol = {k: form[k] for k in ("id", "title", "description", "collect_verified_email") if k in form}
+    carried = ("id", "title", "description", "collect_verified_email", "allow_unverified_responses")
+    enrol = {k: form[k] for k in carried if k in form}
     enrol.setdefault("title", "PLT facilitator submission")
     return {"key": "enrol", "purpose": "enrol", **enrol, "field": first_format_fields(titles, form)}
 
@@ -112,13 +113,14 @@ def first_format_fields(titles: dict[str, Any], form: dict[str, Any]) -> list[di
 
 
 def _unit(raw: dict[str, Any]) -> dict[str, Any]:
-    drive, mail = _table(raw, "drive"), _table(raw, "mail")
+    drive, mail, roster = _table(raw, "drive"), _table(raw, "mail"), _table(raw, "roster")
     key = ["facilitator_email"]
-    if _table(raw, "roster").get("team_key") == "facilitator_email+team_name":
+    if roster.get("team_key") == "facilitator_email+team_name":
         key.append("team_name")
+    cap = {"max_people": roster["max_people"]} if "max_people" in roster else {}
     return {
         "noun": "team", "id_prefix": "PLT", "key": key, "name": "{team_name}", "site": "school", "source": "enrol",
-        "role": [
+        **cap, "role": [
             {"key": "facilitator", "field": "facilitator_email", "name_field": "facilitator_name",
              "access": drive.get("facilitator_role", "writer"), "remind": "to"},
             {"key": "member", "field": "members", "access": drive.get("member_role", "writer"),

@@ -68,16 +68,31 @@ def _form_problem(field: FieldSpec, snapshot: FormSnapshot) -> Problem | None:
     return None
 
 
+@dataclass(frozen=True)
+class PeopleCap:
+    """The most people one unit may have, counted over the fields naming its people.
+
+    A response over it is refused outright: a pasted staff directory must not share a
+    folder with hundreds of people or email them, and a unit it would have changed keeps
+    its earlier response."""
+
+    max_people: int
+    fields: tuple[str, ...]
+    noun: str = "team"
+    setting: str = "[unit] max_people"      # where the config sets it, for the reason shown
+
+
 def to_submissions(snapshot: FormSnapshot, fields: Sequence[FieldSpec], *, allowed_domains: Sequence[str],
-                   staff: Mapping[str, str] = {}, sites: Sequence[str] = (),
-                   names: Mapping[str, str] = {}) -> tuple[list[Submission], list[Problem]]:
+                   staff: Mapping[str, str] = {}, sites: Sequence[str] = (), names: Mapping[str, str] = {},
+                   cap: PeopleCap | None = None) -> tuple[list[Submission], list[Problem]]:
     """Every usable response as a Submission, and every problem found, in form order.
     Never raises on what a respondent typed. `sites` are the choices of a field whose
     choices are "sites"; `names` maps a field holding one person's email to the text field
-    holding their name ("facilitator_email" -> "facilitator_name")."""
+    holding their name ("facilitator_email" -> "facilitator_name"); `cap` refuses a
+    response naming more people than a unit may have."""
     questions = map_questions(snapshot, fields)
     rules = Rules(tuple(d.strip().lower() for d in allowed_domains), StaffDirectory(staff), tuple(sites),
-                  dict(names))
+                  dict(names), cap)
     submissions: list[Submission] = []
     problems: list[Problem] = list(questions.problems)
     for response in snapshot.responses:
@@ -97,6 +112,7 @@ class Rules:
     staff: StaffDirectory
     sites: tuple[str, ...]
     names: Mapping[str, str]
+    cap: PeopleCap | None = None
 
 
 class ResponseReading:
@@ -123,6 +139,8 @@ class ResponseReading:
         for field in self.fields:
             if field.type == "people":
                 people[field.key] = self._people(field, lead)
+        if self._over_cap(people):
+            return None
         if any(p.severity == ERROR for p in self.problems):
             return None
         return Submission(self.response.response_id, self.response.last_submitted_time, values, people,
@@ -217,6 +235,28 @@ class ResponseReading:
                                          "no usable member is left once the facilitator and "
                                          "unusable entries are taken out"))
         return members
+
+    def _over_cap(self, people: Mapping[str, tuple[Member, ...]]) -> bool:
+        """Whether the unit would have more people than the cap allows. If so, one error on
+        the field listing the most people replaces that field's notes, so a pasted
+        directory makes one Problems row, not one per person in it."""
+        cap = self.rules.cap
+        if cap is None:
+            return False
+        counted = [f for f in cap.fields if f in people]
+        everyone = {(m.email or m.name).strip().lower() for f in counted for m in people[f]} - {""}
+        if len(everyone) <= cap.max_people:
+            return False
+        field = max(counted, key=lambda f: len(people[f]))
+        self.problems = [p for p in self.problems if p.field != field]
+        self.problems.append(Problem(self.response.response_id, field, self._text_of(field),
+                                     f"lists {len(people[field])} people, making a {cap.noun} of {len(everyone)}; "
+                                     f"a {cap.noun} has at most {cap.max_people} ({cap.setting})"))
+        return True
+
+    def _text_of(self, key: str) -> str:
+        field = next(f for f in self.fields if f.key == key)
+        return self._raw(field) or ""
 
     def _missing(self, key: str) -> None:
         title = self.questions.missing_title.get(key)

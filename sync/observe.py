@@ -16,7 +16,7 @@ from drive.evidence import evidence_clause, find_evidence, match_evidence, searc
 from drive.folders import list_team_folders_and_files
 from forms.model import WARNING, FormSnapshot, Problem
 from forms.reader import read_form
-from forms.submissions import cross_unit_warnings, map_questions, to_submissions
+from forms.submissions import PeopleCap, cross_unit_warnings, map_questions, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book
 
@@ -48,7 +48,7 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     units = unit_rules(settings)
     submissions, problems = to_submissions(snapshot, settings.form.fields, allowed_domains=settings.drive.allowed_domains,
                                            staff=staff_directory(book), sites=settings.programme.sites,
-                                           names=units.name_fields)
+                                           names=units.name_fields, cap=people_cap(settings))
     teams = choose_teams(submissions, units)
     problems = [*problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
                                                 field=members_field(units), plural=units.plural)]
@@ -67,6 +67,14 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                         response_senders(snapshot, settings.form.fields, units), folders,
                         answered=answered, evidence_forms=evidence_forms)
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
+
+
+def people_cap(settings) -> PeopleCap:
+    """`[unit] max_people` (`[roster]` in the first format), counted over the fields of
+    the unit's roles."""
+    unit = settings.unit
+    setting = "[roster] max_people" if settings.upgraded_from == 1 else "[unit] max_people"
+    return PeopleCap(unit.max_people, tuple(dict.fromkeys(r.field for r in unit.roles)), unit.noun, setting)
 
 
 def read_evidence_forms(workspace: Workspace, settings, teams, units: UnitRules, staff: Mapping[str, str],

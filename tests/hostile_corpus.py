@@ -33,6 +33,7 @@ TWICE = "is listed more than once"
 LONG_50000 = ("Close reading across the grades. " * 1600)[:50_000]
 LONG_50001 = LONG_50000 + "!"
 LONG_NAME = "Ana " + "x" * 49_996
+STAFF_DIRECTORY = "\n".join(f"Staff Member {n} <m-staff-directory.{n}@{DOMAIN}>" for n in range(240))
 
 
 @dataclass(frozen=True)
@@ -189,4 +190,7 @@ CORPUS: tuple[Hostile, ...] = (
             {"Members": f"Sam Lee (Math) <m-bracketed-name.m@{DOMAIN}>"}),
     Hostile("m-none-usable", "no usable member at all", {"members": "=1+1 <not an address>"}, REFUSED,
             field="members", because="no usable member"),
+    Hostile("m-staff-directory", "a pasted staff directory would share the folder with, and remind, everyone",
+            {"members": STAFF_DIRECTORY}, REFUSED, field="members",
+            because="lists 240 people, making a team of 241; a team has at most 30 ([roster] max_people)"),
 )

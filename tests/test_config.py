@@ -128,6 +128,19 @@ def test_config_with_several_mistakes_reports_all_of_them_in_one_error(tmp_path)
     assert len(problems) == 9
 
 
+def test_a_first_format_form_without_verified_emails_is_listed_with_every_other_mistake(tmp_path):
+    text = SEVERAL_MISTAKES.replace('schools = ["Belmont High School"]',
+                                    'schools = ["Belmont High School"]\ncollect_verified_email = false')
+    problems = problems_of(write(tmp_path, text))
+    assert problems["form.collect_verified_email"].startswith("expected true for an enrol form: without verified "
+                                                              "emails anyone who knows a facilitator's address")
+    assert problems["form.collect_verified_email"].endswith("allow_unverified_responses = true")
+    assert len(problems) == 10
+    allowed = text.replace("collect_verified_email = false",
+                           "collect_verified_email = false\nallow_unverified_responses = true")
+    assert "form.collect_verified_email" not in problems_of(write(tmp_path, allowed))
+
+
 def test_config_error_lists_problems_in_the_order_of_the_sections(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, SEVERAL_MISTAKES), {})

@@ -116,6 +116,18 @@ CROSS_SECTION = {
         [("form[1].field", 'expected a field with key = "unit_id" (the Unit ID PLT Sync pre-fills in the links it '
                            'emails) or collect_verified_email = true: otherwise no response to this evidence form '
                            'can be placed with its unit')]),
+    "enrol form without verified emails": (
+        lambda raw: form(raw).update(collect_verified_email=False),
+        [("form[0].collect_verified_email", "expected true for an enrol form: without verified emails anyone who "
+                                            "knows a facilitator's address could send a response in their name and "
+                                            "take over the team and its folder; set collect_verified_email = true, "
+                                            "or accept that risk with allow_unverified_responses = true")]),
+    "unverified responses allowed on an evidence form": (
+        lambda raw: (raw["form"].append(dict(EVIDENCE_FORM, field=[{"key": "unit_id", "title": "Unit ID"}],
+                                             allow_unverified_responses=True)),
+                     raw["milestone"][2]["evidence"].update(form="checkpoint")),
+        [("form[1].allow_unverified_responses", "only an enrol form's responses change who is in a unit; remove "
+                                                "it from this form")]),
     "target site is no site": (
         lambda raw: raw["target"][0].update(sites=["Belmont High School", "Payson Park School"]),
         [("target[0].sites[1]", 'expected a site listed in programme.sites, got "Payson Park School"')]),
@@ -207,7 +219,7 @@ def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
 
 
 def test_a_config_with_several_problems_lists_every_one_at_once():
-    cases = ["unit site names no field", "role field is no person", "milestone due two ways", "after loops",
+    cases = ["enrol form without verified emails", "unit site names no field", "role field is no person", "milestone due two ways", "after loops",
              "target site is no site", "two fields with one title", "choice field without choices"]
     refusals = ["survey form", "units from groups", "calendar", "target by a date", "sign-off evidence"]
 
@@ -230,6 +242,22 @@ def test_a_config_with_several_problems_lists_every_one_at_once():
     heads = [path.split(".")[0].split("[")[0] for path, _message in found]
     order = ["form", "unit", "milestone", "calendar", "target", "mail"]
     assert heads == sorted(heads, key=order.index)
+
+
+def test_an_enrol_form_without_verified_emails_loads_once_the_risk_is_accepted():
+    def allowed(raw: dict) -> dict:
+        form(raw).update(collect_verified_email=False, allow_unverified_responses=True)
+        return raw
+
+    settings = settings_from_toml(allowed(copy.deepcopy(BELMONT_RAW)), BELMONT, {})
+    assert (settings.form.collect_verified_email, settings.form.allow_unverified_responses) == (False, True)
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).form.allow_unverified_responses is False
+
+
+def test_people_per_unit_default_to_thirty_and_a_cap_under_one_is_refused():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.max_people == 30
+    assert problems_of(lambda raw: raw["unit"].update(max_people=0)) == [
+        ("unit.max_people", "expected a number of at least 1, got 0")]
 
 
 def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():

@@ -40,6 +40,9 @@ VARIANTS = {
     "no targets": [(EXAMPLE_TEXT[EXAMPLE_TEXT.index("[targets]"):], "")],
     "smtp mail": [('backend = "gmail"', 'backend = "smtp"'),
                   ("# A folder of your own", SMTP_MAIL + "# A folder of your own")],
+    "unverified responses allowed": [("collect_verified_email = true",
+                                      "collect_verified_email = false\n# We accept the risk.\n"
+                                      "allow_unverified_responses = true")],
     "team id in folder names": [('folder_name = "{school} – {team_name}"', 'folder_name = "{team_id} {school}"'),
                                 ("facilitator_role = \"writer\"", "facilitator_role = \"commenter\"  # comments only")],
 }
@@ -187,6 +190,9 @@ def test_each_variant_reads_as_its_coordinator_meant_it(tmp_path):
     settings, text = upgraded("smtp mail")
     assert (settings.mail.backend, settings.mail.smtp.port, settings.mail.smtp.security) == ("smtp", 465, "ssl")
     assert SMTP_MAIL in text
+    settings, text = upgraded("unverified responses allowed")
+    assert (settings.form.collect_verified_email, settings.form.allow_unverified_responses) == (False, True)
+    assert comment_of(text, "[[form]]", "allow_unverified_responses") == ["# We accept the risk."]
     settings, text = upgraded("team id in folder names")
     assert settings.drive.folder_name == "{unit_id} {school}"
     assert 'access = "commenter"  # comments only' in text
@@ -380,6 +386,18 @@ def test_write_ids_refuses_a_form_the_file_does_not_have_and_writes_nothing(tmp_
     with pytest.raises(ValueError, match=r'no \[\[form\]\] table with key = "survey"'):
         write_ids(path, {"roster.spreadsheet_id": "1BxiM-sheet", "form[survey].id": "1FAIpQL-survey"})
     assert path.read_bytes() == before
+
+
+def test_a_first_format_people_cap_loads_and_the_upgrade_moves_it_to_the_unit_with_its_comment(tmp_path):
+    path = tmp_path / "plt.toml"
+    path.write_text(EXAMPLE_TEXT.replace("max_people = 30", "max_people = 12"), encoding="utf-8")
+    assert load_settings(path, {}).unit.max_people == 12
+    text = upgraded_text(path, {})
+    assert tomllib.loads(text)["unit"]["max_people"] == 12 and "max_people" not in tomllib.loads(text)["roster"]
+    assert comment_of(text, "[unit]", "max_people") == comment_of(EXAMPLE_TEXT, "[roster]", "max_people")
+    path.write_text(EXAMPLE_TEXT.replace("max_people = 30\n", ""), encoding="utf-8")
+    assert load_settings(path, {}).unit.max_people == 30
+    assert "max_people" not in tomllib.loads(upgraded_text(path, {}))["unit"]
 
 
 def test_a_first_format_send_time_loads_and_the_upgrade_carries_it(tmp_path):

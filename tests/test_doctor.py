@@ -146,6 +146,20 @@ def test_a_credentials_file_others_can_read_is_a_warning_with_chmod_fix(programm
     assert "chmod 600" in fix_after(out, "credentials file private") and "1 warning" in out
 
 
+def test_allowed_unverified_responses_are_a_warning_on_every_run_that_does_not_fail_doctor(programme):
+    config, endpoint = programme
+    document = tomlkit.parse(config.read_text())
+    document["form"][0]["collect_verified_email"] = False
+    document["form"][0]["allow_unverified_responses"] = True
+    config.write_text(tomlkit.dumps(document))
+    for _run in range(2):
+        status, out, _err = doctor(config, endpoint)
+        assert status == 0
+        assert line_of(out, "responses verified").startswith("! responses verified: form enrol does not collect")
+        assert "take over the team and its folder" in line_of(out, "responses verified")
+        assert "collect_verified_email = true" in fix_after(out, "responses verified") and "1 warning" in out
+
+
 def test_an_owner_only_credentials_file_passes(programme):
     config, endpoint = programme
     _name_key_file(config, 0o600)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from belmont_fields import Team, fields
 from forms.model import FormSnapshot, Member, Question, Response, Submission
-from forms.submissions import cross_unit_warnings, to_submissions
+from forms.submissions import PeopleCap, cross_unit_warnings, to_submissions
 
 FIELDS = ("facilitator_name", "facilitator_email", "team_name", "school", "topic", "members", "goal_type",
           "meeting_time", "training")
@@ -203,6 +203,23 @@ def test_member_problems_warn_and_the_team_keeps_its_usable_members():
     assert all(p.severity == "warning" for p in problems)
     assert sorted(p.value for p in problems) == ["alee@belmont.k12.ma.us", "bob@gmail.com",
                                                  "jane.doe@"]
+
+
+CAP = PeopleCap(3, ("facilitator_email", "members"))
+
+
+def test_a_response_over_the_people_cap_is_one_error_on_the_members_in_place_of_their_warnings():
+    text = "\n".join(["Ann Lee <alee@belmont.k12.ma.us>", "Bob Ray <bray@belmont.k12.ma.us>", "eve@gmail.com",
+                      "Ann Lee <alee@belmont.k12.ma.us>"])
+    subs, problems = run(snapshot(answers(members=text)), cap=CAP)
+    assert subs == []
+    assert [(p.field, p.severity, p.value, p.reason) for p in problems] == [
+        ("members", "error", text, "lists 3 people, making a team of 4; a team has at most 3 ([unit] max_people)")]
+
+
+def test_a_response_at_the_people_cap_is_a_submission():
+    subs, problems = run(snapshot(answers()), cap=CAP)
+    assert [len(s.members) for s in subs] == [2] and problems == []
 
 
 def test_checkbox_members_question_gives_one_member_per_ticked_choice():

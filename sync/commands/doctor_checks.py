@@ -39,6 +39,20 @@ def check_config(ctx: Context) -> Result:
                                   f"{s.mail.backend} mail")
 
 
+def check_verified_responses(ctx: Context) -> Result:
+    """responses verified"""
+    name = "responses verified"
+    unverified = [form.key for form in ctx.settings.forms
+                  if form.purpose == "enrol" and not form.collect_verified_email]
+    if unverified:
+        # Loading refuses these forms unless allow_unverified_responses = true, so the risk was accepted.
+        return warned(name, f"form {', '.join(unverified)} does not collect verified emails "
+                            "(allow_unverified_responses = true): anyone who knows a facilitator's address could "
+                            "send a response in their name and take over the team and its folder",
+                      "set collect_verified_email = true and remove allow_unverified_responses")
+    return passed(name, "every enrol form records each respondent's verified email")
+
+
 def check_credentials_file(ctx: Context) -> Result:
     """credentials file private"""
     path = ctx.settings.google.credentials_file
@@ -220,7 +234,7 @@ def check_lock(ctx: Context) -> Result:
                   "a stuck one can be stopped by its process id", ExitStatus.LOCKED)
 
 
-CHECKS = [check_config, check_credentials_file, check_credentials, check_scopes, check_form, check_roster,
+CHECKS = [check_config, check_verified_responses, check_credentials_file, check_credentials, check_scopes, check_form, check_roster,
           check_folder, check_templates, check_mail, check_lock]
 
 
