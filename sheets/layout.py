@@ -67,20 +67,22 @@ def file_header(milestone_title: str) -> str:
 
 
 def roster_layout(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS, *,
-                  checkbox_titles: Sequence[str]) -> TabLayout:
-    """The Roster: a status column for every milestone, and a coordinator's `received`
-    checkbox only for the milestones whose evidence is that checkbox (`checkbox_titles`).
+                  checkbox_titles: Sequence[str], file_titles: Sequence[str]) -> TabLayout:
+    """The Roster: a status column for every milestone, a coordinator's `received` checkbox
+    only for the milestones whose evidence is that checkbox (`checkbox_titles`), and a `file`
+    column only for those whose evidence is a file in the unit's folder (`file_titles`).
 
-    A roster made before a milestone lost its checkbox keeps the column: it is the
-    coordinator's, not sync's, and may hold ticks or notes worth keeping, so sync neither
-    deletes it nor repairs its tick boxes; a coordinator may delete it when they wish."""
+    A roster made before a milestone lost its checkbox or file keeps the column: it is no
+    longer sync's, and may hold ticks or notes worth keeping, so sync neither deletes it nor
+    repairs it; a coordinator may delete it when they wish."""
     fields = roster_fields(field_columns)
     milestone_cols: list[str] = []
     owned = set(fields) | {LAST_REMINDER}
     for title in milestone_titles:
         received = [received_header(title)] if title in checkbox_titles else []
-        milestone_cols += [status_header(title), *received, file_header(title)]
-        owned |= {status_header(title), file_header(title)}
+        file = [file_header(title)] if title in file_titles else []
+        milestone_cols += [status_header(title), *received, *file]
+        owned |= {status_header(title), *file}
     headers = (*fields, *milestone_cols, LAST_REMINDER, NOTES)
     return TabLayout(ROSTER, (TEAM_ID,), headers, frozenset(owned))
 
@@ -121,7 +123,8 @@ LAST_SYNC_LABEL = "Last sync"
 
 
 def all_layouts(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS, *,
-                checkbox_titles: Sequence[str]) -> dict[str, TabLayout]:
-    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns, checkbox_titles=checkbox_titles),
+                checkbox_titles: Sequence[str], file_titles: Sequence[str]) -> dict[str, TabLayout]:
+    layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns, checkbox_titles=checkbox_titles,
+                                               file_titles=file_titles),
                MEMBERS_LAYOUT, PROBLEMS_LAYOUT, REMINDERS_LAYOUT, RUNS_LAYOUT]
     return {layout.name: layout for layout in layouts}

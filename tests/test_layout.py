@@ -10,6 +10,7 @@ from sync.core.layout_plan import new_tab_layout, stale_folder_links, tab_repair
 
 TITLES = ("Facilitator submission", "SMART goal submitted to evaluator", "Signed team charter")
 CHECKBOXES = TITLES[1:]   # the facilitator submission's evidence is the response itself, no tick
+FILES = TITLES[2:]        # only the signed charter can be a file in the team folder
 SHEET_FIELDS = ("sheets(properties(sheetId,title,gridProperties.frozenRowCount),conditionalFormats,"
                 "protectedRanges,data.columnMetadata.pixelSize)")
 
@@ -42,7 +43,7 @@ def pending_layout(programme):
     """The layout repairs a run would add to the sheet as it stands now: requests, and Folder cells to link."""
     book = programme.book()
     repairs = []
-    for name, layout in L.all_layouts(TITLES, checkbox_titles=CHECKBOXES).items():
+    for name, layout in L.all_layouts(TITLES, checkbox_titles=CHECKBOXES, file_titles=FILES).items():
         repairs += tab_repairs(book.tab(name), layout, {}, TITLES)
     return repairs + list(stale_folder_links(book.tab(L.ROSTER)))
 
@@ -75,7 +76,7 @@ def test_tabs_come_in_the_usual_order_with_sync_made_widths(programme):
     assert [s["properties"]["title"] for s in answer["sheets"]] == list(L.TAB_ORDER)
     roster = sheet_json(programme, L.ROSTER)
     widths = [c.get("pixelSize") for c in roster["data"][0]["columnMetadata"]]
-    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES).headers
+    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES, file_titles=FILES).headers
     assert widths[headers.index("Members")] == F.WIDTHS["Members"]
     assert widths[headers.index("Team ID")] == F.WIDTHS["Team ID"]
 
@@ -141,8 +142,8 @@ def test_a_coordinators_tick_survives_the_checkbox_and_counts_as_received(progra
 
 
 def test_new_spreadsheet_carries_its_layout_in_the_create_call():
-    fields = new_tab_layout(TITLES, checkbox_titles=CHECKBOXES)
-    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES).headers
+    fields = new_tab_layout(TITLES, checkbox_titles=CHECKBOXES, file_titles=FILES)
+    headers = L.roster_layout(TITLES, checkbox_titles=CHECKBOXES, file_titles=FILES).headers
     roster = fields(L.ROSTER, 7, headers, 1000)
     status = headers.index(L.status_header(TITLES[0]))
     assert F.has_status_rule(roster["conditionalFormats"], status, "overdue")
@@ -164,6 +165,14 @@ def test_a_milestone_whose_evidence_has_no_checkbox_gets_a_status_column_but_no_
     assert roster.column(L.status_header(TITLES[0])) is not None
     assert roster.column(L.received_header(TITLES[0])) is None
     assert set(roster.checkboxes) == {roster.column(L.received_header(t)) for t in CHECKBOXES}
+
+
+def test_only_a_milestone_a_file_can_complete_gets_a_file_column(endpoint, tmp_path):
+    belmont = Programme.create(endpoint, tmp_path, config="programmes/belmont.toml")
+    belmont.submit("Ana", "Lopez", school="Belmont High School")
+    belmont.sync(at("2017-10-10 06:00"))
+    headers = belmont.book().tab(L.ROSTER).header
+    assert [h for h in headers if h.endswith(" file")] == [L.file_header("Signed team charter")]
 
 
 def test_a_received_column_an_older_version_made_is_left_alone_with_the_coordinators_ticks(endpoint, tmp_path):

@@ -39,7 +39,8 @@ def empty_book() -> Book:
 
 def apply_to(book: Book, actions) -> Book:
     """Play the planned edits into the in-memory book, as the sheet would hold them."""
-    build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
+    build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles,
+                file_titles=RULES.file_titles)
     return book
 
 
@@ -132,7 +133,8 @@ def test_coordinator_columns_and_order_are_respected():
     roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
     book = Book("s", "t", {L.ROSTER: roster})
     actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
-    edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles)
+    edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles,
+                file_titles=RULES.file_titles)
     assert roster.value(1, "Notes") == "call Ana"
     assert roster.value(1, "Coordinator column") == "keep"
     assert roster.value(1, "Team name") == "Reading Workshop"

@@ -62,11 +62,13 @@ def _create_sheet(settings, workspace: Workspace) -> str:
     """The master spreadsheet with its tabs, headers and layout, in one create call."""
     titles = tuple(m.title for m in settings.milestones)
     checkboxes = tuple(m.title for m in settings.milestones if m.evidence.checkbox)
+    files = tuple(m.title for m in settings.milestones if m.evidence.file)
     columns = tuple(column.header for column in unit_rules(settings).columns)
-    layouts = L.all_layouts(titles, columns, checkbox_titles=checkboxes)
+    layouts = L.all_layouts(titles, columns, checkbox_titles=checkboxes, file_titles=files)
     tabs = [(name, layouts[name].headers) for name in L.TAB_ORDER]
+    new_tab = new_tab_layout(titles, columns, checkbox_titles=checkboxes, file_titles=files)
     return create_spreadsheet(workspace.gspread.http_client, settings.roster.title, tabs,
-                              settings.programme.time_zone, new_tab_layout(titles, columns, checkbox_titles=checkboxes))
+                              settings.programme.time_zone, new_tab)
 
 
 def _create_parent(settings, workspace: Workspace) -> str:

@@ -32,6 +32,7 @@ class LayoutInputs:
     targets: Mapping[str, float]
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     checkbox_titles: tuple[str, ...] = ()      # the milestones with a `received` checkbox
+    file_titles: tuple[str, ...] = ()          # the milestones with a `file` column
     schools: tuple[str, ...] = ()              # the programme's sites: each has a Dashboard line
 
 
@@ -62,11 +63,13 @@ def staff_by_school(tab: Tab | None) -> dict[str, int] | None:
 def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
     """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
     preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns,
-                            checkbox_titles=inputs.checkbox_titles).book
+                            checkbox_titles=inputs.checkbox_titles,
+                            file_titles=inputs.file_titles).book
     created = created_columns(preview, actions)
     out: list[Action] = []
     for name, layout in L.all_layouts(inputs.titles, inputs.field_columns,
-                                      checkbox_titles=inputs.checkbox_titles).items():
+                                      checkbox_titles=inputs.checkbox_titles,
+                                      file_titles=inputs.file_titles).items():
         requests = tab_repairs(preview.tabs[name], layout, created.get(name, {}), inputs.titles)
         if requests:
             out.append(RepairLayout(name, tuple(requests)))
@@ -208,10 +211,10 @@ def _sources(basic: Mapping) -> list:
 
 
 def new_tab_layout(titles: Sequence[str], field_columns: Sequence[str] = L.FIELD_COLUMNS, *,
-                   checkbox_titles: Sequence[str]):
+                   checkbox_titles: Sequence[str], file_titles: Sequence[str]):
     """For `create_spreadsheet`: a new tab's formatting as Sheet fields of the one create call,
     the same pieces a run would add to a tab it found without them."""
-    layouts = L.all_layouts(titles, field_columns, checkbox_titles=checkbox_titles)
+    layouts = L.all_layouts(titles, field_columns, checkbox_titles=checkbox_titles, file_titles=file_titles)
 
     def fields(name: str, sheet_id: int, headers: Sequence[str], rows: int) -> dict[str, list]:
         tab = Tab(name, sheet_id, [list(headers)], rows, max(26, len(headers)), frozen_rows=1)

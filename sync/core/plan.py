@@ -74,6 +74,11 @@ class Rules:
         """The milestones a coordinator ticks on the roster: only they get a checkbox column."""
         return tuple(rule.title for rule in self.milestones if rule.checkbox)
 
+    @property
+    def file_titles(self) -> tuple[str, ...]:
+        """The milestones a file in the unit's folder can complete: only they get a file column."""
+        return tuple(rule.title for rule in self.milestones if rule.pattern)
+
 
 def with_forms_read(milestones: tuple[MilestoneRule, ...],
                     forms: Mapping[str, EvidenceForm]) -> tuple[MilestoneRule, ...]:
@@ -114,7 +119,7 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns, rules.checkbox_titles, rules.sites))
+        rules.targets, rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.sites))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
@@ -124,7 +129,8 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
                 milestones: MilestonePlan) -> Plan:
     """The sheet's cells and the emails: roster, members, problems, the reminder ledger."""
     teams = observed.teams
-    p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles)
+    p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles,
+                     file_titles=rules.file_titles)
     p.repair_layout()
     roster = (0, 0, 0, 0)
     stamp = local_time(now, rules.time_zone)

@@ -19,14 +19,18 @@ from sync.core.model import (Action, AddHeaders, AddRow, AddTab, LinkFolders, Re
 
 
 def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[str, ...],
-                field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...]) -> Edits:
+                field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...],
+                file_titles: tuple[str, ...]) -> Edits:
     """The one write of `actions` to `book` (which follows the edits, as the sheet will)."""
-    return write_actions(Edits(book), actions, milestone_titles, field_columns, checkbox_titles=checkbox_titles)
+    return write_actions(Edits(book), actions, milestone_titles, field_columns, checkbox_titles=checkbox_titles,
+                         file_titles=file_titles)
 
 
 def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tuple[str, ...],
-                  field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...]) -> Edits:
-    layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles)
+                  field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...],
+                  file_titles: tuple[str, ...]) -> Edits:
+    layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles,
+                            file_titles=file_titles)
     book = edits.book
     rows: dict[str, dict[tuple, int]] = {}     # each tab's rows by key, found once
     next_row: dict[str, int] = {}              # first free row of each tab, found once, not per new row
