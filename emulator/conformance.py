@@ -16,6 +16,7 @@ Before each run the harness recreates the files the recorded account already hel
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import re
@@ -213,6 +214,18 @@ def _is_recording(path: Path) -> bool:
 
 def _request_line(interaction: dict) -> str:
     return f"{interaction['request']['method']} {interaction['request']['uri']}"
+
+
+def replay_report(folder: Path) -> tuple[list[Result], str]:
+    """Replay `folder` quietly: the results and the report `replay_folder` prints."""
+    out = io.StringIO()
+    return replay_folder(folder, out=out), out.getvalue()
+
+
+def differences(report: str) -> list[str]:
+    """The lines of a replay report that name a call whose answer differed from Google's
+    (none when every call matched or was set aside with its reason)."""
+    return [line for line in report.splitlines() if line.startswith("    ")]
 
 
 def replay_folder(folder: Path, out=None, verbose: bool = False) -> list[Result]:

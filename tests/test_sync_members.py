@@ -19,6 +19,13 @@ def members(programme):
     return {r["Email"]: r for r in programme.records(L.MEMBERS)}
 
 
+def share_by_hand(programme, folder, email: str, role: str) -> None:
+    """A coordinator shares the team folder in Drive itself, not through PLT Sync."""
+    programme.workspace().drive.permissions().create(
+        fileId=folder.folder_id, sendNotificationEmail=False,
+        body={"type": "user", "role": role, "emailAddress": email}).execute()
+
+
 def only_folder(programme):
     (folder,) = list_team_folders(programme.workspace().drive, programme.settings().drive.parent_folder_id)[0].values()
     return folder
@@ -44,10 +51,7 @@ def test_member_left_off_a_resubmission_is_shown_removed_with_the_date_and_no_ac
 def test_member_removed_whose_access_was_given_by_hand_is_told_apart(programme):
     programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>")
     programme.sync(at("2017-10-10 06:00"))
-    folder = only_folder(programme)
-    programme.workspace().drive.permissions().create(
-        fileId=folder.folder_id, sendNotificationEmail=False,
-        body={"type": "user", "role": "commenter", "emailAddress": KIM}).execute()
+    share_by_hand(programme, only_folder(programme), KIM, "commenter")
     programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>\nKim Ng <{KIM}>")
     programme.sync(at("2017-10-11 06:00"))
     programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>")
@@ -107,10 +111,7 @@ def test_withdrawn_team_folder_access_follows_the_setting_once_and_comes_back_on
     programme = Programme.create(endpoint, tmp_path, edit=withdrawn_access(setting))
     programme.submit("Ana", "Lopez", members=f"Sam Lee <{SAM}>")
     programme.sync(at("2017-10-10 06:00"))
-    folder = only_folder(programme)
-    programme.workspace().drive.permissions().create(
-        fileId=folder.folder_id, sendNotificationEmail=False,
-        body={"type": "user", "role": "writer", "emailAddress": COACH}).execute()
+    share_by_hand(programme, only_folder(programme), COACH, "writer")
     owners = {p.permission_id for p in only_folder(programme).permissions if p.role == "owner"}
     programme.delete_response(ANA)
     report = programme.sync(at("2017-10-11 06:00"), allow_shrink=True)
