@@ -1,8 +1,9 @@
-"""Reading the whole master spreadsheet in one call, and writing a run's changes in one.
+"""Reading the whole master spreadsheet in one call, and writing a run's changes in one or two.
 
-One `spreadsheets.get` with grid data returns every tab's id, size and values; one
-`spreadsheets.batchUpdate` carries every change of a run (new tabs, grid growth, headers,
-cells). Text is written as `stringValue`, which Sheets stores literally: a respondent's
+One `spreadsheets.get` with grid data returns every tab's id, size, values and row tags;
+one `spreadsheets.batchUpdate` carries the run's new tabs, grid growth, headers, new rows
+and layout, and one `values.batchUpdateByDataFilter` its changes to existing rows, each
+found by its row tag at the moment of the write (sheets/row_tags.py says why). Text is written as `stringValue`, which Sheets stores literally: a respondent's
 "=IMPORTXML(...)" stays text and never becomes a formula. `fields: userEnteredValue`
 leaves every coordinator's formatting alone.
 """
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from gspread.urls import SPREADSHEET_URL
+
+from sheets import row_tags
 
 Cell = str | bool | int | float
 
@@ -27,7 +30,8 @@ READ_FIELDS = ("spreadsheetId,properties.title,sheets(properties(sheetId,title,i
                "protectedRanges(protectedRangeId,range,description,warningOnly),"
                "charts(chartId,spec(title,basicChart(domains,series))),"
                "data(rowData(values(formattedValue,effectiveValue.boolValue,dataValidation.condition.type,"
-               "userEnteredFormat.textFormat.link))))")
+               "userEnteredFormat.textFormat.link)),"
+               f"{row_tags.READ_FIELDS}))")
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Tab:
     charts: list[dict] = field(default_factory=list)       # chartId + spec (title, domains, series)
     checkboxes: dict[int, int] = field(default_factory=dict)   # column -> data rows from row 2 with one
     links: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, column) -> cell-level link
+    tags: dict[int, tuple[int, str]] = field(default_factory=dict)    # row -> its row tag: (metadata id, value)
     # Header text -> first column, built once: planning looks cells up millions of times.
     _columns: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -158,7 +163,8 @@ def parse_book(payload: Mapping[str, Any]) -> Book:
                                    rules=list(sheet.get("conditionalFormats", [])),
                                    protected=list(sheet.get("protectedRanges", [])),
                                    charts=list(sheet.get("charts", [])),
-                                   checkboxes=_checkbox_rows(cells), links=_links(cells))
+                                   checkboxes=_checkbox_rows(cells), links=_links(cells),
+                                   tags=row_tags.row_tags(data.get("rowMetadata", [])))
     return Book(payload["spreadsheetId"], payload.get("properties", {}).get("title", ""), tabs)
 
 
@@ -230,11 +236,18 @@ def free_sheet_id(name: str, taken: Iterable[int]) -> int:
 
 @dataclass
 class Edits:
-    """The changes of one run, turned into one `spreadsheets.batchUpdate`."""
+    """The changes of one run: a `spreadsheets.batchUpdate` (tabs, headers, new rows, layout,
+    cells found by position) and a `values.batchUpdateByDataFilter` (changes to existing
+    rows, each found by its row tag)."""
 
     book: Book
     requests: list[dict] = field(default_factory=list)
     cells: int = 0
+    by_tag: list[dict] = field(default_factory=list)     # DataFilterValueRanges of tagged rows
+    made: list[str] = field(default_factory=list)        # the tags of rows this batch inserts
+    deferred: int = 0                                    # row changes held for the next run: no trusted tag
+    _inserts: dict[str, dict] = field(default_factory=dict, repr=False)     # tab -> its insertDimension range
+    _tag_counts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def add_tab(self, name: str, headers: Sequence[str], index: int | None = None,
                 sheet_id: int | None = None) -> Tab:
@@ -273,6 +286,64 @@ class Edits:
             if col is not None:
                 run = [col]
         self._mirror(tab, row, values)
+
+    def add_row(self, tab: Tab, row: int, values: Mapping[int, Cell | None], tag: str) -> None:
+        """A new tagged row at `row`, the first free row as read. A fresh row is inserted
+        there, written and tagged in the same all-or-nothing batch: it never lands on a row
+        a coordinator moved there since the read."""
+        insert = self._inserts.get(tab.name)
+        if insert is not None and insert["endIndex"] == row:
+            insert["endIndex"] += 1
+        else:
+            self._grow(tab, row + 1, 0)
+            insert = {"sheetId": tab.sheet_id, "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}
+            self.requests.append({"insertDimension": {"range": insert}})
+            self._inserts[tab.name] = insert
+        tab.row_count += 1
+        # The inserted row holds no tick box: the column's boxes now stop above it.
+        tab.checkboxes = {col: min(n, row - 1) for col, n in tab.checkboxes.items()}
+        self.set_row(tab, row, values)
+        self.requests.append(row_tags.create(tab.sheet_id, row, tag))
+        self.made.append(tag)
+        tab.tags = {**tab.tags, row: (0, tag)}
+
+    def update_row(self, tab: Tab, row: int, tag: str, values: Mapping[int, Cell | None]) -> bool:
+        """Changes to an existing row, written through its row tag. Where the row as read
+        has no trusted tag, nothing is written: the row is tagged for the next run (False)."""
+        if not values:
+            return True
+        held = tab.tags.get(row)
+        if held is not None and held[1] == tag and held[0] != row_tags.UNTRUSTED and self._unique(tab, tag):
+            self._grow(tab, 0, max(values) + 1)
+            self.by_tag.append(row_tags.value_range(tag, values))
+            self.cells += len(values)
+            self._mirror(tab, row, values)
+            return True
+        if held is None or held[0] != row_tags.UNTRUSTED:
+            if held is not None:
+                self.requests.append(row_tags.delete(held[0]))
+            self.requests.append(row_tags.create(tab.sheet_id, row, tag))
+            tab.tags = {**tab.tags, row: (row_tags.UNTRUSTED, tag)}
+        self.deferred += 1
+        return False
+
+    def drop_stray_tags(self, tab: Tab, expected: Mapping[int, str]) -> None:
+        """Tags on rows that no longer hold the key they name (or on a row whose key
+        repeats an earlier row's) are removed, so no write ever follows them."""
+        stray = {row: held for row, held in tab.tags.items()
+                 if held[0] != row_tags.UNTRUSTED and expected.get(row) != held[1]}
+        for row, (metadata_id, _value) in stray.items():
+            self.requests.append(row_tags.delete(metadata_id))
+        if stray:
+            tab.tags = {row: held for row, held in tab.tags.items() if row not in stray}
+
+    def _unique(self, tab: Tab, tag: str) -> bool:
+        if tab.name not in self._tag_counts:
+            counts: dict[str, int] = {}
+            for _id, value in tab.tags.values():
+                counts[value] = counts.get(value, 0) + 1
+            self._tag_counts[tab.name] = counts
+        return self._tag_counts[tab.name].get(tag, 0) == 1
 
     def _update(self, tab: Tab, row: int, col: int, cells: list[Cell | None]) -> None:
         self.cells += len(cells)
@@ -313,11 +384,16 @@ class Preview(Edits):
     how a plan sees the tabs its own rows and columns make, to decide their layout."""
 
     def __init__(self, book: Book):
-        tabs = {name: replace(tab, rows=list(tab.rows)) for name, tab in book.tabs.items()}
+        tabs = {name: replace(tab, rows=list(tab.rows)) for name, tab in book.tabs.items()}   # dicts are replaced, never changed
         super().__init__(Book(book.spreadsheet_id, book.title, tabs))
 
     def _update(self, tab: Tab, row: int, col: int, cells: list[Cell | None]) -> None:
         self.cells += len(cells)
+
+    def update_row(self, tab: Tab, row: int, tag: str, values: Mapping[int, Cell | None]) -> bool:
+        self.cells += len(values)
+        self._mirror(tab, row, values)
+        return True
 
     @staticmethod
     def _mirror(tab: Tab, row: int, values: Mapping[int, Cell | None]) -> None:
@@ -327,12 +403,40 @@ class Preview(Edits):
         Edits._mirror(tab, row, values)
 
 
-def write_book(http_client, edits: Edits) -> int:
-    """Send every change in one call; returns the number of calls made (0 or 1)."""
-    if not edits.requests:
-        return 0
-    http_client.batch_update(edits.book.spreadsheet_id, {"requests": edits.requests})
-    return 1
+def write_book(http_client, edits: Edits, call: Callable[[Callable[[], Any]], Any] = lambda once: once()) -> int:
+    """Send the run's changes: the batch first (it makes the tabs, columns and rows the
+    tagged writes may need), then the tagged row changes. `call` runs one idempotent call
+    with retries; the batch is made so by looking, before a retry, for a row it inserts.
+    Returns the number of calls made (0, 1 or 2)."""
+    calls = 0
+    if edits.requests:
+        call(_batch_once(http_client, edits))
+        calls += 1
+    if edits.by_tag:
+        url = SPREADSHEET_URL % edits.book.spreadsheet_id + "/values:batchUpdateByDataFilter"
+        call(lambda: http_client.request("post", url, json={"valueInputOption": "RAW", "data": edits.by_tag}))
+        calls += 1
+    return calls
+
+
+def _batch_once(http_client, edits: Edits) -> Callable[[], None]:
+    """The batch, as a call that is safe to retry: an answer lost after Google applied it
+    would otherwise insert its rows twice. The batch is all or nothing, so one of its new
+    rows' tags being there means all of it is."""
+    tries = []
+
+    def once() -> None:
+        if tries and edits.made and _tagged(http_client, edits.book.spreadsheet_id, edits.made[0]):
+            return
+        tries.append(1)
+        http_client.batch_update(edits.book.spreadsheet_id, {"requests": edits.requests})
+    return once
+
+
+def _tagged(http_client, spreadsheet_id: str, tag: str) -> bool:
+    response = http_client.request("post", SPREADSHEET_URL % spreadsheet_id + "/developerMetadata:search",
+                                   json={"dataFilters": [row_tags.lookup(tag)]})
+    return bool(response.json().get("matchedDeveloperMetadata"))
 
 
 def create_spreadsheet(http_client, title: str, tabs: Sequence[tuple[str, Sequence[str]]], time_zone: str,

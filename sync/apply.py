@@ -101,4 +101,5 @@ def _write(context: ApplyContext, book: Book, actions: Sequence[Action], rules: 
         actions = [*actions, context.runs_row(applied)]
     edits = build_edits(book, actions, rules.milestone_titles, rules.field_columns,
                         checkbox_titles=rules.checkbox_titles, file_titles=rules.file_titles)
-    google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(context.workspace.gspread.http_client, edits))
+    http_client = context.workspace.gspread.http_client
+    write_book(http_client, edits, lambda once: google_call(*spreadsheet(book.spreadsheet_id), once, context.sleep))

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from belmont_fields import belmont_submission, belmont_units
 from forms.model import CELL_LIMIT, Member, Problem
 from sheets import layout as L
+from sheets import row_tags
 from sheets.book import Book, Tab
 from drive.model import Folder, Permission, RemovePermission
 from sync.core.drive_plan import DriveRules
@@ -130,7 +131,8 @@ def test_coordinator_columns_and_order_are_respected():
     """A coordinator moved columns and typed notes: only owned, changed cells are planned."""
     headers = ["Notes", "Team name", L.TEAM_ID, "Coordinator column"]
     tid = team_id("ana.lopez@belmont.example.org")
-    roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26)
+    tag = row_tags.tag_value(L.ROSTER, (tid,))
+    roster = Tab(L.ROSTER, 7, [headers, ["call Ana", "Old name", tid, "keep"]], 1000, 26, tags={1: (11, tag)})
     book = Book("s", "t", {L.ROSTER: roster})
     actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
     edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles,
@@ -138,8 +140,25 @@ def test_coordinator_columns_and_order_are_respected():
     assert roster.value(1, "Notes") == "call Ana"
     assert roster.value(1, "Coordinator column") == "keep"
     assert roster.value(1, "Team name") == "Reading Workshop"
-    assert all(r["updateCells"]["range"]["startColumnIndex"] != 0
-               for r in edits.requests if "updateCells" in r and r["updateCells"]["range"]["sheetId"] == 7)
+    assert not any("updateCells" in r and r["updateCells"]["range"]["sheetId"] == 7
+                   and r["updateCells"]["range"]["startRowIndex"] > 0 for r in edits.requests)
+    (written,) = [w for w in edits.by_tag if w["dataFilter"]["developerMetadataLookup"]["metadataValue"] == tag]
+    assert written["values"][0][:4] == [None, "Reading Workshop", None, None]   # the coordinator's cells: null, untouched
+
+
+def test_a_row_without_its_tag_is_tagged_and_its_change_held_for_the_next_run():
+    tid = team_id("ana.lopez@belmont.example.org")
+    roster = Tab(L.ROSTER, 7, [["Team name", L.TEAM_ID], ["Old name", tid]], 1000, 26,
+                 tags={1: (12, row_tags.tag_value(L.ROSTER, ("PLT-someone-else",)))})
+    book = Book("s", "t", {L.ROSTER: roster})
+    actions = plan(observed([sub("r1")], [], book), RULES, T0).actions
+    edits = build_edits(book, actions, RULES.milestone_titles, checkbox_titles=RULES.checkbox_titles,
+                        file_titles=RULES.file_titles)
+    assert roster.value(1, "Team name") == "Old name" and edits.deferred == 1 and not edits.by_tag
+    on_roster = [r for r in edits.requests if r.get("deleteDeveloperMetadata")
+                 or r.get("createDeveloperMetadata", {}).get("developerMetadata", {}).get("location", {})
+                 .get("dimensionRange", {}).get("sheetId") == 7]
+    assert on_roster == [row_tags.delete(12), row_tags.create(7, 1, row_tags.tag_value(L.ROSTER, (tid,)))]
 
 
 def test_earlier_responses_list_each_replaced_one_and_always_fit_in_one_cell():

@@ -60,6 +60,16 @@ def members_index(tab: Tab) -> dict[tuple, int]:
     return found
 
 
+def record_key(layout: L.TabLayout, record: Mapping[str, Any]) -> tuple | None:
+    """The key of a row holding `record`, as `row_index` will find it; None: no key."""
+    if layout.name == L.MEMBERS:
+        key = member_key(str(record.get(L.TEAM_ID, "")).strip(), str(record.get("Email", "")),
+                         str(record.get("Member", "")))
+        return key if key[0] else None
+    key = tuple(str(record.get(h, "")).strip() for h in layout.key)
+    return key if any(key) else None
+
+
 def row_index(tab: Tab, layout: L.TabLayout) -> dict[tuple, int]:
     """The row of each key in `tab` (the first, where a key repeats)."""
     return members_index(tab) if layout.name == L.MEMBERS else tab.index_by(layout.key)[0]

@@ -1,7 +1,9 @@
 """Where a plan's sheet actions land: each becomes cells and requests of one `Edits`.
 
-Rows are found by key in the spreadsheet as it was read; new rows go below the last used
-row; nothing is ever deleted or moved. The same placement serves the plan, which plays
+Rows are found by key in the spreadsheet as it was read, and written through their row tag
+(sheets/row_tags.py), so a row a coordinator moved since the read is still the one
+written; new rows of a keyed tab are inserted below the last used row, tagged in the same
+batch; nothing is ever deleted or moved. The same placement serves the plan, which plays
 its cell actions into a `Preview` to see the tabs they leave (and so their layout), and
 apply, which plays the whole plan into the `Edits` of its one `spreadsheets.batchUpdate`.
 """
@@ -11,9 +13,10 @@ from typing import Iterable
 
 from sheets import format as F
 from sheets import layout as L
+from sheets import row_tags
 from sheets.book import Book, Edits, Tab
 
-from sync.core.cells import row_index
+from sync.core.cells import record_key, row_index
 from sync.core.model import (Action, AddHeaders, AddRow, AddTab, LinkFolders, RepairLayout, SetLastRun,
                              UpdateDashboard, UpdateRow)
 
@@ -22,7 +25,13 @@ def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[s
                 field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...],
                 file_titles: tuple[str, ...]) -> Edits:
     """The one write of `actions` to `book` (which follows the edits, as the sheet will)."""
-    return write_actions(Edits(book), actions, milestone_titles, field_columns, checkbox_titles=checkbox_titles,
+    edits = Edits(book)
+    layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles, file_titles=file_titles)
+    for name, layout in layouts.items():
+        tab = book.tab(name)
+        if name in _TAGGED and tab is not None and tab.tags:
+            edits.drop_stray_tags(tab, {row: row_tags.tag_value(name, key) for key, row in row_index(tab, layout).items()})
+    return write_actions(edits, actions, milestone_titles, field_columns, checkbox_titles=checkbox_titles,
                          file_titles=file_titles)
 
 
@@ -42,7 +51,11 @@ def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tup
         elif isinstance(action, AddRow):
             tab = book.tabs[action.tab]
             row = next_row.get(tab.name) or tab.used_rows()
-            edits.set_row(tab, row, _by_column(tab, action.values))
+            key = record_key(layouts[tab.name], dict(action.values)) if tab.name in _TAGGED else None
+            if key is None:
+                edits.set_row(tab, row, _by_column(tab, action.values))
+            else:
+                edits.add_row(tab, row, _by_column(tab, action.values), row_tags.tag_value(tab.name, key))
             next_row[tab.name] = row + 1
         elif isinstance(action, UpdateRow):
             tab = book.tabs[action.tab]
@@ -50,12 +63,17 @@ def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tup
                 rows[tab.name] = row_index(tab, layouts[tab.name])
             row = rows[tab.name].get(action.key)
             if row is not None:
-                edits.set_row(tab, row, _by_column(tab, ((h, new) for h, _old, new in action.changes)))
+                edits.update_row(tab, row, row_tags.tag_value(tab.name, action.key),
+                                 _by_column(tab, ((h, new) for h, _old, new in action.changes)))
         elif isinstance(action, SetLastRun):
             _set_last_run(edits, book.tabs[L.DASHBOARD], action.text)
         else:
             _write_layout(edits, action)
     return edits
+
+
+# The tabs whose rows sync changes after making them; the Runs tab's log rows are only ever added.
+_TAGGED = frozenset({L.ROSTER, L.MEMBERS, L.PROBLEMS, L.REMINDERS})
 
 
 def _write_layout(edits: Edits, action: Action) -> None:
