@@ -103,11 +103,17 @@ def check_clean_sync(window: Window, oracle: Oracle, seen: Seen) -> None:
     """Every invariant a run without faults must leave true."""
     tabs, folders, mail = read_tabs(window), team_folders(window), window.programme.mail()
     check_roster(records(tabs["Roster"]), oracle)
+    check_rows_hold_their_own_teams(records(tabs["Roster"]), oracle)
     check_folders(folders, oracle)
     check_reminders(records(tabs["Reminders"]), mail)
     check_problems(records(tabs["Problems"]), oracle)
     check_checkpoints(records(tabs["Roster"]), records(tabs["Problems"]), oracle)
     seen.check_and_update(present_keys(tabs, folders, mail))
+
+
+def check_rows_hold_their_own_teams(rows: list[tuple[int, dict]], oracle: Oracle) -> None:
+    foreign = oracle.foreign_cells(r for _n, r in rows)
+    assert not foreign, f"a team's cells were written into another team's row: {foreign}"
 
 
 def check_roster(rows: list[tuple[int, dict]], oracle: Oracle) -> None:

@@ -13,7 +13,7 @@ import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 DOMAIN = "belmont.example.org"
@@ -85,18 +85,27 @@ class Oracle:
     notes: dict[tuple[str, str], object] = field(default_factory=dict)  # (team id, header) -> coordinator value
     once_usable: set[str] = field(default_factory=set)  # team ids some response was ever usable for
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    # Team id -> every response id and submission time (as the roster shows it) the team ever had.
+    marks: dict[str, set[str]] = field(default_factory=dict)
 
     # What happened.
     def submitted(self, response: Response) -> None:
         self.responses[response.response_id] = response
+        self._mark(response)
         if response.answers.usable:
             self.once_usable.add(team_id(response.email))
 
     def edited(self, response_id: str, answers: Answers, submitted: str) -> None:
         response = self.responses[response_id]
         response.answers, response.submitted = answers, submitted
+        self._mark(response)
         if answers.usable:
             self.once_usable.add(team_id(response.email))
+
+    def _mark(self, response: Response) -> None:
+        shown = datetime.fromisoformat(response.submitted.replace("Z", "+00:00")).astimezone(TIME_ZONE)
+        self.marks.setdefault(team_id(response.email), set()).update(
+            {response.response_id, shown.strftime("%Y-%m-%d %H:%M")})
 
     def deleted(self, response_id: str) -> None:
         self.responses[response_id].live = False
@@ -177,6 +186,23 @@ class Oracle:
         placed_later = {(a.email.lower(), a.submitted) for a in self.checkpoints if places[a.response_id]}
         return {a.response_id for a in self.checkpoints if places[a.response_id] is None
                 and not any(email == a.email.lower() and when > a.submitted for email, when in placed_later)}
+
+    def foreign_cells(self, rows: Iterable[dict]) -> list[tuple[str, str, str]]:
+        """(row's Team ID, header, value) for each cell of a roster row that holds a
+        response id or submission time only other teams ever had: one team's cell written
+        into another team's row (or into a row that is no team's)."""
+        owners: dict[str, set[str]] = {}
+        for tid, marks in self.marks.items():
+            for mark in marks:
+                owners.setdefault(mark, set()).add(tid)
+        found = []
+        for row in rows:
+            tid = str(row.get("Team ID", ""))
+            for header in ("Response ID", "Submitted"):
+                value = str(row.get(header, ""))
+                if value in owners and tid not in owners[value]:
+                    found.append((tid, header, value))
+        return found
 
     def expects_safety_stop(self, active_rows: int) -> bool:
         """The shrink guard: a roster holding teams, a form holding none or far fewer."""

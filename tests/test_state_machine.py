@@ -30,7 +30,8 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, precondition
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
 from oracle import DOMAIN, Answers, Checkpoint, Oracle, Response, team_id
-from observe import Seen, Window, check_clean_sync, read_roster, team_folders
+from observe import (Seen, Window, check_clean_sync, check_rows_hold_their_own_teams, read_roster, read_tabs,
+                     records, team_folders)
 from programme import Programme, at, checkpoint_form
 from sync.commands.cli import run as plt
 from sync.environment import Environment
@@ -81,12 +82,14 @@ class Figures:
     concurrent: int = 0
     reminders: int = 0
     checkpoint_answers: int = 0
+    row_races: int = 0
     violations: int = 0
 
     def line(self) -> str:
         return (f"examples={self.examples} syncs={self.syncs} faults injected={self.faults} crashes={self.crashes} "
                 f"concurrent runs={self.concurrent} reminders sent={self.reminders} "
-                f"checkpoint answers={self.checkpoint_answers} violations found={self.violations}")
+                f"checkpoint answers={self.checkpoint_answers} row races={self.row_races} "
+                f"violations found={self.violations}")
 
 
 class ProgrammeMachine(RuleBasedStateMachine):
@@ -190,12 +193,21 @@ class ProgrammeMachine(RuleBasedStateMachine):
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
         sheet.update(transform(rows), "A1", raw=True)
 
+    def _sort(self, column: int, reverse: bool) -> dict | None:
+        """Sheets' own sort of the roster's rows below the header (Data > Sort range)."""
+        roster = self.programme.book().tab("Roster")
+        if roster is None or not roster.header:
+            return None
+        return {"sortRange": {"range": {"sheetId": roster.sheet_id, "startRowIndex": 1},
+                              "sortSpecs": [{"dimensionIndex": column % len(roster.header),
+                                             "sortOrder": "DESCENDING" if reverse else "ASCENDING"}]}}
+
     @rule(column=st.integers(0, 30), reverse=st.booleans())
     def sort_rows(self, column, reverse):
-        def by_column(rows):
-            key = column % len(rows[0])
-            return [rows[0]] + sorted(rows[1:], key=lambda r: str(r[key]), reverse=reverse)
-        self._rewrite(by_column)
+        request = self._sort(column, reverse)
+        if request is not None:
+            self.window.workspace.sheets.spreadsheets().batchUpdate(
+                spreadsheetId=self.window.settings.roster.spreadsheet_id, body={"requests": [request]}).execute()
 
     @rule(source=st.integers(0, 30), to=st.integers(0, 30))
     def move_column(self, source, to):
@@ -255,6 +267,38 @@ class ProgrammeMachine(RuleBasedStateMachine):
         sheet.delete_rows(number)
         self.oracle.row_deleted(tid)
         self.seen.row_deleted(tid)
+
+    @rule(edit=st.sampled_from(("sort", "insert", "delete")), pick=st.integers(0, 30), reverse=st.booleans())
+    def coordinator_edits_between_read_and_write(self, edit, pick, reverse):
+        """A coordinator sorts, inserts or deletes roster rows while a run is between its
+        read and its write (armed in the emulator to land just before the run's first
+        write): no cell of one team may land in another team's row."""
+        roster = self.programme.book().tab("Roster")
+        used = roster.used_rows() if roster is not None else 0
+        if used < 2:
+            return
+        row = 1 + pick % (used - 1)
+        deleted = str(roster.value(row, "Team ID"))
+        request = {"sort": lambda: self._sort(pick, reverse),
+                   "insert": lambda: {"insertDimension": {"range": {"sheetId": roster.sheet_id, "dimension": "ROWS",
+                                                                    "startIndex": row, "endIndex": row + 1}}},
+                   "delete": lambda: {"deleteDimension": {"range": {"sheetId": roster.sheet_id, "dimension": "ROWS",
+                                                                    "startIndex": row, "endIndex": row + 1}}}}[edit]()
+        edits = f"{self.endpoint}/_emulator/sheets/{self.window.settings.roster.spreadsheet_id}/edits"
+        requests.post(edits, json={"requests": [request]}, timeout=30).raise_for_status()
+        try:
+            self.programme.sync(self.now, allow_shrink=True)
+        except SafetyStop:
+            pass
+        finally:
+            fired = not requests.get(edits, timeout=30).json()["armed"]
+            requests.delete(edits, timeout=30).raise_for_status()
+        if fired and edit == "delete" and deleted:
+            self.oracle.row_deleted(deleted)
+            self.seen.row_deleted(deleted)
+        self.figures.syncs += 1
+        self.figures.row_races += 1
+        check_rows_hold_their_own_teams(records(read_tabs(self.window)["Roster"]), self.oracle)
 
     @rule(pick=st.integers(0, 20), person=st.sampled_from(HAND_SHARED))
     def share_folder_by_hand(self, pick, person):
