@@ -8,6 +8,7 @@ from sync.core.drive_plan import DriveRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
@@ -20,9 +21,15 @@ def plan_rules(settings, run_id: str) -> Rules:
                  tuple(column.header for column in units.columns), tuple(settings.programme.sites))
 
 
-def targets_by_site(settings) -> dict[str, float]:
-    """The participation target of each site that has one."""
-    return {site: target.share for target in settings.targets for site in (target.sites or settings.programme.sites)}
+def targets_by_site(settings) -> tuple[TargetRule, ...]:
+    """The participation targets, in config order: a target naming no site is every site's."""
+    return tuple(TargetRule(target.share, tuple(target.sites or settings.programme.sites), target.by)
+                 for target in settings.targets)
+
+
+def model_rules(settings) -> ModelRules:
+    """What the programme model (Dashboard, status, report, digest) counts by."""
+    return plan_rules(settings, "").model
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
