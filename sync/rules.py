@@ -23,7 +23,7 @@ def plan_rules(settings, run_id: str) -> Rules:
 
 def targets_by_site(settings) -> tuple[TargetRule, ...]:
     """The participation targets, in config order: a target naming no site is every site's."""
-    return tuple(TargetRule(target.share, tuple(target.sites or settings.programme.sites), target.by)
+    return tuple(TargetRule(target.share, tuple(target.sites or settings.programme.sites), target.by, target.role)
                  for target in settings.targets)
 
 

@@ -161,3 +161,18 @@ def test_every_school_of_the_programme_is_listed_from_the_first_sync(endpoint, t
     programme.sync(at("2017-10-02 18:15"))
     calls = programme.stats()["by_method"]
     assert sum(calls.values()) == 5 and "sheets.spreadsheets.values.batchUpdate" not in calls
+
+
+def test_a_target_of_one_role_counts_that_role_of_the_staff_and_rolls_over_on_its_date():
+    roster = [[L.TEAM_ID, "School", L.TEAM_STATUS, f"{CHARTER} status"], ["t1", "Hale", "active", "received"]]
+    members = [[L.TEAM_ID, "Team name", "Member", "Email", "Role", "On team"], ["t1", "T", "Ann", "", "teacher", "yes"]]
+    staff = [["Name", "Email", "School", "Role"], ["Ann", "", "Hale", "Teacher"], ["Bo", "", "Hale", "teacher"],
+             ["Cy", "", "Hale", "Principal"], ["Di", "", "Hale", "Teacher"]]
+    book = Book("sheet", "roster", {L.ROSTER: Tab(L.ROSTER, 1, roster, 10, 4), L.MEMBERS: Tab(L.MEMBERS, 2, members, 10, 6),
+                                    L.STAFF: Tab(L.STAFF, 3, staff, 10, 4)})
+    targets = (TargetRule(0.25, ("Hale",), date(2017, 10, 31), "teacher"), TargetRule(1.0, ("Hale",), date(2018, 5, 11)))
+    built = build_model(book, ModelRules((CHARTER,), ("Hale",), "School", (), targets))
+    autumn = dict(zip(D.BASE_HEADERS, table_rows(built, date(2017, 10, 1))[1]))
+    spring = dict(zip(D.BASE_HEADERS, table_rows(built, date(2018, 1, 8))[1]))
+    assert (autumn["Staff"], autumn["Participation %"], autumn["Target %"]) == (3, 33, 25)
+    assert (spring["Staff"], spring["Participation %"], spring["Target %"]) == (4, 25, 100)

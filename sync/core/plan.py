@@ -78,7 +78,7 @@ class Rules:
                             and not c.count), self.words.site_noun)
         return ModelRules(self.milestone_titles, self.sites, site_column,
                           tuple(role.key for role in self.units.roles if role.remind == "to"), self.targets,
-                          f"(no {self.words.site_noun.lower()})")
+                          f"(no {self.words.site_noun.lower()})", self.words.site_noun)
 
     @property
     def checkbox_titles(self) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ class TargetRule:
     share: float
     sites: tuple[str, ...] = ()
     by: date | None = None
+    role: str | None = None      # counted against the staff of this role only (Staff tab's Role)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ModelRules:
     turn_roles: tuple[str, ...] = ()          # the roles reminders go to: whose turn an overdue milestone is
     targets: tuple[TargetRule, ...] = ()
     no_site: str = "(no school)"              # a unit whose site is blank is counted here
+    site_noun: str = "School"                 # the Staff tab's site column (`plt staff import` names it so)
 
 
 def percent(part: float, whole: float) -> int:
@@ -73,7 +75,7 @@ class ProgrammeModel:
     units: pd.DataFrame
     people: pd.DataFrame
     statuses: pd.DataFrame
-    staff: Mapping[str, int] | None           # staff per site, when the Staff tab has a site column
+    staff: pd.DataFrame | None                # site, role: one row per person of the Staff tab, when it has sites
     last_sync: str = ""
 
     @property
@@ -113,13 +115,21 @@ class ProgrammeModel:
                   .reindex(sites, fill_value=0))
         frame = pd.DataFrame({"units": units.astype(int), "people": people.astype(int)}, index=pd.Index(sites, name="site"))
         frame.loc[ALL_SITES] = [int(frame["units"].sum()), int(frame["people"].sum())]
-        staff = None if self.staff is None else [*(self.staff.get(s, 0) for s in sites), sum(self.staff.values())]
+        in_force = [target_rule(self.rules.targets, s, today) for s in sites]
+        staff = None if self.staff is None else self.staff_counts(sites, in_force)
         frame["staff"] = pd.array(staff if staff is not None else [None] * len(frame), dtype="Int64")
         frame["participation"] = pd.array([round(100 * p / s) if s else None for p, s in zip(frame["people"], staff)]
                                           if staff is not None else [None] * len(frame), dtype="Int64")
-        targets = [target_in_force(self.rules.targets, s, today) for s in sites] + [None]
-        frame["target"] = pd.array([None if t is None else round(100 * t) for t in targets], dtype="Int64")
+        frame["target"] = pd.array([None if t is None else round(100 * t.share) for t in in_force] + [None],
+                                   dtype="Int64")
         return frame
+
+    def staff_counts(self, sites: Sequence[str], in_force: Sequence[TargetRule | None]) -> list[int]:
+        """Staff per site, of the role its target in force names (all staff otherwise), then the total."""
+        counts = [int(((self.staff["site"] == site) & (self.staff["role"].str.casefold() == t.role.casefold())).sum())
+                  if t is not None and t.role else int((self.staff["site"] == site).sum())
+                  for site, t in zip(sites, in_force)]
+        return [*counts, sum(counts) + int((~self.staff["site"].isin(sites)).sum())]
 
     def overdue(self) -> pd.DataFrame:
         """One row per active unit with an overdue milestone: its site, name, the milestones and
@@ -156,14 +166,19 @@ def who(name: str, email: str) -> str:
 
 def target_in_force(targets: Iterable[TargetRule], site: str, today: date | None) -> float | None:
     """The share a site aims at on `today` (see the module's counting rules)."""
+    rule = target_rule(targets, site, today)
+    return None if rule is None else rule.share
+
+
+def target_rule(targets: Iterable[TargetRule], site: str, today: date | None) -> TargetRule | None:
     mine = [t for t in targets if not t.sites or site in t.sites]
     dated = sorted((t for t in mine if t.by is not None), key=lambda t: t.by)
     if dated and today is not None:
         ahead = [t for t in dated if t.by >= today]
-        return (ahead[0] if ahead else dated[-1]).share
+        return ahead[0] if ahead else dated[-1]
     if dated:
-        return dated[0].share
-    return mine[-1].share if mine else None
+        return dated[0]
+    return mine[-1] if mine else None
 
 
 def build_model(book: Book, rules: ModelRules) -> ProgrammeModel:
@@ -246,18 +261,16 @@ def _statuses(roster: Tab | None, rules: ModelRules, site_of: Mapping[str, str])
     return pd.DataFrame(rows, columns=["unit_id", "site", "milestone", "status"])
 
 
-def staff_by_site(tab: Tab | None, rules: ModelRules) -> dict[str, int] | None:
-    """Staff per site from the coordinator's Staff tab, when it has a site column."""
-    column = next((c for c in (rules.site_column, "School", "Site") if tab is not None and tab.column(c) is not None),
-                  None)
+def staff_by_site(tab: Tab | None, rules: ModelRules) -> pd.DataFrame | None:
+    """The Staff tab's people (site, role), when it has a site column; a row with neither a
+    name nor an email is no one."""
+    column = next((c for c in (rules.site_noun, rules.site_column, "School", "Site")
+                   if tab is not None and tab.column(c) is not None), None)
     if column is None:
         return None
-    counts: dict[str, int] = {}
-    for row in tab.data_rows():
-        site = _text(tab, row, column)
-        if site and (_text(tab, row, "Name") or _text(tab, row, "Email")):
-            counts[site] = counts.get(site, 0) + 1
-    return counts
+    rows = [(_text(tab, row, column), _text(tab, row, "Role")) for row in tab.data_rows()
+            if _text(tab, row, column) and (_text(tab, row, "Name") or _text(tab, row, "Email"))]
+    return pd.DataFrame(rows, columns=["site", "role"], dtype=str)
 
 
 def last_sync(book: Book) -> str:
