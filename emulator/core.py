@@ -219,6 +219,7 @@ class Emulator:
         self.stats = hooks.Stats()
         self.faults = hooks.Faults()
         self.quotas = hooks.Quotas()
+        self.armed_edits: dict[str, list[dict]] = {}   # spreadsheet id -> a coordinator's edit before its next write
         self._routing = _builtin_routing()
 
     @property
