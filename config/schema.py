@@ -86,6 +86,8 @@ class Repeat(Section):
     """One unit per filled group of questions (`{n}` in titles), up to `count` groups."""
 
     count: Annotated[int, Field(ge=1, le=50)]
+    # The roster column showing a group's number (none: the number shows only in names).
+    column: Text | None = None
 
 
 class Form(Section):

@@ -175,12 +175,6 @@ NOT_YET = {
     "survey form": (add_form("survey"), [("form[1].purpose", "a survey form is not supported yet")]),
     "application form": (add_form("application"), [("form[1].purpose", "an application form is not supported "
                                                                           "yet")]),
-    "repeated questions": (
-        lambda raw: form(raw).update(repeat={"count": 6}),
-        [("form[0].repeat", "a repeated group of questions ([form.repeat]) is not supported yet")]),
-    "meeting dates field": (
-        lambda raw: form(raw)["field"].append({"key": "meetings", "title": "Meeting dates", "type": "dates"}),
-        [("form[0].field[9].type", "a dates field (meeting dates) is not supported yet")]),
     "units from groups": (
         lambda raw: raw["unit"].update(source="groups"),
         [("unit.source", 'making units from approved groups (source = "groups") is not supported yet')]),

@@ -35,18 +35,19 @@ class LayoutInputs:
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     checkbox_titles: tuple[str, ...] = ()      # the milestones with a `received` checkbox
     file_titles: tuple[str, ...] = ()          # the milestones with a `file` column
+    meetings: tuple[str, ...] | None = None    # the Meetings tab's unit columns (None: no such tab)
 
 
 def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
     """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
     preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns,
                             checkbox_titles=inputs.checkbox_titles,
-                            file_titles=inputs.file_titles).book
+                            file_titles=inputs.file_titles, meetings=inputs.meetings).book
     created = created_columns(preview, actions)
     out: list[Action] = []
     for name, layout in L.all_layouts(inputs.titles, inputs.field_columns,
                                       checkbox_titles=inputs.checkbox_titles,
-                                      file_titles=inputs.file_titles).items():
+                                      file_titles=inputs.file_titles, meetings=inputs.meetings).items():
         requests = tab_repairs(preview.tabs[name], layout, created.get(name, {}), inputs.titles)
         if requests:
             out.append(RepairLayout(name, tuple(requests)))
