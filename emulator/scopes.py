@@ -24,9 +24,11 @@ What is checked, as Google does it:
   - Sheets and Forms: a method allowed only through drive.file reaches only spreadsheets and
     forms the app is authorised for (404 otherwise); `spreadsheets`, `forms.body` and
     `forms.responses.readonly` reach every one the account can.
-Calendar v3 and Docs v1 are not served: their scopes are recognised (a token or `--scopes`
-may name them, and a call of a served API still needs its own scopes), and a call to either
-API answers Google's JSON error 501 UNIMPLEMENTED naming the API (`not_served`).
+  - Calendar: with `calendar.app.created` as the only Calendar scope, a calendar the app did
+    not create (the account's primary one included) is not found (emulator/calendar_api.py).
+Docs v1 is not served: its scopes are recognised (a token or `--scopes` may name them, and a
+call of a served API still needs its own scopes), and a call to it answers Google's JSON
+error 501 UNIMPLEMENTED naming the API (`not_served`).
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ GRANTS = {
     "forms.responses.readonly": "every form's responses: read",
     "gmail.send": "send mail as the account, nothing else",
     "gmail.readonly": "read the account's mail and its metadata, search included",
-    # Calendar v3: recognised, not served (a call answers 501).
+    # Calendar v3.
     "calendar": "every calendar the account can reach: see, edit, share, delete calendars and events",
     "calendar.readonly": "every calendar the account can reach: see and download, no changes",
     "calendar.events": "the events of every calendar the account can reach: see, edit",
@@ -65,8 +67,7 @@ GRANTS = {
 SHORT_NAMES = tuple(GRANTS)
 KNOWN = frozenset(GOOGLE + name for name in SHORT_NAMES) | {FULL_MAIL}  # FULL_MAIL: all of Gmail
 # APIs whose scopes are recognised but whose methods are not served: path -> the API's name.
-NOT_SERVED = ((re.compile(r"^/calendar/v3(?:/|$)"), "Google Calendar API v3"),
-              (re.compile(r"^/v1/documents(?:[/:]|$)"), "Google Docs API v1"))
+NOT_SERVED = ((re.compile(r"^/v1/documents(?:[/:]|$)"), "Google Docs API v1"),)
 TOKEN_PREFIX = "emulator:"
 APP_ID = "100000000001"  # the OAuth client every call comes from, as Google's messages name it
 
