@@ -133,7 +133,7 @@ def patch_event(call: Call, calendar_id: str, event_id: str) -> dict:
     if any(doc.get(name) != before.get(name) for name in ("start", "end", "recurrence", "location")):
         doc["sequence"] = before.get("sequence", 0) + 1
     doc["updated"] = call.emulator.now_rfc3339()
-    _notify(call, doc, "updated", sorted(set(_emails(before)) | set(_emails(doc))))
+    _notify(call, doc, "updated", _concerned(before, doc))
     return _store_event(call, key, doc)
 
 
@@ -197,6 +197,17 @@ def _check_times(doc: dict) -> None:
     for rule in doc.get("recurrence", []):
         if not re.match(r"^(RRULE|EXRULE|RDATE|EXDATE):", str(rule)):
             raise ApiError(400, "Invalid recurrence rule.", reason="invalid")
+
+
+def _concerned(before: dict, after: dict) -> list[str]:
+    """Who hears of a patch: everyone invited before or after when what they see of the
+    event changed (its time, place, title, repetition or status); else only the people
+    added or removed."""
+    old, new = set(_emails(before)), set(_emails(after))
+    if any(before.get(name) != after.get(name) for name in ("summary", "start", "end", "recurrence", "location",
+                                                             "status")):
+        return sorted(old | new)
+    return sorted(old ^ new)
 
 
 def _emails(doc: dict) -> list[str]:

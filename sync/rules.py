@@ -4,6 +4,9 @@ from __future__ import annotations
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
+from datetime import time
+
+from sync.core.calendar_plan import CalendarRules, InviteRule, SessionRule
 from sync.core.drive_plan import DriveRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
@@ -17,7 +20,25 @@ def plan_rules(settings, run_id: str) -> Rules:
     units = unit_rules(settings)
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 tuple(column.header for column in units.columns), tuple(settings.programme.sites))
+                 tuple(column.header for column in units.columns), tuple(settings.programme.sites),
+                 calendar_rules(settings))
+
+
+# Calendar's names for [calendar] send_updates.
+SEND_UPDATES = {"all": "all", "external_only": "externalOnly", "none": "none"}
+
+
+def calendar_rules(settings) -> CalendarRules | None:
+    """The programme calendar's sessions and invitations; None without a [calendar]."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    invite = calendar.invite
+    return CalendarRules(calendar.id, settings.programme.time_zone, tuple(settings.drive.allowed_domains),
+                         SEND_UPDATES[calendar.send_updates],
+                         tuple(SessionRule(s.stable_key, s.title, s.date, time.fromisoformat(s.start),
+                                           time.fromisoformat(s.end)) for s in calendar.sessions),
+                         InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None)
 
 
 def targets_by_site(settings) -> dict[str, float]:

@@ -33,3 +33,11 @@ def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baseli
     assert "zero 429s with quotas enforced: 0 met" in out
     peak = re.search(r"`plt sync --dry-run` process peak (\d+) MB", out)
     assert peak and 20 < int(peak.group(1)) < 400
+
+
+def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=6, event_changes=6))
+    assert (parts["events.list"], parts["calendar batches"]) == (1, 1)
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=5001, event_changes=1001))
+    assert (parts["events.list"], parts["calendar batches"]) == (3, 2)
+    assert "events.list" not in bounds.lower_bound(bounds.quiet_sync(100))
