@@ -273,11 +273,25 @@ class Grouping(Section):
 
 class Target(Section):
     """A participation target: the share of each listed site's staff (all sites when
-    none are listed) expected in the programme, optionally by a date."""
+    none are listed; only those of `role` when one is named) expected in the programme,
+    optionally by a date."""
 
     share: Fraction
     sites: list[Text] = []
     by: DueDate | None = None
+    role: Text | None = None
+
+
+STAFF_COLUMNS = ("name", "email", "site", "role", "evaluator")
+
+
+class Staff(Section):
+    """The coordinator-owned Staff tab (name, email, site, role, evaluator, assigned) that
+    `plt staff import` fills from the district's HR or SIS export and targets count."""
+
+    # More header names an export may use, by column ("email" = ["Courriel"]), besides
+    # the usual ones `plt staff import` already recognises.
+    aliases: dict[Literal["name", "email", "site", "role", "evaluator"], list[Text]] = {}
 
 
 class Digest(Section):
@@ -340,6 +354,7 @@ class Settings(Section):
     calendar: Calendar | None = None
     grouping: Grouping | None = None
     targets: list[Target] = Field(default=[], alias="target")
+    staff: Staff | None = None
     digest: Digest | None = None
     mail: Mail
 

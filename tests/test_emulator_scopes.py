@@ -193,8 +193,8 @@ CALENDAR_AND_DOCS = ("calendar", "calendar.events", "calendar.readonly", "calend
 
 
 def unserved_client(endpoint, api, version, scopes):
-    """A google-api-python-client service for an API the emulator does not serve, built from
-    the discovery document the library ships."""
+    """A google-api-python-client service built from the discovery document the library
+    ships, carrying a token with `scopes`."""
     import google_auth_httplib2
     import httplib2
     from googleapiclient.discovery import build_from_document
@@ -213,21 +213,6 @@ def test_calendar_and_docs_scopes_are_recognised_in_a_token(endpoint):
     assert drive.files().create(body={"name": "Agenda"}).execute()["name"] == "Agenda"
     status, reason, _ = refusal(client(endpoint, "drive", *CALENDAR_AND_DOCS).files().list())
     assert (status, reason) == (403, "insufficientPermissions")   # recognised, yet they grant nothing in Drive
-
-
-@pytest.mark.parametrize("api, version, call", [
-    ("docs", "v1", lambda service: service.documents().get(documentId="1AgendaDoc")),
-    ("docs", "v1", lambda service: service.documents().create(body={"title": "Agenda"})),
-])
-def test_docs_calls_answer_googles_json_unimplemented_error(endpoint, api, version, call):
-    service = unserved_client(endpoint, api, version, CALENDAR_AND_DOCS)
-    with pytest.raises(HttpError) as caught:
-        call(service).execute()
-    assert caught.value.resp.status == 501
-    assert caught.value.resp["content-type"].startswith("application/json")
-    error = json.loads(caught.value.content)["error"]
-    assert (error["status"], error["errors"][0]["reason"]) == ("UNIMPLEMENTED", "notImplemented")
-    assert "Google Docs API v1" in error["message"]
 
 
 def test_a_calendar_method_the_emulator_lacks_answers_googles_json_404(endpoint):

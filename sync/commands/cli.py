@@ -154,6 +154,26 @@ def add_template(env: Environment, config_path: Path | None, file: Path):
 
 
 @plt.group()
+def staff() -> None:
+    """The Staff tab: the district's directory of people."""
+
+
+@staff.command("import")
+@config_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what the import did as JSON.")
+@click.pass_obj
+def staff_import(env: Environment, config_path: Path | None, file: Path, as_json: bool):
+    """Add and update the Staff tab from FILE, a CSV or XLSX export of the district's HR or
+    SIS system. People are found by email; nobody is removed; a row that cannot be used is
+    left out and becomes a Problems row. Exit 1 when a row was left out."""
+    from sync.commands.handlers import StaffImportOptions
+
+    options = StaffImportOptions(file=file, json=as_json)
+    return env.command("staff_import_command")(settings_for(env, config_path), options, env)
+
+
+@plt.group()
 def auth() -> None:
     """Sign in to Google."""
 

@@ -112,6 +112,27 @@ def auth_login_command(options, env: Environment, make_flow=None) -> ExitStatus 
 
 
 @dataclass(frozen=True)
+class StaffImportOptions:
+    # The CSV or XLSX export to read.
+    file: Path
+    json: bool = False
+
+
+def staff_import_command(settings: Settings, options: StaffImportOptions, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.staff_import import import_staff
+
+    result = import_staff(settings, workspace_from_settings(settings, env.environ), options.file, env.clock(),
+                          env.sleep)
+    if options.json:
+        print(json.dumps(result.to_json(), indent=2), file=env.stdout)
+    else:
+        for line in result.lines():
+            print(line, file=env.stdout)
+    return ExitStatus.PARTIAL if result.problems else ExitStatus.OK
+
+
+@dataclass(frozen=True)
 class ConfigUpgradeOptions:
     path: Path
     # Print the upgraded file instead of writing it.

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 from forms.model import Problem
 from sheets import layout as L
 
+from sync.core.staff import IMPORT_FIELD as STAFF_IMPORT_FIELD
 from sync.core.units import UnitRules
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
@@ -74,6 +75,10 @@ def problem_values(p: SheetPlanner, pid: str, problem: Problem, team_of: Mapping
     return values
 
 
+def _of_staff_import(tab, row: int) -> bool:
+    return str(tab.value(row, "Field")).startswith(STAFF_IMPORT_FIELD)
+
+
 def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mapping[str, Team],
                   stamp: str) -> tuple[int, int, int]:
     """Rows for the current problems, and open rows of problems gone resolved; returns
@@ -85,7 +90,8 @@ def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mappin
     p.sync_table(L.PROBLEMS, desired)
     tab, resolved = p.tab(L.PROBLEMS), 0
     for key, row in index.items():
-        if key not in desired and tab.value(row, "Status") == OPEN:
+        # A staff import's rows are the next import's to resolve, not a run's.
+        if key not in desired and tab.value(row, "Status") == OPEN and not _of_staff_import(tab, row):
             p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, RESOLVED),
                                                          ("Resolved", tab.value(row, "Resolved"), stamp))))
             resolved += 1

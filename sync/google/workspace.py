@@ -49,7 +49,7 @@ SCOPES = (
     "https://www.googleapis.com/auth/calendar.app.created",
 )
 
-API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1", "calendar": "v3"}
+API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1", "docs": "v1", "calendar": "v3"}
 HTTP_TIMEOUT_S = 60
 
 _GOOGLE_HOSTS = (
@@ -68,9 +68,10 @@ class Workspace:
     sheets: Any
     drive: Any
     gmail: Any
-    calendar: Any
     gspread: gspread.Client
     endpoint: str | None = None
+    docs: Any = None     # Docs v1: fills the document templates copied into unit folders
+    calendar: Any = None  # Calendar v3: the programme calendar's events
 
 
 @lru_cache(maxsize=None)
