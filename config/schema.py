@@ -86,6 +86,8 @@ class Repeat(Section):
     """One unit per filled group of questions (`{n}` in titles), up to `count` groups."""
 
     count: Annotated[int, Field(ge=1, le=50)]
+    # The roster column showing a group's number (none: the number shows only in names).
+    column: Text | None = None
 
 
 class Form(Section):
@@ -294,9 +296,20 @@ class Staff(Section):
     aliases: dict[Literal["name", "email", "site", "role", "evaluator"], list[Text]] = {}
 
 
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
 class Digest(Section):
-    day: Text = "Monday"
-    time: Text = "07:30"
+    """The weekly digest: the programme's tables and charts by email, from `day` at `time`
+    (local), once a week to each recipient: the coordinator all sites, each site leader
+    their own site. Site leaders come from `site_leaders` and from the Staff tab's people
+    whose role is `staff_role`."""
+
+    day: Weekday = "Monday"
+    time: ClockTime = "07:30"
+    coordinator: bool = True
+    site_leaders: dict[Text, list[Email]] = {}
+    staff_role: Text | None = "Site leader"
 
 
 class Smtp(Section):

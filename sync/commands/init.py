@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from calendars.events import create_calendar
 from config.writeback import write_ids
 from forms.create import create_form
+from forms.repeat import expand
 from sheets import format as F
 from sheets import layout as L
 from sheets.book import create_spreadsheet
@@ -59,7 +60,8 @@ def _ensure(result: InitResult, key: str, current: str, create) -> None:
 
 def _create_form(settings, workspace: Workspace, form) -> str:
     form_id, _calls = create_form(workspace.forms, title=form.title, description=form.description or "",
-                                  fields=form.fields, sites=settings.programme.sites,
+                                  fields=expand(form.fields, form.repeat.count) if form.repeat else form.fields,
+                                  sites=settings.programme.sites,
                                   collect_verified_email=form.collect_verified_email)
     return form_id
 
