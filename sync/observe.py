@@ -21,6 +21,7 @@ from sheets import layout as L
 from sheets.book import Book, read_book
 
 from sync.core.drive_plan import creates_folders
+from sync.core.guard import guard_teams, read_guard
 from sync.core.evidence_forms import UNIT_ID_FIELD, EvidenceForm, matched_responses
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
@@ -49,15 +50,16 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     submissions, problems = to_submissions(snapshot, settings.form.fields, allowed_domains=settings.drive.allowed_domains,
                                            staff=staff_directory(book), sites=settings.programme.sites,
                                            names=units.name_fields, cap=people_cap(settings))
-    teams = choose_teams(submissions, units)
-    problems = [*problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
+    guarded = guard_teams(choose_teams(submissions, units), units, read_guard(book, settings.unit.owner_role))
+    teams = guarded.teams
+    problems = [*problems, *guarded.problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
                                                 field=members_field(units), plural=units.plural)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
                                             evidence_clause(_patterns(settings)), sleep)
     if not form_errors(problems):
-        guard_shrink(book, len(snapshot.responses), len(teams), settings.roster.shrink_threshold,
+        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen), settings.roster.shrink_threshold,
                      options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
@@ -65,7 +67,7 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
                         response_senders(snapshot, settings.form.fields, units), folders,
-                        answered=answered, evidence_forms=evidence_forms)
+                        answered=answered, evidence_forms=evidence_forms, frozen=guarded.frozen, held=guarded.held)
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 
 
