@@ -52,15 +52,16 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                                            names=units.name_fields, cap=people_cap(settings))
     guarded = guard_teams(choose_teams(submissions, units), units, read_guard(book, settings.unit.owner_role))
     teams = guarded.teams
-    problems = [*problems, *guarded.problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
-                                                field=members_field(units), plural=units.plural)]
+    problems = [*problems, *guarded.problems,
+                *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
+                                     field=members_field(units), plural=units.plural)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
                                             evidence_clause(_patterns(settings)), sleep)
     if not form_errors(problems):
-        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen), settings.roster.shrink_threshold,
-                     options.allow_shrink)
+        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen),
+                     settings.roster.shrink_threshold, options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     answered, evidence_forms, answer_problems = read_evidence_forms(workspace, settings, teams, units,

@@ -18,22 +18,16 @@ from drive.folders import list_team_folders
 from sheets import layout as L
 from sync.commands.cli import run as plt_main
 from sync.environment import Environment
-from programme import DOMAIN, Programme
+from programme import DOMAIN, Programme, typed_facilitator_email
 
 ALICE, XAVIER, YARA = f"alice.adams@{DOMAIN}", f"xavier.x@{DOMAIN}", f"yara.y@{DOMAIN}"
 MALLORY, ZED = f"mallory.m@{DOMAIN}", f"zed.z@{DOMAIN}"
 TEAM = f"Xavier X <{XAVIER}>\nYara Y <{YARA}>"
 UNVERIFIED = "collect_verified_email = false\nallow_unverified_responses = true"
-TYPED_EMAIL = 'title = "Facilitator email"\ntype = "email"'
 
 
 def unverified(text: str) -> str:
     return text.replace("collect_verified_email = true", UNVERIFIED, 1)
-
-
-def typed_facilitator_email(text: str) -> str:
-    """The form collects verified emails, but the facilitator's email is a question anyone may answer."""
-    return text.replace('title = "Facilitator email"\ntype = "respondent"', TYPED_EMAIL, 1)
 
 
 def sync(programme: Programme, now: str) -> dict:
@@ -211,3 +205,19 @@ def test_an_unverified_edit_of_the_teams_only_response_changes_nothing_until_app
     sync(programme, "2017-10-06T06:00")
     assert folder_access(programme) == {ALICE: "writer", MALLORY: "writer"}
     assert [r["Status"] for r in problems_of(programme, rid)] == ["applied"]
+
+
+def test_a_response_over_the_cap_shares_nothing_and_sends_nothing(unverified_programme):
+    programme = unverified_programme
+    directory = "\n".join(f"Staff Member {n} <staff{n}@{DOMAIN}>" for n in range(40))
+    pasted = respond(programme, sender="", facilitator=f"bob.b@{DOMAIN}", members=directory,
+                     submitted="2017-10-04T14:00:00Z")
+    over_alice = respond(programme, sender="", facilitator=ALICE, members=directory, submitted="2017-10-04T15:00:00Z")
+    report = sync(programme, "2017-10-25T09:00")       # a reminder day: the SMART goal is due in a week
+    assert [r["Facilitator email"] for r in programme.records(L.ROSTER)] == [ALICE]
+    assert folder_access(programme) == {ALICE: "writer", XAVIER: "writer", YARA: "writer"}
+    assert report["sharing"]["added"] == 0 and report["folders"]["created"] == 0
+    assert [m["to"] for m in programme.mail()] == [[ALICE]]
+    for rid in (pasted, over_alice):
+        (row,) = problems_of(programme, rid)
+        assert row["Reason"] == "lists 40 people, making a team of 41; a team has at most 30 ([unit] max_people)"

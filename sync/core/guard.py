@@ -1,11 +1,12 @@
 """Who may change a unit's people: nobody takes over a team by typing its facilitator's email.
 
-Pure. A unit's people as the Members tab holds them are what earlier runs applied. A later
-response that would change them (add, remove or move someone between roles, which is
-what grants or takes away folder access) is applied only when it is trusted:
+Pure. A unit's people as the Members tab holds them are what earlier runs applied. Its
+responses are taken oldest first; one that would change the people of the last one
+applied (add, remove or move someone between roles, which is what grants or takes away
+folder access) is applied only when it is trusted:
 
 - its verified respondent is one of the unit's owners (the people of `[unit] owner`, by
-  default the facilitator), as the Members tab names them; or
+  default the facilitator) as they were before it; or
 - a coordinator ticked `Approve` on the Problems row that holds it back.
 
 Any other such response is held: the unit keeps the latest response that may be applied
@@ -22,7 +23,7 @@ equal to them: it is applied once, and stays applied if the row is later unticke
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from forms.model import Problem, Submission
 from sheets import layout as L
@@ -93,19 +94,35 @@ def guard_teams(teams: Mapping[str, Team], units: UnitRules, guard: Guard) -> Gu
     frozen: set[str] = set()
     held: dict[str, str] = {}
     for tid, team in teams.items():
-        newest_first = [team.submission, *reversed(team.superseded)]
-        checks = [_check(sub, guard.people.get(tid), units, guard) for sub in newest_first]
-        applicable = next((i for i, problem in enumerate(checks) if problem is None), None)
-        waiting = [(sub, problem) for sub, problem in zip(newest_first, checks[:applicable]) if problem]
+        in_order = [*team.superseded, team.submission]
+        applied, waiting = applicable(in_order, guard.people.get(tid), units, guard)
         problems += [problem for _sub, problem in waiting]
         held.update({sub.response_id: tid for sub, _problem in waiting})
-        if applicable is None:
+        if applied is None:
             frozen.add(tid)
             continue
-        older = tuple(reversed(newest_first[applicable + 1:]))
-        kept[tid] = replace(team, submission=newest_first[applicable], superseded=older,
-                            held=tuple(sub for sub, _problem in reversed(waiting)))
+        kept[tid] = replace(team, submission=in_order[applied], superseded=tuple(in_order[:applied]),
+                            held=tuple(sub for sub, _problem in waiting))
     return Guarded(kept, tuple(problems), frozenset(frozen), held)
+
+
+def applicable(in_order: Sequence[Submission], known: frozenset[Person] | None, units: UnitRules,
+               guard: Guard) -> tuple[int | None, list[tuple[Submission, Problem]]]:
+    """The index of the latest response that may be applied (None: none may), and each
+    later one with the Problems row holding it.
+
+    The responses are taken oldest first, each judged against the people of the last one
+    applied before it (the sheet's to begin with), so one run settles what a second run
+    would: a response equal to a trusted one before it is applied with it."""
+    applied: int | None = None
+    waiting: list[tuple[Submission, Problem]] = []
+    for index, submission in enumerate(in_order):
+        problem = _check(submission, known, units, guard)
+        if problem is None:
+            applied, known, waiting = index, people_of(submission, units), []
+        else:
+            waiting.append((submission, problem))
+    return applied, waiting
 
 
 def _check(submission: Submission, known: frozenset[Person] | None, units: UnitRules, guard: Guard) -> Problem | None:
