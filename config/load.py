@@ -20,7 +20,7 @@ from .upgrade import is_first_format, upgrade
 
 ENDPOINT_VARIABLE = "PLT_GOOGLE_ENDPOINT"
 SECTION_ORDER = ("programme", "google", "form", "unit", "roster", "drive", "milestone", "cycle", "calendar",
-                 "grouping", "target", "targets", "digest", "mail")
+                 "grouping", "staff", "target", "targets", "digest", "mail")
 _TOML_POSITION = re.compile(r"^(?P<what>.*?) \(at (?P<where>line \d+, column \d+|end of document)\)$")
 
 

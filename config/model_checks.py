@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
 PERSON_TYPES = ("email", "person", "people", "respondent")
@@ -52,7 +53,8 @@ def _fields(form: dict) -> dict[str, dict]:
 
 def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
-    return [*_form_problems(raw), *_unit_problems(raw), *_milestone_references(raw), *_target_problems(raw)]
+    return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
+            *_target_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -130,6 +132,8 @@ def _unit_problems(raw: dict) -> Iterator[ConfigProblem]:
     fields = _fields(forms[source][1]) if source in forms else {}
     if not fields:
         return
+    if source_repeats(raw):
+        fields = {**fields, GROUP: {"key": GROUP, "type": "text"}}     # the group's number
     yield from _field_references(unit, fields)
     yield from _role_problems(unit, fields)
     yield from _template_problems(raw, fields)
@@ -248,13 +252,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         if form.get("purpose") in ("signoff", "survey", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
-        if "repeat" in form:
-            yield ConfigProblem(toml_path(("form", index, "repeat")),
-                                f"a repeated group of questions ([form.repeat]) {NOT_YET}")
-        for field_index, field in _items(form, "field"):
-            if field.get("type") == "dates":
-                yield ConfigProblem(toml_path(("form", index, "field", field_index, "type")),
-                                    f"a dates field (meeting dates) {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
         yield ConfigProblem("unit.source", f'making units from approved groups (source = "groups") {NOT_YET}')
     for index, milestone in _items(raw, "milestone"):
@@ -268,6 +265,3 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
                        ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")
-    for index, target in _items(raw, "target"):
-        if "by" in target:
-            yield ConfigProblem(toml_path(("target", index, "by")), f"a target by a date {NOT_YET}")

@@ -86,6 +86,8 @@ class Repeat(Section):
     """One unit per filled group of questions (`{n}` in titles), up to `count` groups."""
 
     count: Annotated[int, Field(ge=1, le=50)]
+    # The roster column showing a group's number (none: the number shows only in names).
+    column: Text | None = None
 
 
 class Form(Section):
@@ -260,16 +262,41 @@ class Grouping(Section):
 
 class Target(Section):
     """A participation target: the share of each listed site's staff (all sites when
-    none are listed) expected in the programme, optionally by a date."""
+    none are listed; only those of `role` when one is named) expected in the programme,
+    optionally by a date."""
 
     share: Fraction
     sites: list[Text] = []
     by: DueDate | None = None
+    role: Text | None = None
+
+
+STAFF_COLUMNS = ("name", "email", "site", "role", "evaluator")
+
+
+class Staff(Section):
+    """The coordinator-owned Staff tab (name, email, site, role, evaluator, assigned) that
+    `plt staff import` fills from the district's HR or SIS export and targets count."""
+
+    # More header names an export may use, by column ("email" = ["Courriel"]), besides
+    # the usual ones `plt staff import` already recognises.
+    aliases: dict[Literal["name", "email", "site", "role", "evaluator"], list[Text]] = {}
+
+
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 class Digest(Section):
-    day: Text = "Monday"
-    time: Text = "07:30"
+    """The weekly digest: the programme's tables and charts by email, from `day` at `time`
+    (local), once a week to each recipient: the coordinator all sites, each site leader
+    their own site. Site leaders come from `site_leaders` and from the Staff tab's people
+    whose role is `staff_role`."""
+
+    day: Weekday = "Monday"
+    time: ClockTime = "07:30"
+    coordinator: bool = True
+    site_leaders: dict[Text, list[Email]] = {}
+    staff_role: Text | None = "Site leader"
 
 
 class Smtp(Section):
@@ -327,6 +354,7 @@ class Settings(Section):
     calendar: Calendar | None = None
     grouping: Grouping | None = None
     targets: list[Target] = Field(default=[], alias="target")
+    staff: Staff | None = None
     digest: Digest | None = None
     mail: Mail
 

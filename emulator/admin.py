@@ -10,8 +10,9 @@ purpose, and to start over. Admin calls are never counted, delayed, charged or f
     POST   /_emulator/quotas    {"enabled", "time_scale", "limits": {bucket: n}}, all optional
                                 -> {"enabled", "time_scale", "window", "window_seconds", "limits"}
     POST   /_emulator/latency   {"latency_ms": n} -> {"latency_ms": n}
-    POST   /_emulator/reset     forgets every document, count, fault rule and quota charge;
-                                keeps latency and whether quotas are enforced
+    POST   /_emulator/reset     forgets every document, count, fault rule, quota charge and
+                                armed edit; keeps latency and whether quotas are enforced
+    .../sheets/{id}/edits       a coordinator's edit before the next write (sheets_admin.py)
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def reset(call: Call) -> dict:
     call.emulator.stats.reset()
     call.emulator.faults.clear()
     call.emulator.quotas.clear_usage()
+    call.emulator.armed_edits.clear()
     return {}
 
 

@@ -1,4 +1,4 @@
-"""The emulator's request pipeline, shared by the four APIs.
+"""The emulator's request pipeline, shared by every API it serves.
 
 Each API module declares its methods with `@api.route(...)`; `Emulator.handle` matches a
 request, counts it under its discovery method id (`drive.files.list`), applies latency,
@@ -219,6 +219,7 @@ class Emulator:
         self.stats = hooks.Stats()
         self.faults = hooks.Faults()
         self.quotas = hooks.Quotas()
+        self.armed_edits: dict[str, list[dict]] = {}   # spreadsheet id -> a coordinator's edit before its next write
         self._routing = _builtin_routing()
 
     @property
@@ -495,7 +496,7 @@ def _all_apis() -> list[Api]:
     import importlib
 
     apis = []
-    for name in ("admin", "forms", "sheets", "drive", "drive_v2", "gmail"):
+    for name in ("admin", "forms", "sheets", "drive", "drive_v2", "gmail", "docs"):
         try:
             module = importlib.import_module(f"emulator.{name}")
         except ModuleNotFoundError as exc:

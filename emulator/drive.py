@@ -18,7 +18,7 @@ import hashlib
 
 from . import drive_batch, drive_people, drive_permissions  # noqa: F401 - drive_people: its admin routes
 from .core import Api, ApiError, Call, Raw
-from .drive_files import (FOLDER, SPREADSHEET, check_parents, content_of, create_file, descendants_of,
+from .drive_files import (DOCUMENT, FOLDER, SPREADSHEET, check_parents, content_of, create_file, descendants_of,
                           file_answer, find_file, listable, new_file_doc, refuse_read_only, render_file,
                           root_id, string_map, timestamp, touch_file)
 from .drive_query import QueryContext, compile_query, invalid_query
@@ -217,6 +217,10 @@ def copy_of(call: Call, file_id: str, body: dict) -> dict:
         copied.update({k: source[k] for k in ("content", "size", "md5Checksum")})
     if source["mimeType"] == SPREADSHEET:
         _copy_spreadsheet(call, source["id"], copied)
+    if source["mimeType"] == DOCUMENT:
+        from .docs import copy_document
+
+        copy_document(call.emulator, source["id"], copied["id"])
     return copied
 
 
@@ -245,6 +249,10 @@ def delete(call: Call, file_id: str):
             from .sheets import delete_spreadsheet
 
             delete_spreadsheet(call.emulator, gone["id"])
+        if gone["mimeType"] == DOCUMENT:
+            from .docs import delete_document
+
+            delete_document(call.emulator, gone["id"])
     return Raw(b"", "text/plain", status=204)
 
 

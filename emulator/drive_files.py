@@ -250,6 +250,8 @@ def create_file(call: Call, metadata: dict, content: bytes | None = None, conten
     for key in ("createdTime", "modifiedTime"):
         if metadata.get(key) is not None:
             doc[key] = timestamp(metadata[key], key)
+    if mime_type == DOCUMENT:
+        return _created_document(call, doc, content, content_type, new_document)
     if content is not None:
         set_content(doc, content)
     call.store.put("file", doc["id"], doc)
@@ -257,4 +259,17 @@ def create_file(call: Call, metadata: dict, content: bytes | None = None, conten
         from .sheets import new_spreadsheet
 
         new_spreadsheet(call.emulator, doc["id"], doc["name"])
+    return doc
+
+
+def _created_document(call: Call, doc: dict, content: bytes | None, content_type: str | None,
+                      new_document: bool) -> dict:
+    """A Google Doc: blank, or converted from the uploaded bytes (which Drive does not keep)."""
+    from .docs import new_document as new_text
+    from .docs_convert import converted_paragraphs
+
+    paragraphs = converted_paragraphs(content, content_type) if content is not None else None
+    call.store.put("file", doc["id"], doc)
+    if new_document:
+        new_text(call.emulator, doc["id"], paragraphs)
     return doc

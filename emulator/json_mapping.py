@@ -49,7 +49,7 @@ _EXACT_INTEGERS = 2**53  # beyond this a JSON number is a double, as google.prot
 # The body field of methods whose body is one field of the request message (errors name it).
 _BODY_FIELDS = {"sheets.spreadsheets.create": "spreadsheet", "sheets.spreadsheets.values.update": "data",
                 "sheets.spreadsheets.values.append": "data", "forms.forms.create": "form",
-                "gmail.users.messages.send": "message"}
+                "gmail.users.messages.send": "message", "docs.documents.create": "document"}
 
 
 class _Refused(Exception):

@@ -15,8 +15,9 @@ _UPPER = re.compile(r"(?<!^)([A-Z])")
 _UNDERSCORE = re.compile(r"_([A-Za-z0-9])")
 # One Platform APIs read bodies as proto messages: unknown names are refused and `null`
 # means "not set". Drive v3 ignores names it does not know and reads `null` as "clear".
-STRICT_APIS = ("sheets", "forms", "gmail")
-_PACKAGES = {"sheets": "google.apps.sheets.v4", "forms": "google.apps.forms.v1", "gmail": "google.apps.gmail.v1"}
+STRICT_APIS = ("sheets", "forms", "gmail", "docs")
+_PACKAGES = {"sheets": "google.apps.sheets.v4", "forms": "google.apps.forms.v1", "gmail": "google.apps.gmail.v1",
+             "docs": "google.apps.docs.v1"}
 
 
 def proto_name(json_name: str) -> str:

@@ -15,6 +15,7 @@ Buckets and limits (Google's published defaults per user):
   forms.read 390, forms.responses.list 180, forms.write 150
   drive.queries 12,000                  (every call, each part of a batch included)
   gmail.units 15,000                    (messages.send costs 100 units; `route.units`)
+  docs.read 300, docs.write 60          (https://developers.google.com/workspace/docs/api/limits)
 """
 from __future__ import annotations
 
@@ -28,10 +29,12 @@ from .core import ApiError
 from .faults import RateLimited
 
 DEFAULT_LIMITS = {"sheets.read": 60, "sheets.write": 60, "forms.read": 390, "forms.responses.list": 180,
-                  "forms.write": 150, "drive.queries": 12_000, "gmail.units": 15_000}
+                  "forms.write": 150, "drive.queries": 12_000, "gmail.units": 15_000,
+                  "docs.read": 300, "docs.write": 60}
 _METRICS = {"sheets.read": "Read requests", "sheets.write": "Write requests", "forms.read": "Read requests",
             "forms.responses.list": "Expensive read requests", "forms.write": "Write requests",
-            "drive.queries": "Queries", "gmail.units": "Queries"}
+            "drive.queries": "Queries", "gmail.units": "Queries",
+            "docs.read": "Read requests", "docs.write": "Write requests"}
 WINDOW_S = 60.0
 
 
@@ -47,6 +50,8 @@ def bucket_of(route) -> str | None:
         return "drive.queries"
     if route.api == "gmail":
         return "gmail.units"
+    if route.api == "docs":
+        return "docs.write" if route.write else "docs.read"
     return None
 
 

@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 _STRING_FORMATS = {"int64": r"^-?\d+$", "uint64": r"^\d+$", "google-datetime": _TIMESTAMP,
                    "date-time": _TIMESTAMP}
-_DISCOVERY_APIS = ("forms", "sheets", "drive", "gmail")
+_DISCOVERY_APIS = ("forms", "sheets", "drive", "gmail", "docs")
 
 
 def to_json_schema(schema: dict) -> dict:

@@ -24,9 +24,11 @@ What is checked, as Google does it:
   - Sheets and Forms: a method allowed only through drive.file reaches only spreadsheets and
     forms the app is authorised for (404 otherwise); `spreadsheets`, `forms.body` and
     `forms.responses.readonly` reach every one the account can.
-Calendar v3 and Docs v1 are not served: their scopes are recognised (a token or `--scopes`
-may name them, and a call of a served API still needs its own scopes), and a call to either
-API answers Google's JSON error 501 UNIMPLEMENTED naming the API (`not_served`).
+  - Docs: a document is a Drive file, so a method allowed only through drive.file reaches
+    only documents the app made or was given (404 otherwise), as for spreadsheets.
+Calendar v3 is not served: its scopes are recognised (a token or `--scopes` may name them,
+and a call of a served API still needs its own scopes), and a call to it answers Google's
+JSON error 501 UNIMPLEMENTED naming the API (`not_served`).
 """
 from __future__ import annotations
 
@@ -57,16 +59,14 @@ GRANTS = {
     "calendar.events": "the events of every calendar the account can reach: see, edit",
     "calendar.events.readonly": "the events of every calendar the account can reach: see",
     "calendar.app.created": "secondary calendars this app makes, and their events: create, see, edit, delete",
-    # Docs v1: recognised, not served (a call answers 501). Google's Docs methods also accept
-    # the Drive scopes, as a document is a Drive file.
+    # Docs v1. Google's Docs methods also accept the Drive scopes, as a document is a Drive file.
     "documents": "every Google Docs document: see, edit, create, delete",
     "documents.readonly": "every Google Docs document: see",
 }
 SHORT_NAMES = tuple(GRANTS)
 KNOWN = frozenset(GOOGLE + name for name in SHORT_NAMES) | {FULL_MAIL}  # FULL_MAIL: all of Gmail
 # APIs whose scopes are recognised but whose methods are not served: path -> the API's name.
-NOT_SERVED = ((re.compile(r"^/calendar/v3(?:/|$)"), "Google Calendar API v3"),
-              (re.compile(r"^/v1/documents(?:[/:]|$)"), "Google Docs API v1"))
+NOT_SERVED = ((re.compile(r"^/calendar/v3(?:/|$)"), "Google Calendar API v3"),)
 TOKEN_PREFIX = "emulator:"
 APP_ID = "100000000001"  # the OAuth client every call comes from, as Google's messages name it
 
@@ -134,7 +134,7 @@ def check_scopes(call: Call, args: dict[str, str]) -> None:
     usable = granted & method_scopes(call.route.api, call.route.version, call.route.method_id)
     if not usable:
         raise insufficient_scopes(call)
-    resource_id = args.get("spreadsheet_id") or args.get("form_id")
+    resource_id = args.get("spreadsheet_id") or args.get("form_id") or args.get("document_id")
     if usable == {DRIVE_FILE} and resource_id:
         with call.store.lock:
             doc = call.store.get("file", resource_id)

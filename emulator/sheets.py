@@ -75,7 +75,16 @@ def _document(call: Call, spreadsheet_id: str, *, write: bool = False) -> dict:
             raise SheetsError(403, "The caller does not have permission")
     if write:
         call.store.touch("spreadsheet", spreadsheet_id)
+        _coordinator_edits(call, doc)
     return doc
+
+
+def _coordinator_edits(call: Call, doc: dict) -> None:
+    """A coordinator's edit armed through the admin API (emulator/sheets_admin.py) lands
+    just before this write, as if made between the caller's read and its write."""
+    edits = call.emulator.armed_edits.pop(doc["spreadsheetId"], None)
+    if edits:
+        sheets_requests.run(Context(doc, "coordinator@emulator.local"), edits)
 
 
 def _changed(call: Call, doc: dict) -> None:
@@ -232,6 +241,29 @@ def values_batch_update(call: Call, spreadsheet_id: str) -> dict:
     return {"spreadsheetId": spreadsheet_id, **_totals(written), "responses": responses}
 
 
+@api.route("POST", _ONE + "/values:batchUpdateByDataFilter", "sheets.spreadsheets.values.batchUpdateByDataFilter",
+           write=True)
+def values_batch_update_by_data_filter(call: Call, spreadsheet_id: str) -> dict:
+    """Each DataFilterValueRange is written into every range its filter selects at this
+    moment; a filter that selects nothing writes nothing."""
+    doc = _document(call, spreadsheet_id, write=True)
+    body = call.json()
+    option = values.input_option(body.get("valueInputOption"))
+    responses, written = [], set()
+    for position, item in enumerate(body.get("data") or []):
+        rows = values.checked_values(item, f"data[{position}].values")
+        for target in sheets_metadata.filter_targets(doc, item.get("dataFilter") or {}):
+            answer = values.write_block(target, rows, option, spreadsheet_id, written=written)
+            answer.pop("spreadsheetId", None)
+            if body.get("includeValuesInResponse") and "updatedRange" in answer:
+                answer["updatedData"] = values.value_range(doc, answer["updatedRange"],
+                                                           body.get("responseValueRenderOption"), None,
+                                                           body.get("responseDateTimeRenderOption"))
+            responses.append({**answer, "dataFilter": item.get("dataFilter")})
+    _changed(call, doc)
+    return {"spreadsheetId": spreadsheet_id, **_totals(written), "responses": responses}
+
+
 def _totals(written: set[tuple[int, int, int]]) -> dict:
     """values.batchUpdate's totals as Google defines them: the rows, columns, cells and
     sheets where at least one cell was written, each counted once however many ranges
@@ -285,3 +317,6 @@ def metadata_get(call: Call, spreadsheet_id: str, metadata_id: str) -> dict:
     if entry is None:
         raise SheetsError(404, f"No developer metadata with ID: {metadata_id}")
     return entry
+
+
+from . import sheets_admin  # noqa: E402,F401  (its admin routes belong with the sheets they edit)

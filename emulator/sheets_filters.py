@@ -1,7 +1,10 @@
 """Sorting and the basic filter: sortRange, setBasicFilter and clearBasicFilter.
 
 Sorting moves whole cells (values, formats, notes) within the range, row by row, and is
-stable. Google's order, ascending: numbers (dates are numbers) before text (compared
+stable. A sort across every column of the sheet moves whole rows, and the developer
+metadata on each of those rows moves with it: Google's reference says metadata "will remain
+associated at those locations as they move around and the spreadsheet is edited"; a sort of
+some columns only moves cells, not rows, and leaves row metadata where it was. Google's order, ascending: numbers (dates are numbers) before text (compared
 without regard to case) before FALSE and TRUE, errors after those; descending reverses
 that; empty cells stay at the bottom either way.
 
@@ -42,9 +45,20 @@ def sort_rows(sheet: dict, row0: int, row1: int, col0: int, col1: int, specs: li
         return
     rows = [[cell_at(sheet, r, c) for c in range(col0, col1)] for r in range(row0, row1)]
     order = functools.cmp_to_key(lambda a, b: _compare(a, b, keys, col0))
-    for r, row in enumerate(sorted(rows, key=order), start=row0):
-        for c, cell in enumerate(row, start=col0):
+    moved = sorted(range(len(rows)), key=lambda i: order(rows[i]))
+    for r, old in enumerate(moved, start=row0):
+        for c, cell in enumerate(rows[old], start=col0):
             put_cell(sheet, r, c, cell)
+    if col0 == 0 and col1 >= sheet["properties"]["gridProperties"]["columnCount"]:
+        _move_row_metadata(sheet, row0, row1, {row0 + old: row0 + new for new, old in enumerate(moved)})
+
+
+def _move_row_metadata(sheet: dict, row0: int, row1: int, new_row: dict[int, int]) -> None:
+    """Metadata on one sorted row goes where the row went."""
+    for span in grid.dimension_spans(sheet, "ROWS"):
+        first = span.get("startIndex", 0)
+        if span["endIndex"] == first + 1 and row0 <= first < row1:
+            span["startIndex"], span["endIndex"] = new_row[first], new_row[first] + 1
 
 
 def _spec_column(spec: dict, col0: int, col1: int) -> tuple[int, bool]:

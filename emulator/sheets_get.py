@@ -122,10 +122,24 @@ def grid_data(target: Target, want: set[str], default_format: dict | None) -> di
         if row_data:
             data["rowData"] = row_data
     if "rowMetadata" in want:
-        data["rowMetadata"] = _dimension_meta(target.sheet["rowMeta"], target.row0, target.row1, ROW_PIXELS)
+        data["rowMetadata"] = _dimension_meta(target.sheet["rowMeta"], target.row0, target.row1, ROW_PIXELS,
+                                              _tags(target.sheet, "ROWS"))
     if "columnMetadata" in want:
-        data["columnMetadata"] = _dimension_meta(target.sheet["colMeta"], target.col0, target.col1, COLUMN_PIXELS)
+        data["columnMetadata"] = _dimension_meta(target.sheet["colMeta"], target.col0, target.col1, COLUMN_PIXELS,
+                                                 _tags(target.sheet, "COLUMNS"))
     return data
+
+
+def _tags(sheet: dict, dimension: str) -> dict[int, list[dict]]:
+    """Developer metadata on one row (or column), by its index: Google answers it in that
+    row's DimensionProperties.developerMetadata."""
+    out: dict[int, list[dict]] = {}
+    for entry in sheet.get("dimensionMetadata", []):
+        span = entry["location"]["dimensionRange"]
+        first = span.get("startIndex", 0)
+        if span.get("dimension", "ROWS") == dimension and span.get("endIndex") == first + 1:
+            out.setdefault(first, []).append(copy.deepcopy(entry))
+    return out
 
 
 def _row_data(target: Target, default_format: dict | None) -> list[dict]:
@@ -140,8 +154,13 @@ def _row_data(target: Target, default_format: dict | None) -> list[dict]:
     return out
 
 
-def _dimension_meta(meta: dict, start: int, end: int, default_pixels: int) -> list[dict]:
-    return [{"pixelSize": default_pixels, **meta.get(str(i), {})} for i in range(start, end)]
+def _dimension_meta(meta: dict, start: int, end: int, default_pixels: int,
+                    tags: dict[int, list[dict]]) -> list[dict]:
+    out = [{"pixelSize": default_pixels, **meta.get(str(i), {})} for i in range(start, end)]
+    for index, entries in tags.items():
+        if start <= index < end:
+            out[index - start]["developerMetadata"] = entries
+    return out
 
 
 def cell_data(cell, default_format: dict | None) -> dict:

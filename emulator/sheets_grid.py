@@ -2,8 +2,11 @@
 GridData a `spreadsheets.get` with grid data answers.
 
 Inserting or deleting rows shifts everything anchored to them (values, row sizes and
-hidden flags, merges, protected and named ranges), as it does in the Sheets UI, so a
-roster a coordinator reshaped keeps its merges and protections where they were.
+hidden flags, merges, protected and named ranges, developer metadata on rows or columns),
+as it does in the Sheets UI, so a roster a coordinator reshaped keeps its merges and
+protections where they were. Google's reference on DeveloperMetadata: metadata on row 5
+stays with that row when a row is inserted above it (it is then on row 6), and "if the
+associated object is deleted its metadata is deleted too".
 """
 from __future__ import annotations
 
@@ -66,7 +69,33 @@ def insert_dimension(sheet: dict, dimension: str, start: int, end: int, doc: dic
             grid[start_key] = grid.get(start_key, 0) + count
         if end_key in grid and grid[end_key] > start:
             grid[end_key] += count
+    for span in dimension_spans(sheet, dimension):
+        if span.get("startIndex", 0) >= start:
+            span["startIndex"] = span.get("startIndex", 0) + count
+        if span.get("endIndex", 0) > start:
+            span["endIndex"] += count
     sheet["properties"]["gridProperties"][size_key] += count
+
+
+def dimension_spans(sheet: dict, dimension: str) -> list[dict]:
+    """The dimensionRange of every developer metadata entry on rows (or columns) of `sheet`."""
+    return [entry["location"]["dimensionRange"] for entry in sheet.get("dimensionMetadata", [])
+            if entry["location"]["dimensionRange"].get("dimension", "ROWS") == dimension]
+
+
+def _delete_spans(sheet: dict, dimension: str, start: int, end: int) -> None:
+    """Metadata on deleted rows (or columns) goes with them; the rest follows its rows."""
+    kept = []
+    for entry in sheet.get("dimensionMetadata", []):
+        span = entry["location"]["dimensionRange"]
+        if span.get("dimension", "ROWS") == dimension:
+            first, last = _shift_out(span.get("startIndex", 0), start, end), _shift_out(span["endIndex"], start, end)
+            if first >= last:
+                continue
+            span["startIndex"], span["endIndex"] = first, last
+        kept.append(entry)
+    if "dimensionMetadata" in sheet:
+        sheet["dimensionMetadata"] = kept
 
 
 def delete_dimension(sheet: dict, dimension: str, start: int, end: int, doc: dict | None = None) -> None:
@@ -88,6 +117,7 @@ def delete_dimension(sheet: dict, dimension: str, start: int, end: int, doc: dic
             grid[end_key] = _shift_out(grid[end_key], start, end)
     sheet["merges"] = [m for m in sheet.get("merges", [])
                        if m[end_key] > m[start_key] and _area(m) > 1]
+    _delete_spans(sheet, dimension, start, end)
     sheet["properties"]["gridProperties"][size_key] -= count
 
 

@@ -2,16 +2,23 @@
 found again with developerMetadata.search (PLT Sync could tag its own tabs this way).
 
 Spreadsheet-level entries live in the document's `developerMetadata`, sheet-level ones in
-the sheet's, and row/column ones in the sheet's `dimensionMetadata` (Google shows those
-inside row/column metadata, which the emulator does not).
+the sheet's, and row/column ones in the sheet's `dimensionMetadata`; a `spreadsheets.get`
+answers an entry on one row or column inside that row's `rowMetadata` (DimensionProperties
+.developerMetadata), as Google does. Row and column entries follow their rows through
+inserts, deletes and whole-row sorts (emulator/sheets_grid.py, sheets_filters.py).
+
+A DataFilter (`filter_targets`) names cells by A1 range, by GridRange or by the developer
+metadata on them: `values.batchUpdateByDataFilter` writes wherever the filter points at
+the moment of the write.
 """
 from __future__ import annotations
 
 import copy
 from typing import Iterator
 
-from .sheets_model import new_numeric_id, sheet_by_id
+from .sheets_model import SheetsError, grid_size, new_numeric_id, sheet_by_id
 from .sheets_requests import Context, RequestError, handles
+from .sheets_values import Target, resolve
 
 
 def _all(doc: dict) -> Iterator[tuple[list, dict]]:
@@ -89,3 +96,34 @@ def get(doc: dict, metadata_id: int) -> dict | None:
         if entry["metadataId"] == metadata_id:
             return copy.deepcopy(entry)
     return None
+
+
+def filter_targets(doc: dict, data_filter: dict) -> list[Target]:
+    """Every range a DataFilter selects now: an A1 range, a GridRange, or the rows, columns,
+    sheets or spreadsheet its developer metadata lookup matches (none: an empty list)."""
+    if "a1Range" in data_filter:
+        return [resolve(doc, data_filter["a1Range"])]
+    if "gridRange" in data_filter:
+        grid = data_filter["gridRange"]
+        sheet = sheet_by_id(doc, grid.get("sheetId", 0))
+        rows, columns = grid_size(sheet)
+        return [Target(sheet, grid.get("startRowIndex", 0), grid.get("endRowIndex", rows),
+                       grid.get("startColumnIndex", 0), grid.get("endColumnIndex", columns), False)]
+    if "developerMetadataLookup" not in data_filter:
+        raise SheetsError(400, "A data filter must set one of a1Range, gridRange or developerMetadataLookup.")
+    return [_target(doc, entry["location"]) for _, entry in _all(doc) if _matches(entry, data_filter)]
+
+
+def _target(doc: dict, location: dict) -> Target:
+    if location["locationType"] == "SPREADSHEET":
+        sheet = doc["sheets"][0]
+        rows, columns = grid_size(sheet)
+        return Target(sheet, 0, rows, 0, columns, False)
+    span = location.get("dimensionRange") or {"sheetId": location.get("sheetId", 0)}
+    sheet = sheet_by_id(doc, span.get("sheetId", 0))
+    rows, columns = grid_size(sheet)
+    if location["locationType"] == "ROW":
+        return Target(sheet, span["startIndex"], span["endIndex"], 0, columns, False)
+    if location["locationType"] == "COLUMN":
+        return Target(sheet, 0, rows, span["startIndex"], span["endIndex"], False)
+    return Target(sheet, 0, rows, 0, columns, False)

@@ -2,9 +2,9 @@
 
 Every API's data, read straight from the store: spreadsheets tab by tab; the Drive tree
 with who has access, which files people made in Drive themselves and which are in the
-trash, and the sharing emails Drive would have sent; each form with its questions and its
-responses; the sent mail (documents of kinds "spreadsheet", "file", "drive_notification",
-"form", "form_response" and "message"). Its one form uploads a file as a person would in
+trash, the text of each Google Doc, and the sharing emails Drive would have sent; each form with its questions and its
+responses; the sent mail (documents of kinds "spreadsheet", "file", "document",
+"drive_notification", "form", "form_response" and "message"). Its one form uploads a file as a person would in
 the Drive web UI (emulator/drive_people.py); nothing else on the page changes anything.
 Everything shown came from form answers or API callers, so the template is autoescaped:
 a `<script>` typed into a form answer is shown as text, never run.
@@ -31,8 +31,9 @@ def render(emulator) -> str:
     store = emulator.store
     with store.lock:
         files = [doc for _id, doc in store.all("file")]
+        texts = {doc_id: "\n".join(doc["paragraphs"]) for doc_id, doc in store.all("document")}
         page = {"user": emulator.user_email, "spreadsheets": [_spreadsheet(doc) for _id, doc in store.all("spreadsheet")],
-                "folders": _drive_tree(files), "folder_choices": _folder_choices(files),
+                "folders": _drive_tree(files, texts), "folder_choices": _folder_choices(files),
                 "notifications": [doc for _id, doc in store.all("drive_notification")],
                 "forms": _forms(store), "messages": [doc for _id, doc in store.all("message")]}
     return _ENV.get_template("view.html").render(**page)
@@ -51,8 +52,9 @@ def _tab(sheet: dict) -> dict:
             "hidden_rows": max(0, len(sheet.get("rows", [])) - MAX_ROWS)}
 
 
-def _drive_tree(files: list[dict]) -> list[dict]:
-    """Files as nested nodes; those whose parent is not a stored file sit at the top (My Drive)."""
+def _drive_tree(files: list[dict], texts: dict[str, str]) -> list[dict]:
+    """Files as nested nodes; those whose parent is not a stored file sit at the top (My Drive).
+    A Google Doc's node carries its text (`texts`, by file id); other files' carry None."""
     known = {doc["id"] for doc in files}
     children: dict[str | None, list[dict]] = defaultdict(list)
     for doc in files:
@@ -63,6 +65,7 @@ def _drive_tree(files: list[dict]) -> list[dict]:
         return {"name": doc["name"], "id": doc["id"], "mimeType": doc["mimeType"],
                 "access": [_who(perm) for perm in doc.get("permissions", [])],
                 "by_person": not app_authorized(doc), "trashed": doc.get("trashed", False),
+                "text": texts.get(doc["id"]),
                 "children": [node(child) for child in children.get(doc["id"], [])]}
     return [node(doc) for doc in children[None]]
 

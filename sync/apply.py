@@ -100,5 +100,6 @@ def _write(context: ApplyContext, book: Book, actions: Sequence[Action], rules: 
         # The Runs row counts this write too: it goes out in the same call.
         actions = [*actions, context.runs_row(applied)]
     edits = build_edits(book, actions, rules.milestone_titles, rules.field_columns,
-                        checkbox_titles=rules.checkbox_titles, file_titles=rules.file_titles)
+                        checkbox_titles=rules.checkbox_titles, file_titles=rules.file_titles,
+                        meetings=rules.meeting_columns)
     google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(context.workspace.gspread.http_client, edits))

@@ -194,3 +194,35 @@ CORPUS: tuple[Hostile, ...] = (
             {"members": STAFF_DIRECTORY}, REFUSED, field="members",
             because="lists 240 people, making a team of 241; a team has at most 30 ([roster] max_people)"),
 )
+
+
+@dataclass(frozen=True)
+class HostileMeeting:
+    """A line of a work group's meeting dates that names no meeting: it must become a
+    Problems row quoting it (`because` is part of the reason), never a guess or a crash."""
+
+    line: str
+    why: str
+    because: str
+
+
+MEETING_LINES: tuple[HostileMeeting, ...] = (
+    HostileMeeting("TBD", "no date, no time", "no time range"),
+    HostileMeeting("Tuesdays after school", "a habit, not a time", "no time range"),
+    HostileMeeting("2017-09-12", "a date without its hours", "no time range"),
+    HostileMeeting("2017-02-30 15:30-16:15", "a day February does not have", "no date"),
+    HostileMeeting("2017-09-12 16:15-15:30", "ends before it starts", "ends before it starts"),
+    HostileMeeting("2017-09-12 25:00-26:00", "hours a day does not have", "not two clock times"),
+    HostileMeeting("2017-09-12 6:00-23:00", "a meeting longer than a working day", "longer than 12 hours"),
+    HostileMeeting("every Funday 15:30-16:15", "a weekday that does not exist", "names no weekday"),
+    HostileMeeting("every Tuesday 15:30-16:15 from 2018-05-01 to 2017-09-01", "a series that ends before it starts",
+                   "before it starts"),
+    HostileMeeting("every Monday 15:30-16:15 from 1900-01-01 to 9999-12-31", "a series with no end in sight",
+                   "longer than two years"),
+    HostileMeeting("every other Tuesday 15:30-16:15 from 2017-09-13 to 2017-09-14", "a series with no meeting in it",
+                   "has no Tuesday"),
+    HostileMeeting("every Tuesday 15:30-16:15 starting soon", "words where the dates should be", "was expected"),
+    HostileMeeting("=IMPORTRANGE(\"x\",\"A1\") 15:30-16:15", "a formula instead of a date", "no date"),
+    HostileMeeting("2017-09-12 15:30-16:15 " + "x" * 300, "a pasted essay", "longer than 200 characters"),
+    HostileMeeting("every\x00 Tuesday 15:30-16:15", "a control character inside the phrase", "no date"),
+)

@@ -33,3 +33,11 @@ def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baseli
     assert "zero 429s with quotas enforced: 0 met" in out
     peak = re.search(r"`plt sync --dry-run` process peak (\d+) MB", out)
     assert peak and 20 < int(peak.group(1)) < 400
+
+
+def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_optimal(capsys):
+    from benchmarks.grouping import main as grouping_main
+    assert grouping_main(["--people", "200", "--topics", "12", "--facilitators", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "200 people, 12 topics, 10 facilitators" in out and "proven optimal" in out
+    assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)

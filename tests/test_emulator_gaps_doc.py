@@ -4,12 +4,13 @@ import re
 from pathlib import Path
 
 from emulator.core import Emulator
+from emulator.docs_text import SERVED
 from emulator.schema import document, methods
 from emulator.sheets_requests import HANDLERS
 
 DOC = (Path(__file__).parents[1] / "docs" / "emulator-gaps.md").read_text(encoding="utf-8")
 APIS = [("sheets", None, "Sheets v4"), ("drive", None, "Drive v3"), ("drive", "v2", "Drive v2"),
-        ("forms", None, "Forms v1"), ("gmail", None, "Gmail v1")]
+        ("forms", None, "Forms v1"), ("gmail", None, "Gmail v1"), ("docs", None, "Docs v1")]
 
 
 def _listed_as_not_served(title: str) -> set[str]:
@@ -30,6 +31,13 @@ def test_every_sheets_request_kind_the_emulator_lacks_is_listed():
     kinds = set(document("sheets")["schemas"]["Request"]["properties"])
     paragraph = DOC.split("**batchUpdate request kinds**", 1)[1].split("\n\n", 1)[0]
     assert set(re.findall(r"`(\w+)`", paragraph)) == kinds - set(HANDLERS)
+
+
+def test_every_docs_request_kind_the_emulator_lacks_is_listed():
+    kinds = set(document("docs")["schemas"]["Request"]["properties"])
+    section = DOC.split("## Docs v1", 1)[1]
+    paragraph = section.split("**batchUpdate request kinds**", 1)[1].split("\n- ", 1)[0].split("naming\n  itself:")[1]
+    assert set(re.findall(r"`(\w+)`", paragraph)) == kinds - set(SERVED)
 
 
 def test_the_readme_links_the_page_from_the_emulator_section():

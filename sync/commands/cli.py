@@ -131,6 +131,22 @@ def status(env: Environment, config_path: Path | None, as_json: bool):
 
 @plt.command()
 @config_option
+@click.option("--format", "formats", default="html", show_default=True, metavar="FORMATS",
+              help="html, csv and/or xlsx, separated by commas.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("plt-report"),
+              show_default=True, help="The folder the files go in (made when missing).")
+@click.option("--site", default=None, help="Only this site's lines (default: every site and the total).")
+@click.pass_obj
+def report(env: Environment, config_path: Path | None, formats: str, out: Path, site: str | None):
+    """Write per-site tables and charts as HTML, CSV or XLSX files (reads, never writes)."""
+    from sync.commands.report import ReportOptions, parse_formats
+
+    options = ReportOptions(parse_formats(formats), out, site)
+    return env.command("report_command")(settings_for(env, config_path), options, env)
+
+
+@plt.command()
+@config_option
 @click.pass_obj
 def doctor(env: Environment, config_path: Path | None):
     """Check the config, credentials, scopes and access to the form, roster and folder."""
@@ -151,6 +167,26 @@ def add_template(env: Environment, config_path: Path | None, file: Path):
     and add it to [drive] template_file_ids. A template made in the Drive web UI cannot be
     copied under the drive.file scope PLT Sync asks for; one uploaded this way can."""
     return env.command("templates_add_command")(settings_for(env, config_path), TemplateOptions(file=file), env)
+
+
+@plt.group()
+def staff() -> None:
+    """The Staff tab: the district's directory of people."""
+
+
+@staff.command("import")
+@config_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what the import did as JSON.")
+@click.pass_obj
+def staff_import(env: Environment, config_path: Path | None, file: Path, as_json: bool):
+    """Add and update the Staff tab from FILE, a CSV or XLSX export of the district's HR or
+    SIS system. People are found by email; nobody is removed; a row that cannot be used is
+    left out and becomes a Problems row. Exit 1 when a row was left out."""
+    from sync.commands.handlers import StaffImportOptions
+
+    options = StaffImportOptions(file=file, json=as_json)
+    return env.command("staff_import_command")(settings_for(env, config_path), options, env)
 
 
 @plt.group()

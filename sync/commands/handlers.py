@@ -75,6 +75,15 @@ def status_command(settings: Settings, options: StatusOptions, env: Environment)
     return ExitStatus.OK
 
 
+def report_command(settings: Settings, options, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.commands.report import make_report
+
+    for path in make_report(settings, workspace_from_settings(settings, env.environ), options):
+        print(f"wrote {path}", file=env.stdout)
+    return ExitStatus.OK
+
+
 def templates_add_command(settings: Settings, options: TemplateOptions, env: Environment) -> ExitStatus | None:
     from sync.google.session import workspace_from_settings
     from sync.templates import add_template
@@ -109,6 +118,27 @@ def auth_login_command(options, env: Environment, make_flow=None) -> ExitStatus 
     print(f"signed in; the token is in {path} (readable by you only). Set credentials = \"oauth\" and "
           f"credentials_file = \"{path}\" in [google], then run `plt doctor`", file=env.stdout)
     return ExitStatus.OK
+
+
+@dataclass(frozen=True)
+class StaffImportOptions:
+    # The CSV or XLSX export to read.
+    file: Path
+    json: bool = False
+
+
+def staff_import_command(settings: Settings, options: StaffImportOptions, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.staff_import import import_staff
+
+    result = import_staff(settings, workspace_from_settings(settings, env.environ), options.file, env.clock(),
+                          env.sleep)
+    if options.json:
+        print(json.dumps(result.to_json(), indent=2), file=env.stdout)
+    else:
+        for line in result.lines():
+            print(line, file=env.stdout)
+    return ExitStatus.PARTIAL if result.problems else ExitStatus.OK
 
 
 @dataclass(frozen=True)

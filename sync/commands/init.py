@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 
 from config.writeback import write_ids
 from forms.create import create_form
+from forms.repeat import expand
+from sheets import format as F
 from sheets import layout as L
 from sheets.book import create_spreadsheet
 
-from sync.core.layout_plan import new_tab_layout
+from sync.core.layout_plan import new_tab_layout, sheet_fields
+from sync.core.staff import ASSIGNED, staff_headers
 from sync.core.units import unit_rules
 from sync.google.workspace import Workspace
 
@@ -53,7 +56,8 @@ def _ensure(result: InitResult, key: str, current: str, create) -> None:
 
 def _create_form(settings, workspace: Workspace, form) -> str:
     form_id, _calls = create_form(workspace.forms, title=form.title, description=form.description or "",
-                                  fields=form.fields, sites=settings.programme.sites,
+                                  fields=expand(form.fields, form.repeat.count) if form.repeat else form.fields,
+                                  sites=settings.programme.sites,
                                   collect_verified_email=form.collect_verified_email)
     return form_id
 
@@ -67,8 +71,20 @@ def _create_sheet(settings, workspace: Workspace) -> str:
     layouts = L.all_layouts(titles, columns, checkbox_titles=checkboxes, file_titles=files)
     tabs = [(name, layouts[name].headers) for name in L.TAB_ORDER]
     new_tab = new_tab_layout(titles, columns, checkbox_titles=checkboxes, file_titles=files)
+    if settings.staff is not None:
+        tabs.append((L.STAFF, staff_headers(settings.programme.site_noun)))
+
+    def layout(name, sheet_id, headers, rows):
+        return staff_tab_fields(sheet_id, headers, rows) if name == L.STAFF else new_tab(name, sheet_id, headers, rows)
     return create_spreadsheet(workspace.gspread.http_client, settings.roster.title, tabs,
-                              settings.programme.time_zone, new_tab)
+                              settings.programme.time_zone, layout)
+
+
+def staff_tab_fields(sheet_id: int, headers, rows: int) -> dict:
+    """The new Staff tab's widths and the tick boxes under Assigned."""
+    requests = F.column_widths(sheet_id, dict(enumerate(headers)))
+    requests.append(F.checkboxes(sheet_id, list(headers).index(ASSIGNED), rows))
+    return sheet_fields(requests, rows)
 
 
 def _create_parent(settings, workspace: Workspace) -> str:

@@ -46,7 +46,7 @@ SCOPES = (
     "https://www.googleapis.com/auth/gmail.readonly",
 )
 
-API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1"}
+API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1", "docs": "v1"}
 HTTP_TIMEOUT_S = 60
 
 _GOOGLE_HOSTS = (
@@ -67,6 +67,7 @@ class Workspace:
     gmail: Any
     gspread: gspread.Client
     endpoint: str | None = None
+    docs: Any = None     # Docs v1: fills the document templates copied into unit folders
 
 
 @lru_cache(maxsize=None)
