@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .grouping_checks import grouping_problems
 from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
@@ -54,7 +55,7 @@ def _fields(form: dict) -> dict[str, dict]:
 def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
     return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
-            *_target_problems(raw)]
+            *_target_problems(raw), *grouping_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -245,7 +246,7 @@ def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
 def unsupported(raw: dict) -> Iterator[ConfigProblem]:
     """The parts of the programme model that this release refuses rather than ignores."""
     for index, form in _items(raw, "form"):
-        if form.get("purpose") in ("signoff", "survey", "application"):
+        if form.get("purpose") in ("signoff", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
@@ -258,7 +259,7 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
     for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("calendar", "Google Calendar ([calendar])"),
-                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+                       ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")
     for index, target in _items(raw, "target"):
