@@ -262,6 +262,3 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
                        ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")
-    for index, target in _items(raw, "target"):
-        if "by" in target:
-            yield ConfigProblem(toml_path(("target", index, "by")), f"a target by a date {NOT_YET}")

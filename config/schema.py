@@ -290,9 +290,20 @@ class Staff(Section):
     aliases: dict[Literal["name", "email", "site", "role", "evaluator"], list[Text]] = {}
 
 
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
 class Digest(Section):
-    day: Text = "Monday"
-    time: Text = "07:30"
+    """The weekly digest: the programme's tables and charts by email, from `day` at `time`
+    (local), once a week to each recipient: the coordinator all sites, each site leader
+    their own site. Site leaders come from `site_leaders` and from the Staff tab's people
+    whose role is `staff_role`."""
+
+    day: Weekday = "Monday"
+    time: ClockTime = "07:30"
+    coordinator: bool = True
+    site_leaders: dict[Text, list[Email]] = {}
+    staff_role: Text | None = "Site leader"
 
 
 class Smtp(Section):

@@ -12,6 +12,7 @@ from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
@@ -38,9 +39,15 @@ def meeting_rules(settings) -> MeetingRules | None:
     return MeetingRules(fields, Year(year.start, year.end) if year else None, tuple(shown))
 
 
-def targets_by_site(settings) -> dict[str, float]:
-    """The participation target of each site that has one."""
-    return {site: target.share for target in settings.targets for site in (target.sites or settings.programme.sites)}
+def targets_by_site(settings) -> tuple[TargetRule, ...]:
+    """The participation targets, in config order: a target naming no site is every site's."""
+    return tuple(TargetRule(target.share, tuple(target.sites or settings.programme.sites), target.by, target.role)
+                 for target in settings.targets)
+
+
+def model_rules(settings) -> ModelRules:
+    """What the programme model (Dashboard, status, report, digest) counts by."""
+    return plan_rules(settings, "").model
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:

@@ -203,10 +203,26 @@ NOT_YET = {
     "digest": (
         lambda raw: raw.update(digest={"day": "Monday"}),
         [("digest", "a weekly digest ([digest]) is not supported yet")]),
-    "target by a date": (
-        lambda raw: raw["target"][0].update(by=date(2017, 10, 31)),
-        [("target[0].by", "a target by a date is not supported yet")]),
 }
+
+
+def test_a_digest_inside_quiet_hours_or_led_at_no_site_is_refused():
+    def change(raw: dict) -> None:
+        raw["mail"]["quiet_hours"] = "20:00-07:00"
+        raw["digest"] = {"day": "Monday", "time": "06:30", "site_leaders": {"Nowhere High": ["p@belmont.k12.ma.us"]}}
+
+    assert sorted(problems_of(change)) == [
+        ("digest", "a weekly digest ([digest]) is not supported yet"),
+        ("digest.site_leaders.Nowhere High", "expected a site listed in [programme] sites"),
+        ("digest.time", 'expected a time outside [mail] quiet_hours (20:00-07:00), got "06:30": no digest could '
+                        "ever be sent then")]
+
+
+def test_a_target_by_a_date_for_one_role_is_accepted():
+    raw = copy.deepcopy(BELMONT_RAW)
+    raw["target"][0].update(by=date(2017, 10, 31), role="Teacher")
+    settings = settings_from_toml(raw, BELMONT, {})
+    assert (settings.targets[0].by, settings.targets[0].role) == (date(2017, 10, 31), "Teacher")
 
 
 @pytest.mark.parametrize("case", sorted(NOT_YET))
@@ -218,7 +234,7 @@ def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
 def test_a_config_with_several_problems_lists_every_one_at_once():
     cases = ["enrol form without verified emails", "unit site names no field", "role field is no person", "milestone due two ways", "after loops",
              "target site is no site", "two fields with one title", "choice field without choices"]
-    refusals = ["application form", "units from groups", "calendar", "target by a date", "sign-off evidence"]
+    refusals = ["application form", "units from groups", "calendar", "sign-off evidence"]
 
     def change(raw: dict) -> None:
         for case in refusals:

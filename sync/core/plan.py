@@ -20,11 +20,12 @@ from sheets.book import Book
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
-from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
+from sync.core.layout_plan import LayoutInputs, plan_layout
 from sync.core.ledger_plan import plan_ledger
 from sync.core.milestones import MailRules, MilestonePlan, MilestoneRule, plan_milestones
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules, UnitMeeting, next_meeting, plan_meetings
 from sync.core.model import Plan, SetLastRun, Team
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.problems import current_problems, plan_problems
 from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_fields
 from sync.core.tables import SheetPlanner
@@ -63,7 +64,7 @@ class Rules:
     mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
     drive: DriveRules | None = None          # None: folders are not planned
     mail: MailRules | None = None            # None: reminders go to the "to" roles only, no copies
-    targets: Mapping[str, float] = field(default_factory=dict)
+    targets: tuple[TargetRule, ...] = ()
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
@@ -77,6 +78,16 @@ class Rules:
     @property
     def milestone_titles(self) -> tuple[str, ...]:
         return tuple(rule.title for rule in self.milestones)
+
+    @property
+    def model(self) -> ModelRules:
+        """What the programme model counts by: the milestones, sites, targets, the Roster's
+        site column and the roles whose turn an overdue milestone is."""
+        site_column = next((c.header for c in self.units.columns if c.field == self.units.site_field
+                            and not c.count), self.words.site_noun)
+        return ModelRules(self.milestone_titles, self.sites, site_column,
+                          tuple(role.key for role in self.units.roles if role.remind == "to"), self.targets,
+                          f"(no {self.words.site_noun.lower()})", self.words.site_noun)
 
     @property
     def checkbox_titles(self) -> tuple[str, ...]:
@@ -127,9 +138,8 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
                                  observed.evidence, view.links if view else {}, mail, now, observed.answered)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
-        rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.sites,
-        rules.meeting_columns))
+        rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(), rules.field_columns,
+        rules.checkbox_titles, rules.file_titles, rules.meeting_columns))
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
