@@ -230,16 +230,39 @@ class Cycle(Section):
 
 
 class CalendarSession(Section):
+    """A fixed event on the programme calendar (Belmont's training course dates)."""
+
     title: Text
     date: DueDate
-    start: Text
-    end: Text
+    start: ClockTime
+    end: ClockTime
+    # What the session stands for, so moving it to another day moves its event (default: its date).
+    key: Slug | None = None
+
+    @property
+    def stable_key(self) -> str:
+        return self.key or self.date.isoformat()
+
+
+class CalendarInvite(Section):
+    """Who the sessions invite: the people of `role` in each unit whose `field` answer is one
+    of `answers`."""
+
+    role: Slug
+    field: Slug
+    answers: Annotated[list[Text], Field(min_length=1)]
 
 
 class Calendar(Section):
+    """The programme calendar `plt init` creates, and the events sync keeps on it."""
+
     id: str = ""
-    title: Text | None = None
+    title: Text
     meetings_field: Slug | None = None
+    # Whether Google emails invitations and updates when something changed for people:
+    # "all", "external_only" (people outside the account's domain) or "none".
+    send_updates: Literal["all", "external_only", "none"] = "all"
+    invite: CalendarInvite | None = None
     sessions: list[CalendarSession] = Field(default=[], alias="session")
 
 
