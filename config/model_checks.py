@@ -251,6 +251,14 @@ def _calendar_problems(raw: dict) -> Iterator[ConfigProblem]:
     if isinstance(invite.get("role"), str) and roles and invite["role"] not in roles:
         yield ConfigProblem("calendar.invite.role", f"expected a role of the unit ({', '.join(map(str, roles))}), "
                                                     f"got {shown(invite['role'])}")
+    meetings = calendar.get("meetings_field")
+    dates = [key for key, spec in fields.items() if spec.get("type") == "dates"]
+    if isinstance(meetings, str) and fields and meetings not in dates:
+        yield ConfigProblem("calendar.meetings_field", f"expected a dates field of the enrol form "
+                                                       f"({', '.join(dates) or 'none'}), got {shown(meetings)}")
+    elif isinstance(meetings, str) and len(dates) > 1:
+        yield ConfigProblem("calendar.meetings_field", f"meetings from one of several dates fields on the calendar "
+                                                       f"{NOT_YET} (the enrol form has {', '.join(dates)})")
     field = invite.get("field")
     if isinstance(field, str) and fields and field not in fields:
         yield ConfigProblem("calendar.invite.field", f"expected a field of the enrol form, got {shown(field)}")
@@ -287,8 +295,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    if "meetings_field" in _table(raw, "calendar"):
-        yield ConfigProblem("calendar.meetings_field", f"meetings from a dates field on the calendar {NOT_YET}")
     for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

@@ -258,6 +258,8 @@ class Calendar(Section):
 
     id: str = ""
     title: Text
+    # The enrol form's dates field whose meetings go on the calendar, one event per meeting
+    # or series, inviting the unit's people (South Dakota's CWG meetings).
     meetings_field: Slug | None = None
     # Whether Google emails invitations and updates when something changed for people:
     # "all", "external_only" (people outside the account's domain) or "none".

@@ -131,6 +131,9 @@ CROSS_SECTION = {
     "calendar session ends before it starts": (
         lambda raw: raw["calendar"]["session"][0].update(start="17:30", end="15:30"),
         [("calendar.session[0].end", 'expected a time after the start (17:30), got "15:30"')]),
+    "calendar meetings field is no dates field": (
+        lambda raw: raw["calendar"].update(meetings_field="meeting_time"),
+        [("calendar.meetings_field", 'expected a dates field of the enrol form (none), got "meeting_time"')]),
     "calendar invites a role the unit lacks": (
         lambda raw: raw["calendar"]["invite"].update(role="coach"),
         [("calendar.invite.role", 'expected a role of the unit (facilitator, member), got "coach"')]),
@@ -199,9 +202,11 @@ NOT_YET = {
         lambda raw: raw.update(cycle=[{"key": "improvement", "title": "Improvement cycle",
                                        "starts": [date(2017, 10, 2)]}]),
         [("cycle", "an improvement cycle ([[cycle]]) is not supported yet")]),
-    "calendar meetings from a dates field": (
-        lambda raw: raw.update(calendar={"title": "PLT facilitator training", "meetings_field": "meeting_time"}),
-        [("calendar.meetings_field", "meetings from a dates field on the calendar is not supported yet")]),
+    "calendar meetings from two dates fields": (
+        lambda raw: (raw.update(calendar={"title": "PLT meetings", "meetings_field": "meeting_time"}),
+                     [f.update(type="dates") for f in form(raw)["field"] if f["key"] in ("meeting_time", "topic")]),
+        [("calendar.meetings_field", "meetings from one of several dates fields on the calendar is not supported "
+                                     "yet (the enrol form has topic, meeting_time)")]),
     "facilitators from applications": (
         lambda raw: (add_form("survey")(raw), raw.update(grouping={
             "survey": "survey", "choices": ["summary"], "school": "summary", "facilitators": "applications"})),
@@ -243,7 +248,7 @@ def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
 def test_a_config_with_several_problems_lists_every_one_at_once():
     cases = ["enrol form without verified emails", "unit site names no field", "role field is no person", "milestone due two ways", "after loops",
              "target site is no site", "two fields with one title", "choice field without choices"]
-    refusals = ["application form", "units from groups", "calendar meetings from a dates field", "sign-off evidence"]
+    refusals = ["application form", "units from groups", "sign-off evidence"]
 
     def change(raw: dict) -> None:
         for case in refusals:

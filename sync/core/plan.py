@@ -18,7 +18,7 @@ from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book
 
-from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings
+from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
@@ -158,6 +158,8 @@ def plan_calendar(observed: Observed, rules: Rules) -> CalendarPlan:
     if rules.calendar is None or observed.events is None or form_errors(observed.problems):
         return CalendarPlan()
     meetings = session_meetings(rules.calendar, observed.teams, rules.units)
+    if rules.calendar.unit_meetings:
+        meetings += unit_meetings(observed.meetings, observed.teams, rules.units)
     return plan_events(meetings, observed.events, rules.calendar)
 
 
