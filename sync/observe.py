@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Mapping
 
+from calendars.events import list_events
+from calendars.model import CalendarEvent
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
 from drive.folders import list_team_folders_and_files
 from forms.model import WARNING, FormSnapshot, Problem
@@ -28,7 +30,7 @@ from sync.core.meetings_plan import read_meetings
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
 from sync.core.repeat_units import choose_group_units, group_senders, in_groups_only
-from sync.access import google_call, parent_folder, spreadsheet
+from sync.access import google_call, parent_folder, programme_calendar, spreadsheet
 from sync.errors import SafetyStop, UsageError
 from sync.google.errors import with_retries
 from sync.google.workspace import Workspace
@@ -72,7 +74,7 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
                         senders, folders, answered=answered, evidence_forms=evidence_forms, meetings=meetings,
-                        frozen=guarded.frozen, held=guarded.held)
+                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held)
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 
 
@@ -89,6 +91,18 @@ def read_units(snapshot: FormSnapshot, settings, units: UnitRules, book: Book):
         return choose_teams(submissions, units), problems, response_senders(snapshot, fields, units)
     teams, refused = choose_group_units(submissions, units, fields, repeat.count, settings.unit.max_people)
     return teams, [*map(group_problem, problems), *refused], group_senders(submissions, units, repeat.count)
+
+
+def read_calendar(workspace: Workspace, settings, sleep=time.sleep) -> dict[str, CalendarEvent] | None:
+    """Every event of the programme calendar, in one paged events.list (None without one)."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    if not calendar.id:
+        raise UsageError("the config names no programme calendar ([calendar].id): run `plt init` first")
+    events, _calls = google_call(*programme_calendar(calendar.id), lambda: list_events(workspace.calendar, calendar.id),
+                                 sleep)
+    return events
 
 
 def people_cap(settings) -> PeopleCap:

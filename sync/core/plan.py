@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from calendars.model import CalendarEvent
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book
 
+from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
@@ -51,6 +53,8 @@ class Observed:
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
     # Each unit's meetings from its dates answers, by unit id (for the Meetings tab and Calendar).
     meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
+    # The programme calendar's events by id, cancelled ones included (None: not read).
+    events: Mapping[str, CalendarEvent] | None = None
     # Units none of whose responses may change their people yet (sync.core.guard): the
     # sheet and Drive keep them exactly as they are, never withdrawn.
     frozen: frozenset[str] = frozenset()
@@ -73,6 +77,7 @@ class Rules:
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
     meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
+    calendar: CalendarRules | None = None    # None: no programme calendar
 
     @property
     def meeting_columns(self) -> tuple[str, ...] | None:
@@ -144,9 +149,22 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(), rules.field_columns,
         rules.checkbox_titles, rules.file_titles, rules.meeting_columns))
+    events = plan_calendar(observed, rules)
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
-                   sharing_blocked=sum(len(people) for people in drive.blocked.values()))
+                   sharing_blocked=sum(len(people) for people in drive.blocked.values()),
+                   calendar=events.changes, events_unchanged=events.unchanged, invites_blocked=len(events.blocked))
+
+
+def plan_calendar(observed: Observed, rules: Rules) -> CalendarPlan:
+    """The programme calendar's changes. None while the form is unreadable: with no unit
+    known, every invitation would look withdrawn."""
+    if rules.calendar is None or observed.events is None or form_errors(observed.problems):
+        return CalendarPlan()
+    meetings = session_meetings(rules.calendar, observed.teams, rules.units)
+    if rules.calendar.unit_meetings:
+        meetings += unit_meetings(observed.meetings, observed.teams, rules.units)
+    return plan_events(meetings, observed.events, rules.calendar)
 
 
 def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView | None,

@@ -15,6 +15,7 @@ from sheets import layout as L
 
 from sync.core.milestones import ticked
 from sync.core.staff import IMPORT_FIELD as STAFF_IMPORT_FIELD
+from sync.core.survey import SURVEY_FIELD
 from sync.core.units import UnitRules
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
@@ -82,8 +83,9 @@ def approved(tab, row: int) -> bool:
     return str(tab.value(row, "Field")).strip() == HELD_FIELD and ticked(tab.value(row, L.APPROVE))
 
 
-def _of_staff_import(tab, row: int) -> bool:
-    return str(tab.value(row, "Field")).startswith(STAFF_IMPORT_FIELD)
+def _of_another_command(tab, row: int) -> bool:
+    """A row a staff import or a groups proposal wrote: that command's to resolve."""
+    return str(tab.value(row, "Field")).startswith((STAFF_IMPORT_FIELD, f"{SURVEY_FIELD} ("))
 
 
 def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mapping[str, Team],
@@ -98,8 +100,8 @@ def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mappin
     p.sync_table(L.PROBLEMS, desired)
     tab, resolved = p.tab(L.PROBLEMS), 0
     for key, row in index.items():
-        # A staff import's rows are the next import's to resolve, not a run's.
-        if key not in desired and tab.value(row, "Status") == OPEN and not _of_staff_import(tab, row):
+        # A staff import's or a proposal's rows are the next one's to resolve, not a run's.
+        if key not in desired and tab.value(row, "Status") == OPEN and not _of_another_command(tab, row):
             gone = APPLIED if approved(tab, row) else RESOLVED
             p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, gone),
                                                          ("Resolved", tab.value(row, "Resolved"), stamp))))
