@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .grouping_checks import grouping_problems
 from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
@@ -55,7 +56,7 @@ def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
     return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
             *_calendar_problems(raw),
-            *_target_problems(raw)]
+            *_target_problems(raw), *grouping_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -282,7 +283,7 @@ def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
 def unsupported(raw: dict) -> Iterator[ConfigProblem]:
     """The parts of the programme model that this release refuses rather than ignores."""
     for index, form in _items(raw, "form"):
-        if form.get("purpose") in ("signoff", "survey", "application"):
+        if form.get("purpose") in ("signoff", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
@@ -294,7 +295,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    for name, what in (("cycle", "an improvement cycle ([[cycle]])"),
-                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

@@ -14,6 +14,7 @@ from forms.model import Problem
 from sheets import layout as L
 
 from sync.core.staff import IMPORT_FIELD as STAFF_IMPORT_FIELD
+from sync.core.survey import SURVEY_FIELD
 from sync.core.units import UnitRules
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
@@ -75,8 +76,9 @@ def problem_values(p: SheetPlanner, pid: str, problem: Problem, team_of: Mapping
     return values
 
 
-def _of_staff_import(tab, row: int) -> bool:
-    return str(tab.value(row, "Field")).startswith(STAFF_IMPORT_FIELD)
+def _of_another_command(tab, row: int) -> bool:
+    """A row a staff import or a groups proposal wrote: that command's to resolve."""
+    return str(tab.value(row, "Field")).startswith((STAFF_IMPORT_FIELD, f"{SURVEY_FIELD} ("))
 
 
 def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mapping[str, Team],
@@ -90,8 +92,8 @@ def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mappin
     p.sync_table(L.PROBLEMS, desired)
     tab, resolved = p.tab(L.PROBLEMS), 0
     for key, row in index.items():
-        # A staff import's rows are the next import's to resolve, not a run's.
-        if key not in desired and tab.value(row, "Status") == OPEN and not _of_staff_import(tab, row):
+        # A staff import's or a proposal's rows are the next one's to resolve, not a run's.
+        if key not in desired and tab.value(row, "Status") == OPEN and not _of_another_command(tab, row):
             p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, RESOLVED),
                                                          ("Resolved", tab.value(row, "Resolved"), stamp))))
             resolved += 1
