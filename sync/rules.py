@@ -43,7 +43,8 @@ def calendar_rules(settings) -> CalendarRules | None:
                          SEND_UPDATES[calendar.send_updates],
                          tuple(SessionRule(s.stable_key, s.title, s.date, time.fromisoformat(s.start),
                                            time.fromisoformat(s.end)) for s in calendar.sessions),
-                         InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None)
+                         InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None,
+                         calendar.meetings_field is not None)
 
 
 def meeting_rules(settings) -> MeetingRules | None:

@@ -91,3 +91,33 @@ def test_a_series_carries_its_rrule():
     rule = "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20180516T035959Z"
     (change,) = plan_events([meeting(key="CWG-1/1", rrule=rule)], {}, RULES).changes
     assert change.body["recurrence"] == [rule]
+
+
+def test_a_local_until_is_sent_in_utc_as_rfc_5545_asks():
+    local = "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20180515T235959"
+    (change,) = plan_events([meeting(key="CWG-1/1", rrule=local)], {}, RULES).changes
+    assert change.body["recurrence"] == ["RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20180516T035959Z"]
+    m = meeting(key="CWG-1/1", rrule=local)
+    held_series = CalendarEvent(event_id(m.key), m.key, False, m.title, held(m).start, held(m).end,
+                                ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20180516T035959Z",), frozenset(m.attendees))
+    assert plan_events([m], {event_id(m.key): held_series}, RULES).changes == ()
+
+
+def test_a_units_meetings_become_events_titled_by_the_unit_inviting_its_people():
+    from types import SimpleNamespace
+
+    from forms.model import Member, Submission
+    from sync.core.calendar_plan import unit_meetings
+    from sync.core.model import Team
+    from sync.core.units import RoleRule, UnitRules
+
+    units = UnitRules("work group", "work groups", "CWG", ("school", "n"), frozenset({"leader"}), "{school} CWG #{n}",
+                      "school", (RoleRule("leader", "leader", "writer", "to"),), (), {})
+    sub = Submission("r1", datetime(2017, 9, 1), {"school": "Jefferson", "n": "2"},
+                     {"leader": (Member("Ana Lopez", ANA),)})
+    teams = {"CWG-1": Team("CWG-1", "k", sub)}
+    found = SimpleNamespace(key="20170912r", start=datetime(2017, 9, 12, 15, 30), end=datetime(2017, 9, 12, 16, 15),
+                            rule="RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20180515T235959", attendees=(ANA,))
+    gone = SimpleNamespace(**{**found.__dict__, "key": "20170913"})
+    (made,) = unit_meetings({"CWG-1": (found,), "CWG-9": (gone,)}, teams, units)
+    assert (made.key, made.title, made.attendees) == ("CWG-1/20170912r", "Jefferson CWG #2 meeting", (ANA,))

@@ -75,6 +75,7 @@ class CalendarRules:
     send_updates: str = "all"               # sendUpdates when something changed for people
     sessions: tuple[SessionRule, ...] = ()
     invite: InviteRule | None = None
+    unit_meetings: bool = False             # each unit's meetings (its dates field) go on the calendar too
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,20 @@ def session_meetings(rules: CalendarRules, teams: Mapping[str, Team], units: Uni
     invited = tuple(invitees(rules.invite, teams, units)) if rules.invite else ()
     return [CalendarMeeting(f"session/{s.key}", s.title, datetime.combine(s.day, s.start),
                             datetime.combine(s.day, s.end), None, invited) for s in rules.sessions]
+
+
+def unit_meetings(meetings: Mapping[str, Sequence], teams: Mapping[str, Team],
+                  units: UnitRules) -> list[CalendarMeeting]:
+    """Every live unit's meetings (each with `key`, `start`, `end`, `rule` and `attendees`,
+    as sync.core.meetings_plan reads them), titled by the unit, inviting its people."""
+    out = []
+    for tid in sorted(meetings):
+        if tid not in teams:
+            continue
+        name = units.name(teams[tid])
+        out += [CalendarMeeting(f"{tid}/{m.key}", f"{name} meeting", m.start, m.end, m.rule, tuple(m.attendees))
+                for m in meetings[tid]]
+    return out
 
 
 def invitees(rule: InviteRule, teams: Mapping[str, Team], units: UnitRules) -> list[str]:
@@ -159,7 +174,7 @@ def _body(meeting: CalendarMeeting, people: list[str], time_zone: str) -> dict:
     body = {"summary": meeting.title,
             "start": {"dateTime": meeting.start.replace(tzinfo=zone).isoformat(), "timeZone": time_zone},
             "end": {"dateTime": meeting.end.replace(tzinfo=zone).isoformat(), "timeZone": time_zone},
-            "recurrence": [meeting.rrule] if meeting.rrule else [],
+            "recurrence": [google_rrule(meeting.rrule, zone)] if meeting.rrule else [],
             "attendees": [{"email": email} for email in people],
             "extendedProperties": {"private": {MEETING_PROPERTY: meeting.key}}}
     return body
@@ -177,11 +192,23 @@ def _differences(meeting: CalendarMeeting, people: list[str], event: CalendarEve
         out.append("end")
     if "start" in out or "end" in out:   # both go together: Calendar checks the end against the start
         out = [name for name in out if name not in ("start", "end")] + ["start", "end"]
-    if event.recurrence != ((meeting.rrule,) if meeting.rrule else ()):
+    if event.recurrence != ((google_rrule(meeting.rrule, zone),) if meeting.rrule else ()):
         out.append("recurrence")
     if event.attendees != frozenset(people):
         out.append("attendees")
     return out
+
+
+def google_rrule(rule: str, zone: ZoneInfo) -> str:
+    """An RRULE as Calendar wants it: RFC 5545 asks an UNTIL of a series with a time zone to
+    be in UTC, so a local "UNTIL=20180515T235959" becomes "UNTIL=20180516T035959Z"."""
+    parts = rule.removeprefix("RRULE:").split(";")
+    for index, part in enumerate(parts):
+        name, _, value = part.partition("=")
+        if name == "UNTIL" and "T" in value and not value.endswith("Z"):
+            local = datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
+            parts[index] = "UNTIL=" + local.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+    return "RRULE:" + ";".join(parts)
 
 
 def _cancel(event: CalendarEvent, rules: CalendarRules) -> EventChange:
