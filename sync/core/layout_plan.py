@@ -77,6 +77,8 @@ def tab_repairs(tab: Tab, layout: L.TabLayout, created: Mapping[int, str], title
     requests += F.column_widths(tab.sheet_id, created)
     if layout.name == L.ROSTER:
         requests += _checkbox_repairs(tab, layout, titles) + _status_rule_repairs(tab, titles)
+    if layout.name == L.PROBLEMS:
+        requests += _tick_boxes(tab, [L.APPROVE])
     requests += _protection_repairs(tab, _owned_runs(tab, layout, titles))
     return requests
 
@@ -85,10 +87,16 @@ def _checkbox_repairs(tab: Tab, layout: L.TabLayout, titles: Sequence[str]) -> l
     """A received column whose tick boxes stop short of the last team row gets them again;
     only the layout's own: one left from a milestone that no longer has a checkbox is the
     coordinator's to keep or delete (see `roster_layout`)."""
+    headers = [L.received_header(title) for title in titles]
+    return _tick_boxes(tab, [header for header in headers if header in layout.headers])
+
+
+def _tick_boxes(tab: Tab, headers: Sequence[str]) -> list[dict]:
+    """Tick boxes down each of these columns, where they stop short of the last row."""
     needed = max(tab.used_rows() - 1, 1)
     out = []
-    for header in (L.received_header(title) for title in titles):
-        col = tab.column(header) if header in layout.headers else None
+    for header in headers:
+        col = tab.column(header)
         if col is not None and tab.checkboxes.get(col, 0) < needed:
             out.append(F.checkboxes(tab.sheet_id, col, tab.row_count))
     return out
