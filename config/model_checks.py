@@ -172,6 +172,10 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
         if isinstance(name_field, str) and name_field not in fields:
             yield ConfigProblem(toml_path((*where, "name_field")), f"expected a field of the enrol form, got "
                                                                    f"{shown(name_field)}")
+    owner = unit.get("owner")
+    if isinstance(owner, str) and roles and owner not in seen:
+        yield ConfigProblem("unit.owner", f"expected the key of a [[unit.role]] ({', '.join(sorted(seen))}), "
+                                          f"got {shown(owner)}")
     if roles and not any(role.get("remind") == "to" for _i, role in roles):
         yield ConfigProblem("unit.role", 'expected at least one role with remind = "to": reminders need someone '
                                          "to go to")

@@ -140,6 +140,16 @@ class Unit(Section):
     roles: Annotated[list[UnitRole], Field(min_length=1, alias="role")]
     # The most people one unit may have; a response naming more is refused (a pasted directory).
     max_people: Annotated[int, Field(ge=1)] = 30
+    # The role whose people may change a unit's people with a verified response (default:
+    # the first role reminded "to", the facilitator); anyone else's change waits for approval.
+    owner: Slug | None = None
+
+    @property
+    def owner_role(self) -> str:
+        """The key of the role that owns a unit: `owner`, or the first role reminded "to"."""
+        if self.owner:
+            return self.owner
+        return next((r.key for r in self.roles if r.remind == "to"), self.roles[0].key)
 
     @property
     def plural_noun(self) -> str:

@@ -71,6 +71,9 @@ CROSS_SECTION = {
     "no role is reminded": (
         lambda raw: role(raw, "facilitator").update(remind="cc"),
         [("unit.role", 'expected at least one role with remind = "to": reminders need someone to go to')]),
+    "unit owner names no role": (
+        lambda raw: raw["unit"].update(owner="coach"),
+        [("unit.owner", 'expected the key of a [[unit.role]] (facilitator, member), got "coach"')]),
     "unit source names no form": (
         lambda raw: raw["unit"].update(source="facilitators"),
         [("unit.source", 'expected the key of an enrol form, got "facilitators" (forms: enrol)')]),
@@ -285,6 +288,13 @@ def test_people_per_unit_default_to_thirty_and_a_cap_under_one_is_refused():
     assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.max_people == 30
     assert problems_of(lambda raw: raw["unit"].update(max_people=0)) == [
         ("unit.max_people", "expected a number of at least 1, got 0")]
+
+
+def test_a_units_owner_is_its_facilitator_unless_another_role_is_named():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.owner_role == "facilitator"
+    named = copy.deepcopy(BELMONT_RAW)
+    named["unit"]["owner"] = "member"
+    assert settings_from_toml(named, BELMONT, {}).unit.owner_role == "member"
 
 
 def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():
