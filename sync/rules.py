@@ -4,6 +4,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
+from sync.core.documents_plan import TemplateRule
 from sync.core.drive_plan import DriveRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
@@ -11,13 +12,26 @@ from sync.core.plan import Rules
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
+from sync.errors import UsageError
 
 
 def plan_rules(settings, run_id: str) -> Rules:
     units = unit_rules(settings)
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 tuple(column.header for column in units.columns), tuple(settings.programme.sites))
+                 tuple(column.header for column in units.columns), tuple(settings.programme.sites),
+                 template_rules(settings))
+
+
+def template_rules(settings) -> tuple[TemplateRule, ...]:
+    """The document templates, each uploaded; one not uploaded yet stops the run (exit 2)
+    rather than leaving every unit without its copy unnoticed."""
+    missing = [t.key for t in settings.templates if not t.id]
+    if missing:
+        where = f" --config {settings.path}" if settings.path else ""
+        raise UsageError("; ".join(f"template[{key}] has no id yet: upload its .docx with "
+                                   f"`plt templates add FILE.docx --key {key}{where}`" for key in missing))
+    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
 
 
 def targets_by_site(settings) -> dict[str, float]:

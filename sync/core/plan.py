@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from documents.model import DocumentCopy
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
@@ -19,6 +20,7 @@ from sheets.book import Book
 
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
+from sync.core.documents_plan import TemplateRule, plan_documents
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
 from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
 from sync.core.ledger_plan import plan_ledger
@@ -47,6 +49,8 @@ class Observed:
     answered: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # The evidence forms as read (their addresses, for pre-filled links), by form key.
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
+    # (team id, template key) -> the template copy in the team's folder.
+    copies: Mapping[tuple[str, str], DocumentCopy] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Rules:
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
+    templates: tuple[TemplateRule, ...] = ()  # document templates copied into every unit folder
 
     @property
     def milestone_titles(self) -> tuple[str, ...]:
@@ -120,7 +125,9 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
         rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
         rules.targets, rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.sites))
-    return replace(sheet, drive=drive.changes, layout=tuple(layout),
+    copies, fills = (plan_documents(teams, observed.folders, observed.copies, rules.templates, rules.units)
+                     if rules.drive else ([], []))
+    return replace(sheet, drive=(*drive.changes, *copies), documents=tuple(fills), layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()))
 
