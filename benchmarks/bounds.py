@@ -7,6 +7,12 @@ sharing and template copies need their ids), one Docs `batchUpdate` per template
 (Docs has no batch across documents, and a copy's fill needs its id), the sheet in one
 `batchUpdate`, and one Gmail call per email. Template copies already made are listed with
 the folders, in the same pages.
+
+A programme with a calendar also reads its events (2,500 a page, `events.list`) and writes
+the events that change in batches: Google takes at most 1,000 Calendar calls in one batch
+request ("You're limited to 1000 calls in a single batch request",
+https://developers.google.com/calendar/api/guides/batch). Each call in a batch still counts
+against the per-minute quota, so the bound counts HTTP requests, not quota.
 """
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from math import ceil
 RESPONSES_PER_PAGE = 5000
 FILES_PER_PAGE = 1000
 DRIVE_BATCH = 100
+EVENTS_PER_PAGE = 2500
+CALENDAR_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,10 @@ class Work:
     new_folders: int = 0
     sharing_changes: int = 0
     emails: int = 0
-    documents: int = 0            # template copies to make, each then filled
-    existing_documents: int = 0   # template copies made by earlier runs
+    documents: int = 0                     # template copies to make, each then filled
+    existing_documents: int = 0            # template copies made by earlier runs
+    calendar_events: int | None = None     # events the programme calendar holds (None: no calendar)
+    event_changes: int = 0                 # events to insert, patch or cancel
 
 
 def pages(items: int, per_page: int) -> int:
@@ -43,6 +53,9 @@ def lower_bound(work: Work) -> dict[str, int]:
              "sharing batches": ceil((work.sharing_changes + work.documents) / DRIVE_BATCH),
              "document fills": work.documents,
              "sheet writes": 1, "emails": work.emails}
+    if work.calendar_events is not None:
+        parts["events.list"] = pages(work.calendar_events, EVENTS_PER_PAGE)
+        parts["calendar batches"] = ceil(work.event_changes / CALENDAR_BATCH)
     parts["total"] = sum(parts.values())
     return parts
 

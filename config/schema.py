@@ -86,6 +86,8 @@ class Repeat(Section):
     """One unit per filled group of questions (`{n}` in titles), up to `count` groups."""
 
     count: Annotated[int, Field(ge=1, le=50)]
+    # The roster column showing a group's number (none: the number shows only in names).
+    column: Text | None = None
 
 
 class Form(Section):
@@ -240,16 +242,41 @@ class Cycle(Section):
 
 
 class CalendarSession(Section):
+    """A fixed event on the programme calendar (Belmont's training course dates)."""
+
     title: Text
     date: DueDate
-    start: Text
-    end: Text
+    start: ClockTime
+    end: ClockTime
+    # What the session stands for, so moving it to another day moves its event (default: its date).
+    key: Slug | None = None
+
+    @property
+    def stable_key(self) -> str:
+        return self.key or self.date.isoformat()
+
+
+class CalendarInvite(Section):
+    """Who the sessions invite: the people of `role` in each unit whose `field` answer is one
+    of `answers`."""
+
+    role: Slug
+    field: Slug
+    answers: Annotated[list[Text], Field(min_length=1)]
 
 
 class Calendar(Section):
+    """The programme calendar `plt init` creates, and the events sync keeps on it."""
+
     id: str = ""
-    title: Text | None = None
+    title: Text
+    # The enrol form's dates field whose meetings go on the calendar, one event per meeting
+    # or series, inviting the unit's people (South Dakota's CWG meetings).
     meetings_field: Slug | None = None
+    # Whether Google emails invitations and updates when something changed for people:
+    # "all", "external_only" (people outside the account's domain) or "none".
+    send_updates: Literal["all", "external_only", "none"] = "all"
+    invite: CalendarInvite | None = None
     sessions: list[CalendarSession] = Field(default=[], alias="session")
 
 
@@ -283,9 +310,20 @@ class Staff(Section):
     aliases: dict[Literal["name", "email", "site", "role", "evaluator"], list[Text]] = {}
 
 
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
 class Digest(Section):
-    day: Text = "Monday"
-    time: Text = "07:30"
+    """The weekly digest: the programme's tables and charts by email, from `day` at `time`
+    (local), once a week to each recipient: the coordinator all sites, each site leader
+    their own site. Site leaders come from `site_leaders` and from the Staff tab's people
+    whose role is `staff_role`."""
+
+    day: Weekday = "Monday"
+    time: ClockTime = "07:30"
+    coordinator: bool = True
+    site_leaders: dict[Text, list[Email]] = {}
+    staff_role: Text | None = "Site leader"
 
 
 class Smtp(Section):

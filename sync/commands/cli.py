@@ -131,6 +131,22 @@ def status(env: Environment, config_path: Path | None, as_json: bool):
 
 @plt.command()
 @config_option
+@click.option("--format", "formats", default="html", show_default=True, metavar="FORMATS",
+              help="html, csv and/or xlsx, separated by commas.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("plt-report"),
+              show_default=True, help="The folder the files go in (made when missing).")
+@click.option("--site", default=None, help="Only this site's lines (default: every site and the total).")
+@click.pass_obj
+def report(env: Environment, config_path: Path | None, formats: str, out: Path, site: str | None):
+    """Write per-site tables and charts as HTML, CSV or XLSX files (reads, never writes)."""
+    from sync.commands.report import ReportOptions, parse_formats
+
+    options = ReportOptions(parse_formats(formats), out, site)
+    return env.command("report_command")(settings_for(env, config_path), options, env)
+
+
+@plt.command()
+@config_option
 @click.pass_obj
 def doctor(env: Environment, config_path: Path | None):
     """Check the config, credentials, scopes and access to the form, roster and folder."""

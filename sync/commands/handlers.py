@@ -75,6 +75,15 @@ def status_command(settings: Settings, options: StatusOptions, env: Environment)
     return ExitStatus.OK
 
 
+def report_command(settings: Settings, options, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.commands.report import make_report
+
+    for path in make_report(settings, workspace_from_settings(settings, env.environ), options):
+        print(f"wrote {path}", file=env.stdout)
+    return ExitStatus.OK
+
+
 def templates_add_command(settings: Settings, options: TemplateOptions, env: Environment) -> ExitStatus | None:
     from sync.google.session import workspace_from_settings
     from sync.templates import add_template

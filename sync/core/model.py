@@ -210,4 +210,7 @@ class Plan:
     problems_resolved: int = 0
     folders_existing: int = 0
     sharing_blocked: int = 0               # people not shared with: outside the allowed domains
+    calendar: tuple[Any, ...] = ()         # calendars.model event changes, made after Drive
+    events_unchanged: int = 0              # calendar events already as planned
+    invites_blocked: int = 0               # people not invited: outside the allowed domains
     form_errors: tuple[str, ...] = ()      # why no response could be read, when none could

@@ -60,13 +60,16 @@ def earlier_responses(team: Team, tz: str) -> str:
 
 
 def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: UnitRules, unanswered: frozenset[str],
-                drive: DriveView | None, milestones: MilestonePlan) -> tuple[int, int, int, int]:
-    """Roster rows of every unit; returns (new, updated, unchanged, withdrawn)."""
+                drive: DriveView | None, milestones: MilestonePlan,
+                extra: Mapping[str, Mapping[str, Any]] = {}) -> tuple[int, int, int, int]:
+    """Roster rows of every unit, with `extra` cells by unit (its next meeting); returns
+    (new, updated, unchanged, withdrawn)."""
     desired = {(tid,): roster_values(team, tz, units, unanswered) for tid, team in teams.items()}
     for (tid,), values in desired.items():
         if drive is not None and tid in drive.links:
             values[L.FOLDER] = drive.links[tid]
         values.update(milestones.roster.get(tid, {}))
+        values.update(extra.get(tid, {}))
     added, updated = p.sync_table(L.ROSTER, desired, {(tid,): tid for tid in teams})
     tab, withdrawn = p.tab(L.ROSTER), 0
     for key, row in p.index(L.ROSTER).items():
