@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .grouping_checks import grouping_problems
 from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
@@ -55,7 +56,7 @@ def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
     return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
             *_calendar_problems(raw),
-            *_target_problems(raw)]
+            *_target_problems(raw), *grouping_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -171,6 +172,10 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
         if isinstance(name_field, str) and name_field not in fields:
             yield ConfigProblem(toml_path((*where, "name_field")), f"expected a field of the enrol form, got "
                                                                    f"{shown(name_field)}")
+    owner = unit.get("owner")
+    if isinstance(owner, str) and roles and owner not in seen:
+        yield ConfigProblem("unit.owner", f"expected the key of a [[unit.role]] ({', '.join(sorted(seen))}), "
+                                          f"got {shown(owner)}")
     if roles and not any(role.get("remind") == "to" for _i, role in roles):
         yield ConfigProblem("unit.role", 'expected at least one role with remind = "to": reminders need someone '
                                          "to go to")
@@ -293,7 +298,7 @@ def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
 def unsupported(raw: dict) -> Iterator[ConfigProblem]:
     """The parts of the programme model that this release refuses rather than ignores."""
     for index, form in _items(raw, "form"):
-        if form.get("purpose") in ("signoff", "survey", "application"):
+        if form.get("purpose") in ("signoff", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
@@ -305,7 +310,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    for name, what in (("cycle", "an improvement cycle ([[cycle]])"),
-                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

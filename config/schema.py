@@ -140,6 +140,16 @@ class Unit(Section):
     roles: Annotated[list[UnitRole], Field(min_length=1, alias="role")]
     # The most people one unit may have; a response naming more is refused (a pasted directory).
     max_people: Annotated[int, Field(ge=1)] = 30
+    # The role whose people may change a unit's people with a verified response (default:
+    # the first role reminded "to", the facilitator); anyone else's change waits for approval.
+    owner: Slug | None = None
+
+    @property
+    def owner_role(self) -> str:
+        """The key of the role that owns a unit: `owner`, or the first role reminded "to"."""
+        if self.owner:
+            return self.owner
+        return next((r.key for r in self.roles if r.remind == "to"), self.roles[0].key)
 
     @property
     def plural_noun(self) -> str:
@@ -281,10 +291,27 @@ class Calendar(Section):
 
 
 class Grouping(Section):
+    """Affinity groups proposed from an interest survey (`plt groups propose`)."""
+
     survey: Slug
-    choices: list[Slug] = []
+    # The survey fields holding the 1st, 2nd and 3rd topic choice, in that order.
+    choices: Annotated[list[Slug], Field(min_length=1, max_length=3)]
+    # The survey field naming the respondent's school.
+    school: Slug
+    # The survey field where someone offers to facilitate a topic.
+    facilitate: Slug | None = None
+    # Who may lead a group: "volunteers" (the facilitate field; a coordinator accepts a
+    # facilitator by approving their group) or "applications" (accepted applications).
+    facilitators: Literal["volunteers", "applications"] = "volunteers"
     min_size: Annotated[int, Field(ge=1)] = 3
     max_size: Annotated[int, Field(ge=1)] = 12
+    # "ranked": most 1st choices, then 2nd, then 3rd; "fairness": fewest left out, then
+    # fewest in their 3rd choice, then in their 2nd.
+    objective: Literal["ranked", "fairness"] = "ranked"
+    # Deal each school's people across a topic's groups (otherwise colleagues stay together).
+    spread: bool = False
+    # The most seconds the solver may take; past it the best groups found are proposed, marked not proven optimal.
+    time_limit: Annotated[int, Field(ge=1, le=3600)] = 60
 
 
 class Target(Section):

@@ -26,6 +26,7 @@ from sheets import layout as L
 from sheets.book import Book, read_book
 
 from sync.core.drive_plan import creates_folders
+from sync.core.guard import guard_teams, read_guard
 from sync.core.evidence_forms import UNIT_ID_FIELD, EvidenceForm, matched_responses
 from sync.core.meetings_plan import read_meetings
 from sync.core.milestones import MilestoneRule, reminders_due
@@ -54,9 +55,11 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                        lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
     units = unit_rules(settings)
     teams, problems, senders = read_units(snapshot, settings, units, book)
+    guarded = guard_teams(teams, units, read_guard(book, settings.unit.owner_role))
+    teams = guarded.teams
     dates = meeting_rules(settings)
     meetings, unreadable = read_meetings(teams, units, dates) if dates else ({}, [])
-    problems = [*problems, *unreadable]
+    problems = [*problems, *guarded.problems, *unreadable]
     problems = [*problems, *cross_unit_warnings([in_groups_only(t.submission, settings.form) for t in teams.values()],
                                                 describer(units, teams), field=members_field(units),
                                                 plural=units.plural)]
@@ -65,16 +68,15 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
                                             listing_clause(settings), sleep)
     if not form_errors(problems):
-        guard_shrink(book, len(snapshot.responses), len(teams), settings.roster.shrink_threshold,
-                     options.allow_shrink)
+        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen),
+                     settings.roster.shrink_threshold, options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     answered, evidence_forms, answer_problems = read_evidence_forms(workspace, settings, teams, units,
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
-                        senders, folders,
-                        answered=answered, evidence_forms=evidence_forms, meetings=meetings,
-                        events=read_calendar(workspace, settings, sleep),
+                        senders, folders, answered=answered, evidence_forms=evidence_forms, meetings=meetings,
+                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held,
                         copies=copies_from_files(candidates, {f.folder_id for f in folders.values() if f.folder_id}))
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 

@@ -69,6 +69,14 @@ def without_templates(text: str) -> str:
     return re.sub(r"^\[\[template\]\]\n(?:.+\n)*", "", text, flags=re.M)
 
 
+def typed_facilitator_email(text: str) -> str:
+    """Belmont's config with the facilitator's email a question anyone may answer, the
+    form still collecting each respondent's verified email: who a response says it is
+    from, and who sent it, may differ."""
+    title = 'title = "Facilitator email"\n'
+    return text.replace(f'{title}type = "respondent"', f'{title}type = "email"', 1)
+
+
 def at(text: str) -> datetime:
     """A local programme time, e.g. at("2017-10-10 06:00")."""
     return datetime.fromisoformat(text).replace(tzinfo=TZ)

@@ -71,6 +71,9 @@ CROSS_SECTION = {
     "no role is reminded": (
         lambda raw: role(raw, "facilitator").update(remind="cc"),
         [("unit.role", 'expected at least one role with remind = "to": reminders need someone to go to')]),
+    "unit owner names no role": (
+        lambda raw: raw["unit"].update(owner="coach"),
+        [("unit.owner", 'expected the key of a [[unit.role]] (facilitator, member), got "coach"')]),
     "unit source names no form": (
         lambda raw: raw["unit"].update(source="facilitators"),
         [("unit.source", 'expected the key of an enrol form, got "facilitators" (forms: enrol)')]),
@@ -184,7 +187,6 @@ def add_form(purpose: str) -> Callable[[dict], None]:
 # Each part of the programme model this release refuses rather than ignores.
 NOT_YET = {
     "sign-off form": (add_form("signoff"), [("form[1].purpose", "a signoff form is not supported yet")]),
-    "survey form": (add_form("survey"), [("form[1].purpose", "a survey form is not supported yet")]),
     "application form": (add_form("application"), [("form[1].purpose", "an application form is not supported "
                                                                           "yet")]),
     "units from groups": (
@@ -208,9 +210,13 @@ NOT_YET = {
                      [f.update(type="dates") for f in form(raw)["field"] if f["key"] in ("meeting_time", "topic")]),
         [("calendar.meetings_field", "meetings from one of several dates fields on the calendar is not supported "
                                      "yet (the enrol form has topic, meeting_time)")]),
-    "grouping": (
-        lambda raw: raw.update(grouping={"survey": "interests"}),
-        [("grouping", "grouping from a survey ([grouping]) is not supported yet")]),
+    "facilitators from applications": (
+        lambda raw: (add_form("survey")(raw), raw.update(grouping={
+            "survey": "survey", "choices": ["summary"], "school": "summary", "facilitators": "applications"})),
+        [("grouping.facilitators", 'facilitators from accepted applications ("applications") is not supported '
+                                   'yet; use "volunteers" (the survey\'s facilitate field)'),
+         ("grouping.survey", 'expected the survey form to have a field of type = "respondent"'),
+         ("grouping.choices[0]", "expected a choice or dropdown field listing the topics; \"summary\" is not")]),
     "digest": (
         lambda raw: raw.update(digest={"day": "Monday"}),
         [("digest", "a weekly digest ([digest]) is not supported yet")]),
@@ -245,7 +251,7 @@ def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
 def test_a_config_with_several_problems_lists_every_one_at_once():
     cases = ["enrol form without verified emails", "unit site names no field", "role field is no person", "milestone due two ways", "after loops",
              "target site is no site", "two fields with one title", "choice field without choices"]
-    refusals = ["survey form", "units from groups", "sign-off evidence"]
+    refusals = ["application form", "units from groups", "sign-off evidence"]
 
     def change(raw: dict) -> None:
         for case in refusals:
@@ -282,6 +288,13 @@ def test_people_per_unit_default_to_thirty_and_a_cap_under_one_is_refused():
     assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.max_people == 30
     assert problems_of(lambda raw: raw["unit"].update(max_people=0)) == [
         ("unit.max_people", "expected a number of at least 1, got 0")]
+
+
+def test_a_units_owner_is_its_facilitator_unless_another_role_is_named():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.owner_role == "facilitator"
+    named = copy.deepcopy(BELMONT_RAW)
+    named["unit"]["owner"] = "member"
+    assert settings_from_toml(named, BELMONT, {}).unit.owner_role == "member"
 
 
 def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():

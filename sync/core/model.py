@@ -22,6 +22,8 @@ class Team:
     submission: Submission
     superseded: tuple[Submission, ...] = ()   # earlier responses for this unit, oldest first
     started_at: datetime | None = None  # when its first response came: `days_after_start` counts from here
+    # later responses held back from changing its people until a coordinator approves (sync.core.guard)
+    held: tuple[Submission, ...] = ()
 
 
 # Actions: the plan is a list of these; `--dry-run` prints them, `apply` carries them out.

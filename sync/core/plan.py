@@ -59,6 +59,10 @@ class Observed:
     meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
     # The programme calendar's events by id, cancelled ones included (None: not read).
     events: Mapping[str, CalendarEvent] | None = None
+    # Units none of whose responses may change their people yet (sync.core.guard): the
+    # sheet and Drive keep them exactly as they are, never withdrawn.
+    frozen: frozenset[str] = frozenset()
+    held: Mapping[str, str] = field(default_factory=dict)    # held response id -> its unit id
 
 
 @dataclass(frozen=True)
@@ -185,12 +189,12 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
         roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones,
-                             _next_meetings(observed, rules, now))
-        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
+                             _next_meetings(observed, rules, now), keep=observed.frozen)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10], keep=observed.frozen)
         if rules.meetings is not None:
-            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings)
+            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings, observed.frozen)
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
-    opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
+    opened, new_problems, resolved = plan_problems(p, current, teams, stamp, observed.held)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
     p.actions.append(SetLastRun(_last_run_text(now, rules)))
     new, updated, unchanged, withdrawn = roster
@@ -220,7 +224,7 @@ def withdrawn_units(observed: Observed) -> frozenset[str]:
     if tab is None or form_errors(observed.problems):
         return frozenset()
     index, _ = tab.index_by((L.TEAM_ID,))
-    return frozenset(key[0] for key in index) - observed.teams.keys()
+    return frozenset(key[0] for key in index) - observed.teams.keys() - observed.frozen
 
 
 def roster_team_count(book: Book) -> int:
