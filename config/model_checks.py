@@ -11,6 +11,8 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .grouping_checks import grouping_problems
+from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
 PERSON_TYPES = ("email", "person", "people", "respondent")
@@ -52,7 +54,9 @@ def _fields(form: dict) -> dict[str, dict]:
 
 def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
-    return [*_form_problems(raw), *_unit_problems(raw), *_milestone_references(raw), *_target_problems(raw)]
+    return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
+            *_calendar_problems(raw),
+            *_target_problems(raw), *grouping_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -130,6 +134,8 @@ def _unit_problems(raw: dict) -> Iterator[ConfigProblem]:
     fields = _fields(forms[source][1]) if source in forms else {}
     if not fields:
         return
+    if source_repeats(raw):
+        fields = {**fields, GROUP: {"key": GROUP, "type": "text"}}     # the group's number
     yield from _field_references(unit, fields)
     yield from _role_problems(unit, fields)
     yield from _template_problems(raw, fields)
@@ -166,6 +172,10 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
         if isinstance(name_field, str) and name_field not in fields:
             yield ConfigProblem(toml_path((*where, "name_field")), f"expected a field of the enrol form, got "
                                                                    f"{shown(name_field)}")
+    owner = unit.get("owner")
+    if isinstance(owner, str) and roles and owner not in seen:
+        yield ConfigProblem("unit.owner", f"expected the key of a [[unit.role]] ({', '.join(sorted(seen))}), "
+                                          f"got {shown(owner)}")
     if roles and not any(role.get("remind") == "to" for _i, role in roles):
         yield ConfigProblem("unit.role", 'expected at least one role with remind = "to": reminders need someone '
                                          "to go to")
@@ -173,14 +183,25 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
 
 def _template_problems(raw: dict, fields: dict[str, dict]) -> Iterator[ConfigProblem]:
     allowed = set(fields) | set(UNIT_PLACEHOLDERS)
-    for where, template in (("unit.name", _table(raw, "unit").get("name")),
-                            ("drive.folder_name", _table(raw, "drive").get("folder_name"))):
+    names = [("unit.name", _table(raw, "unit").get("name")),
+             ("drive.folder_name", _table(raw, "drive").get("folder_name"))]
+    names += [(toml_path(("template", index, "name")), template.get("name")) for index, template in
+              _items(raw, "template")]
+    for where, template in names:
         if not isinstance(template, str):
             continue
         unknown = [name for name in placeholders(template) or [] if name not in allowed]
         if unknown:
             yield ConfigProblem(where, f"expected placeholders naming fields of the enrol form or unit_id; "
                                        f"{', '.join('{%s}' % u for u in unknown)} is none of them")
+    seen: dict[str, int] = {}
+    for index, template in _items(raw, "template"):
+        key = template.get("key")
+        if isinstance(key, str) and key in seen:
+            yield ConfigProblem(toml_path(("template", index, "key")),
+                                f"expected a unique key; template[{seen[key]}] has the same one")
+        elif isinstance(key, str):
+            seen[key] = index
 
 
 def _milestone_references(raw: dict) -> Iterator[ConfigProblem]:
@@ -227,6 +248,42 @@ def _loops(milestones: dict, start: Any) -> bool:
     return False
 
 
+def _calendar_problems(raw: dict) -> Iterator[ConfigProblem]:
+    """Each session ends after it starts; the invitation names a role and an enrol-form field."""
+    calendar = _table(raw, "calendar")
+    for index, session in _items(calendar, "session"):
+        start, end = session.get("start"), session.get("end")
+        if isinstance(start, str) and isinstance(end, str) and end <= start:
+            yield ConfigProblem(toml_path(("calendar", "session", index, "end")),
+                                f"expected a time after the start ({start}), got {shown(end)}")
+    invite = _table(calendar, "invite")
+    unit = _table(raw, "unit")
+    forms = _forms(raw)
+    source = forms.get(unit.get("source")) if isinstance(unit.get("source"), str) else None
+    # A source that is no enrol form is reported with the unit; nothing to check against then.
+    fields = _fields(source[1]) if source and source[1].get("purpose") == "enrol" else {}
+    roles = [role.get("key") for _i, role in _items(unit, "role")]
+    if isinstance(invite.get("role"), str) and roles and invite["role"] not in roles:
+        yield ConfigProblem("calendar.invite.role", f"expected a role of the unit ({', '.join(map(str, roles))}), "
+                                                    f"got {shown(invite['role'])}")
+    meetings = calendar.get("meetings_field")
+    dates = [key for key, spec in fields.items() if spec.get("type") == "dates"]
+    if isinstance(meetings, str) and fields and meetings not in dates:
+        yield ConfigProblem("calendar.meetings_field", f"expected a dates field of the enrol form "
+                                                       f"({', '.join(dates) or 'none'}), got {shown(meetings)}")
+    elif isinstance(meetings, str) and len(dates) > 1:
+        yield ConfigProblem("calendar.meetings_field", f"meetings from one of several dates fields on the calendar "
+                                                       f"{NOT_YET} (the enrol form has {', '.join(dates)})")
+    field = invite.get("field")
+    if isinstance(field, str) and fields and field not in fields:
+        yield ConfigProblem("calendar.invite.field", f"expected a field of the enrol form, got {shown(field)}")
+    elif isinstance(field, str) and field in fields and isinstance(fields[field].get("choices"), list):
+        for index, answer in enumerate(invite.get("answers") if isinstance(invite.get("answers"), list) else []):
+            if isinstance(answer, str) and answer not in fields[field]["choices"]:
+                yield ConfigProblem(toml_path(("calendar", "invite", "answers", index)),
+                                    f"expected one of the choices of {shown(field)}, got {shown(answer)}")
+
+
 def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
     sites = _table(raw, "programme").get("sites")
     if not isinstance(sites, list):
@@ -241,16 +298,9 @@ def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
 def unsupported(raw: dict) -> Iterator[ConfigProblem]:
     """The parts of the programme model that this release refuses rather than ignores."""
     for index, form in _items(raw, "form"):
-        if form.get("purpose") in ("signoff", "survey", "application"):
+        if form.get("purpose") in ("signoff", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
-        if "repeat" in form:
-            yield ConfigProblem(toml_path(("form", index, "repeat")),
-                                f"a repeated group of questions ([form.repeat]) {NOT_YET}")
-        for field_index, field in _items(form, "field"):
-            if field.get("type") == "dates":
-                yield ConfigProblem(toml_path(("form", index, "field", field_index, "type")),
-                                    f"a dates field (meeting dates) {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
         yield ConfigProblem("unit.source", f'making units from approved groups (source = "groups") {NOT_YET}')
     for index, milestone in _items(raw, "milestone"):
@@ -260,10 +310,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("calendar", "Google Calendar ([calendar])"),
-                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("digest", "a weekly digest ([digest])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")
-    for index, target in _items(raw, "target"):
-        if "by" in target:
-            yield ConfigProblem(toml_path(("target", index, "by")), f"a target by a date {NOT_YET}")

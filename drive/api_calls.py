@@ -5,7 +5,7 @@ Requests are built, not executed: drive/batch.py sends them a hundred to a call.
 from __future__ import annotations
 
 from .model import (FOLDER_MIME, AddPermission, CopyTemplate, CreateFolder, DriveChange, RecordGrants,
-                    RemovePermission, RenameFolder, UpdatePermission, folder_link)
+                    RemovePermission, RenameFolder, TagFile, UpdatePermission, folder_link)
 from .tags import TEMPLATE_KEY, folder_tags, granted_properties
 
 
@@ -30,8 +30,13 @@ class DriveRequests:
         if isinstance(change, RenameFolder):
             return self.files.update(fileId=change.folder_id, body={"name": change.name}, fields="id,name")
         if isinstance(change, CopyTemplate):
-            body = {"parents": [change.folder_id], "appProperties": {TEMPLATE_KEY: change.template_id}}
+            tags = {**dict(change.tags), TEMPLATE_KEY: change.template_id}
+            body = {"parents": [change.folder_id], "appProperties": tags}
+            if change.name is not None:
+                body["name"] = change.name
             return self.files.copy(fileId=change.template_id, body=body, fields="id,name,webViewLink")
+        if isinstance(change, TagFile):
+            return self.files.update(fileId=change.file_id, body={"appProperties": dict(change.tags)}, fields="id")
         if isinstance(change, AddPermission):
             # Always a person or group: PLT Sync never asks for `anyone` or `domain` sharing.
             body = {"type": "user", "role": change.role, "emailAddress": change.email}

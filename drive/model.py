@@ -74,9 +74,24 @@ class RenameFolder:
 
 @dataclass(frozen=True)
 class CopyTemplate:
+    """A copy of a template into a team folder, tagged with the template's id (and `tags`):
+    named `name`, or "Copy of <template>" as Drive names it when None."""
+
     team_id: str
     folder_id: str | None
     template_id: str
+    name: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TagFile:
+    """Set appProperties on a file in a team folder (a template copy recorded as filled)."""
+
+    team_id: str
+    folder_id: str | None
+    file_id: str
+    tags: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -113,7 +128,7 @@ class RecordGrants:
 
 
 DriveChange = Union[CreateFolder, RenameFolder, CopyTemplate, AddPermission, UpdatePermission,
-                    RemovePermission, RecordGrants]
+                    RemovePermission, RecordGrants, TagFile]
 
 
 class Failure(Protocol):

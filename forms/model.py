@@ -10,7 +10,7 @@ from typing import Mapping, Protocol, Sequence
 
 # Field types whose answers name people, and the one that is the verified respondent.
 PERSON_TYPES = frozenset({"email", "person", "people", "respondent"})
-MULTILINE_TYPES = frozenset({"paragraph", "people"})
+MULTILINE_TYPES = frozenset({"paragraph", "people", "dates"})
 
 # A Google Sheets cell holds at most 50,000 characters; every answer must fit one.
 CELL_LIMIT = 50_000

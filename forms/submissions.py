@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 from .members import StaffDirectory, check_members, normalise_name, parse_members
 from .model import (ERROR, MULTILINE_TYPES, PERSON_TYPES, WARNING, FieldSpec, FormSnapshot, Member, Problem,
                     Question, Response, Submission, quoted)
+from .repeat import split_key
 from .validate import Note, clean_text, in_domains, normalise_email, split_name_and_email
 
 _SINGLE_CHOICE = ("radio", "drop_down")
@@ -138,7 +139,7 @@ class ResponseReading:
         lead = next((p[0] for p in people.values() if p), None)
         for field in self.fields:
             if field.type == "people":
-                people[field.key] = self._people(field, lead)
+                people[field.key] = self._people(field, group_lead(field.key, people) or lead)
         if self._over_cap(people):
             return None
         if any(p.severity == ERROR for p in self.problems):
@@ -271,6 +272,15 @@ class ResponseReading:
     def _note(self, key: str, notes: Sequence[Note]) -> None:
         self.problems.extend(Problem(self.response.response_id, key, n.value, n.reason, n.severity)
                              for n in notes)
+
+
+def group_lead(key: str, people: Mapping[str, tuple[Member, ...]]) -> Member | None:
+    """For the members of a repeated group (`members#2`): the group's own first person
+    (its leader), who is on the group already; None for a field of no group."""
+    _base, n = split_key(key)
+    if n is None:
+        return None
+    return next((found[0] for other, found in people.items() if found and split_key(other)[1] == n), None)
 
 
 def _listed(choices: Sequence[str], shown: int = 6) -> str:

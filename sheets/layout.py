@@ -15,9 +15,19 @@ PROBLEMS = "Problems"
 REMINDERS = "Reminders"
 RUNS = "Runs"
 DASHBOARD = "Dashboard"
+MEETINGS = "Meetings"   # only in a programme whose units have meeting dates
 STAFF = "Staff"  # optional, coordinator-made: name -> email for members typed as bare names
 
 TAB_ORDER = (DASHBOARD, ROSTER, MEMBERS, PROBLEMS, REMINDERS, RUNS)
+# Where a tab a programme may add goes, among those above.
+_PLACE = {MEETINGS: (DASHBOARD, ROSTER, MEMBERS)}
+
+
+def tabs_before(name: str) -> tuple[str, ...] | None:
+    """The tabs a tab of this name follows, or None for a tab of no fixed place."""
+    if name in TAB_ORDER:
+        return TAB_ORDER[: TAB_ORDER.index(name)]
+    return _PLACE.get(name)
 
 TEAM_ID = "Team ID"
 TEAM_STATUS = "Team status"
@@ -93,10 +103,14 @@ MEMBERS_LAYOUT = TabLayout(
     frozenset({TEAM_ID, "Team name", "Member", "Email", "Role", "On team", "Access", "Access detail"}),
 )
 
+# A coordinator's tick on a Problems row of a response held back from changing a unit's
+# people: the next run applies the response (see sync.core.guard).
+APPROVE = "Approve"
+
 PROBLEMS_LAYOUT = TabLayout(
     PROBLEMS, ("Problem ID",),
-    ("Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason", "First seen",
-     "Resolved", "Coordinator notes"),
+    ("Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason", APPROVE,
+     "First seen", "Resolved", "Coordinator notes"),
     frozenset({"Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason",
                "First seen", "Resolved"}),
 )
@@ -119,12 +133,28 @@ RUNS_LAYOUT = TabLayout(
 
 # Dashboard A1:B1 holds the time of the last run: the one write a quiet run makes.
 DASHBOARD_LAYOUT = TabLayout(DASHBOARD, (), ("Last sync",), frozenset({"Last sync"}))
+
+UNIT_ID = "Unit ID"
+MEETING = "Meeting"
+MEETING_STATUS = "Status"
+
+
+def meetings_layout(unit_columns: Sequence[str]) -> TabLayout:
+    """The Meetings tab (a programme with a `dates` field): one row per meeting or series
+    of a unit, found by the unit and the meeting's key; `unit_columns` are roster columns
+    that say which unit it is (its school, its CWG number)."""
+    headers = (UNIT_ID, MEETING, "Unit", *unit_columns, "Start", "End", "Repeats", "Line", MEETING_STATUS)
+    return TabLayout(MEETINGS, (UNIT_ID, MEETING), (*headers, NOTES), frozenset(headers))
 LAST_SYNC_LABEL = "Last sync"
 
 
 def all_layouts(milestone_titles: Sequence[str], field_columns: Sequence[str] = FIELD_COLUMNS, *,
-                checkbox_titles: Sequence[str], file_titles: Sequence[str]) -> dict[str, TabLayout]:
+                checkbox_titles: Sequence[str], file_titles: Sequence[str],
+                meetings: Sequence[str] | None = None) -> dict[str, TabLayout]:
+    """Every tab's layout; `meetings` (the Meetings tab's unit columns) adds that tab."""
     layouts = [DASHBOARD_LAYOUT, roster_layout(milestone_titles, field_columns, checkbox_titles=checkbox_titles,
                                                file_titles=file_titles),
                MEMBERS_LAYOUT, PROBLEMS_LAYOUT, REMINDERS_LAYOUT, RUNS_LAYOUT]
+    if meetings is not None:
+        layouts.append(meetings_layout(meetings))
     return {layout.name: layout for layout in layouts}

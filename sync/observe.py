@@ -12,25 +12,33 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Mapping
 
+from calendars.events import list_events
+from calendars.model import CalendarEvent
+from documents.model import DOC_MARKER_KEY, DOC_MARKER_VALUE, copies_from_files
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
+from drive.query import has_app_property
 from drive.folders import list_team_folders_and_files
 from forms.model import WARNING, FormSnapshot, Problem
 from forms.reader import read_form
+from forms.repeat import expand, group_problem
 from forms.submissions import PeopleCap, cross_unit_warnings, map_questions, to_submissions
 from sheets import layout as L
 from sheets.book import Book, read_book
 
 from sync.core.drive_plan import creates_folders
+from sync.core.guard import guard_teams, read_guard
 from sync.core.evidence_forms import UNIT_ID_FIELD, EvidenceForm, matched_responses
+from sync.core.meetings_plan import read_meetings
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
-from sync.access import google_call, parent_folder, spreadsheet
+from sync.core.repeat_units import choose_group_units, group_senders, in_groups_only
+from sync.access import google_call, parent_folder, programme_calendar, spreadsheet
 from sync.errors import SafetyStop, UsageError
 from sync.google.errors import with_retries
 from sync.google.workspace import Workspace
 from sync.options import SyncOptions
 from sync.responses import describer, members_field, response_senders
-from sync.rules import milestone_rules
+from sync.rules import meeting_rules, milestone_rules
 from sync.core.units import UnitRules, unit_rules
 
 Evidence = dict[tuple[str, str], tuple[str, str]]     # (milestone key, team id) -> (file name, link)
@@ -46,27 +54,58 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     book = google_call(*spreadsheet(settings.roster.spreadsheet_id),
                        lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
     units = unit_rules(settings)
-    submissions, problems = to_submissions(snapshot, settings.form.fields, allowed_domains=settings.drive.allowed_domains,
-                                           staff=staff_directory(book), sites=settings.programme.sites,
-                                           names=units.name_fields, cap=people_cap(settings))
-    teams = choose_teams(submissions, units)
-    problems = [*problems, *cross_unit_warnings([t.submission for t in teams.values()], describer(units, teams),
-                                                field=members_field(units), plural=units.plural)]
+    teams, problems, senders = read_units(snapshot, settings, units, book)
+    guarded = guard_teams(teams, units, read_guard(book, settings.unit.owner_role))
+    teams = guarded.teams
+    dates = meeting_rules(settings)
+    meetings, unreadable = read_meetings(teams, units, dates) if dates else ({}, [])
+    problems = [*problems, *guarded.problems, *unreadable]
+    problems = [*problems, *cross_unit_warnings([in_groups_only(t.submission, settings.form) for t in teams.values()],
+                                                describer(units, teams), field=members_field(units),
+                                                plural=units.plural)]
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
-                                            evidence_clause(_patterns(settings)), sleep)
+                                            listing_clause(settings), sleep)
     if not form_errors(problems):
-        guard_shrink(book, len(snapshot.responses), len(teams), settings.roster.shrink_threshold,
-                     options.allow_shrink)
+        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen),
+                     settings.roster.shrink_threshold, options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     answered, evidence_forms, answer_problems = read_evidence_forms(workspace, settings, teams, units,
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
-                        response_senders(snapshot, settings.form.fields, units), folders,
-                        answered=answered, evidence_forms=evidence_forms)
+                        senders, folders, answered=answered, evidence_forms=evidence_forms, meetings=meetings,
+                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held,
+                        copies=copies_from_files(candidates, {f.folder_id for f in folders.values() if f.folder_id}))
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
+
+
+def read_units(snapshot: FormSnapshot, settings, units: UnitRules, book: Book):
+    """The units the enrol form's responses make, the problems found reading them, and who
+    each response is from: one unit per response, or with `[form.repeat]` one per filled
+    group of questions."""
+    repeat, fields = settings.form.repeat, settings.form.fields
+    asked = expand(fields, repeat.count) if repeat else fields
+    submissions, problems = to_submissions(snapshot, asked, allowed_domains=settings.drive.allowed_domains,
+                                           staff=staff_directory(book), sites=settings.programme.sites,
+                                           names=units.name_fields, cap=None if repeat else people_cap(settings))
+    if repeat is None:
+        return choose_teams(submissions, units), problems, response_senders(snapshot, fields, units)
+    teams, refused = choose_group_units(submissions, units, fields, repeat.count, settings.unit.max_people)
+    return teams, [*map(group_problem, problems), *refused], group_senders(submissions, units, repeat.count)
+
+
+def read_calendar(workspace: Workspace, settings, sleep=time.sleep) -> dict[str, CalendarEvent] | None:
+    """Every event of the programme calendar, in one paged events.list (None without one)."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    if not calendar.id:
+        raise UsageError("the config names no programme calendar ([calendar].id): run `plt init` first")
+    events, _calls = google_call(*programme_calendar(calendar.id), lambda: list_events(workspace.calendar, calendar.id),
+                                 sleep)
+    return events
 
 
 def people_cap(settings) -> PeopleCap:
@@ -117,6 +156,15 @@ def question_id(snapshot: FormSnapshot, field) -> str:
 
 def _patterns(settings) -> list[str]:
     return [m.evidence.file for m in settings.milestones if m.evidence.file]
+
+
+def listing_clause(settings) -> str:
+    """What the one folder listing finds besides the team folders: candidate evidence files
+    and, with document templates configured, every template copy (by its tag)."""
+    parts = [evidence_clause(_patterns(settings))]
+    if settings.templates:
+        parts.append(f"({has_app_property(DOC_MARKER_KEY, DOC_MARKER_VALUE)} and trashed=false)")
+    return " or ".join(part for part in parts if part)
 
 
 def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tuple[MilestoneRule, ...],

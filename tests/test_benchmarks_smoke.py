@@ -19,6 +19,12 @@ def test_lower_bound_of_a_quiet_re_sync_of_ten_thousand_teams_pages_responses_an
     assert parts["total"] == 15
 
 
+def test_lower_bound_counts_one_docs_fill_per_template_copy_and_lists_copies_with_folders():
+    first = bounds.lower_bound(bounds.first_sync(20, 3, templates=1))
+    assert (first["document fills"], first["sharing batches"], first["total"]) == (20, 1, 27)
+    assert bounds.lower_bound(bounds.quiet_sync(600, templates=1))["files.list"] == 2
+
+
 def test_lower_bound_of_a_reminder_day_is_one_send_per_email():
     assert bounds.lower_bound(bounds.reminder_day(250))["emails"] == 250
 
@@ -33,3 +39,19 @@ def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baseli
     assert "zero 429s with quotas enforced: 0 met" in out
     peak = re.search(r"`plt sync --dry-run` process peak (\d+) MB", out)
     assert peak and 20 < int(peak.group(1)) < 400
+
+
+def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_optimal(capsys):
+    from benchmarks.grouping import main as grouping_main
+    assert grouping_main(["--people", "200", "--topics", "12", "--facilitators", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "200 people, 12 topics, 10 facilitators" in out and "proven optimal" in out
+    assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)
+
+
+def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=6, event_changes=6))
+    assert (parts["events.list"], parts["calendar batches"]) == (1, 1)
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=5001, event_changes=1001))
+    assert (parts["events.list"], parts["calendar batches"]) == (3, 2)
+    assert "events.list" not in bounds.lower_bound(bounds.quiet_sync(100))

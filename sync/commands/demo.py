@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 import requests
@@ -20,6 +21,7 @@ from config.load import load_settings
 from emulator.server import EmulatorServer
 
 from sync.commands import demo_data as D
+from sync.commands import demo_south_dakota as SD
 from sync.commands.init import initialise
 from sync.errors import UsageError
 from sync.run import SyncOptions, run
@@ -54,6 +56,7 @@ class DemoResult:
     kept: bool
     labels: list[str]
     mail: list[dict]
+    title: str = "the Belmont PLT programme"
 
     def to_json(self) -> dict:
         return {"runs": [r.to_json() for r in self.reports]}
@@ -69,8 +72,19 @@ def prepare_workdir(workdir: Path | None) -> tuple[Path, bool]:
     return workdir, True
 
 
+@dataclass(frozen=True)
+class Season:
+    """A programme's year as `plt demo` plays it: its sample responses, the clock of its
+    runs, and what people do between runs (before the run of that index)."""
+
+    title: str
+    timeline: tuple[tuple[str, datetime], ...]
+    submit: Callable[[str, object], int]
+    between: Mapping[int, Callable[[object, object], None]]
+
+
 # The programmes whose season `plt demo` can run: each has its sample data here.
-SEASONS = ("belmont",)
+SEASONS: dict[str, Season] = {}
 
 
 def shipped_programmes() -> list[str]:
@@ -127,18 +141,31 @@ def run_demo(workdir: Path | None = None, programme: str = "belmont") -> DemoRes
         environ = {"PLT_GOOGLE_ENDPOINT": server.url}
         settings = load_settings(config_path, environ)
         initialise(settings, connect(None, server.url), config_path)
-        settings = load_settings(config_path, environ)
-        submit_samples(server.url, settings)
+        settings = upload_templates(load_settings(config_path, environ), connect(None, server.url), folder)
+        season = SEASONS[programme]
+        season.submit(server.url, settings)
         reports = []
-        for index, (_label, now) in enumerate(TIMELINE):
-            if index == 2:
-                coordinators_and_teams_at_work(settings, connect(None, server.url))
+        for index, (_label, now) in enumerate(season.timeline):
+            if index in season.between:
+                season.between[index](settings, connect(None, server.url))
             reports.append(_sync(settings, server.url, now))
         mail = requests.get(f"{server.url}/_emulator/mail", timeout=30).json()["messages"]
     if not kept:
         shutil.rmtree(folder, ignore_errors=True)
     return DemoResult(folder, server.url, reports, settings.roster.spreadsheet_id, kept,
-                      [label for label, _ in TIMELINE], mail)
+                      [label for label, _ in season.timeline], mail, season.title)
+
+
+def upload_templates(settings, workspace, folder: Path):
+    """The coordinator's `plt templates add` of each template not uploaded yet (the charter,
+    written as a .docx now); the settings with their ids."""
+    from sync.commands.demo_charter import write_charter
+    from sync.templates import add_template
+
+    for template in settings.templates:
+        if not template.id:
+            add_template(settings, workspace, write_charter(folder), template.key)
+    return load_settings(settings.path, {"PLT_GOOGLE_ENDPOINT": workspace.endpoint})
 
 
 def coordinators_and_teams_at_work(settings, workspace) -> None:
@@ -162,6 +189,13 @@ def coordinators_and_teams_at_work(settings, workspace) -> None:
             requests.post(f"{workspace.endpoint}/_emulator/drive/files", json=body, timeout=30).raise_for_status()
 
 
+SEASONS["belmont"] = Season("the Belmont PLT programme", TIMELINE, submit_samples,
+                             {2: coordinators_and_teams_at_work})
+SEASONS["south-dakota"] = Season(
+    "South Dakota's BLT work groups", SD.TIMELINE, SD.submit_plans,
+    {SD.RESUBMITTED_BEFORE: lambda settings, workspace: SD.resubmit_jefferson(workspace.endpoint, settings)})
+
+
 def _sync(settings, endpoint: str, now: datetime) -> Report:
     meter = Meter()
     workspace = connect(None, endpoint, meter)
@@ -171,7 +205,7 @@ def _sync(settings, endpoint: str, now: datetime) -> Report:
 
 def summary(result: DemoResult) -> str:
     """What `plt demo` prints: each run, the reminders that went out, and where to look."""
-    lines = ["PLT Sync demo: the Belmont PLT programme on the built-in Google Workspace emulator", ""]
+    lines = [f"PLT Sync demo: {result.title} on the built-in Google Workspace emulator", ""]
     for label, report in zip(result.labels, result.reports):
         calls = report.api_calls
         lines.append(f"{report.now[:16].replace('T', ' ')}  {label}")

@@ -75,13 +75,24 @@ def status_command(settings: Settings, options: StatusOptions, env: Environment)
     return ExitStatus.OK
 
 
+def report_command(settings: Settings, options, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.commands.report import make_report
+
+    for path in make_report(settings, workspace_from_settings(settings, env.environ), options):
+        print(f"wrote {path}", file=env.stdout)
+    return ExitStatus.OK
+
+
 def templates_add_command(settings: Settings, options: TemplateOptions, env: Environment) -> ExitStatus | None:
     from sync.google.session import workspace_from_settings
     from sync.templates import add_template
 
-    template = add_template(settings, workspace_from_settings(settings, env.environ), options.file)
-    print(f"uploaded \"{template.name}\" into the parent folder as {template.id}; added it to "
-          f"[drive] template_file_ids in {settings.path}", file=env.stdout)
+    template, key, added = add_template(settings, workspace_from_settings(settings, env.environ), options.file,
+                                        options.key, options.name)
+    where = "added [[template]]" if added else "set the id of [[template]]"
+    print(f"uploaded \"{options.file.name}\" into the parent folder as the Google Doc \"{template.name}\" "
+          f"({template.id}); {where} key = \"{key}\" in {settings.path}", file=env.stdout)
     return ExitStatus.OK
 
 
@@ -153,3 +164,21 @@ def config_upgrade_command(options: ConfigUpgradeOptions, env: Environment) -> E
         return ExitStatus.OK
     print(f"{options.path} is already in the programme model: nothing to upgrade", file=env.stdout)
     return ExitStatus.OK
+
+
+@dataclass(frozen=True)
+class GroupsOptions:
+    json: bool = False
+
+
+def groups_propose_command(settings: Settings, options: GroupsOptions, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.groups_propose import propose_groups
+
+    result = propose_groups(settings, workspace_from_settings(settings, env.environ), env.clock(), env.sleep)
+    if options.json:
+        print(json.dumps(result.to_json(), indent=2), file=env.stdout)
+    else:
+        for line in result.lines():
+            print(line, file=env.stdout)
+    return ExitStatus.PARTIAL if result.unusable_answers else ExitStatus.OK

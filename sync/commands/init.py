@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from calendars.events import create_calendar
 from config.writeback import write_ids
 from forms.create import create_form
+from forms.repeat import expand
 from sheets import format as F
 from sheets import layout as L
 from sheets.book import create_spreadsheet
@@ -41,6 +43,9 @@ def initialise(settings, workspace: Workspace, config_path) -> InitResult:
             lambda: _create_sheet(settings, workspace))
     _ensure(result, "drive.parent_folder_id", settings.drive.parent_folder_id,
             lambda: _create_parent(settings, workspace))
+    if settings.calendar is not None:
+        _ensure(result, "calendar.id", settings.calendar.id, lambda: create_calendar(
+            workspace.calendar, settings.calendar.title, settings.programme.time_zone))
     if result.created:
         write_ids(config_path, result.created)
     return result
@@ -55,7 +60,8 @@ def _ensure(result: InitResult, key: str, current: str, create) -> None:
 
 def _create_form(settings, workspace: Workspace, form) -> str:
     form_id, _calls = create_form(workspace.forms, title=form.title, description=form.description or "",
-                                  fields=form.fields, sites=settings.programme.sites,
+                                  fields=expand(form.fields, form.repeat.count) if form.repeat else form.fields,
+                                  sites=settings.programme.sites,
                                   collect_verified_email=form.collect_verified_email)
     return form_id
 

@@ -170,7 +170,8 @@ def _what(change: DriveChange) -> str:
     email = getattr(change, "email", "")
     label = {"CreateFolder": "create folder", "RenameFolder": "rename folder", "CopyTemplate": "copy template",
              "AddPermission": "share with", "UpdatePermission": "change access of",
-             "RemovePermission": "remove access of", "RecordGrants": "record sharing"}[type(change).__name__]
+             "RemovePermission": "remove access of", "RecordGrants": "record sharing",
+             "TagFile": "record a filled document"}[type(change).__name__]
     return f"{label} {email}".strip()
 
 

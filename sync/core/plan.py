@@ -12,18 +12,24 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from calendars.model import CalendarEvent
+from documents.model import DocumentCopy
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book
 
+from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
+from sync.core.documents_plan import TemplateRule, plan_documents
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
-from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
+from sync.core.layout_plan import LayoutInputs, plan_layout
 from sync.core.ledger_plan import plan_ledger
 from sync.core.milestones import MailRules, MilestonePlan, MilestoneRule, plan_milestones
+from sync.core.meetings_plan import NEXT_MEETING, MeetingRules, UnitMeeting, next_meeting, plan_meetings
 from sync.core.model import Plan, SetLastRun, Team
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.problems import current_problems, plan_problems
 from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_fields
 from sync.core.tables import SheetPlanner
@@ -47,6 +53,16 @@ class Observed:
     answered: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # The evidence forms as read (their addresses, for pre-filled links), by form key.
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
+    # (team id, template key) -> the template copy in the team's folder.
+    copies: Mapping[tuple[str, str], DocumentCopy] = field(default_factory=dict)
+    # Each unit's meetings from its dates answers, by unit id (for the Meetings tab and Calendar).
+    meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
+    # The programme calendar's events by id, cancelled ones included (None: not read).
+    events: Mapping[str, CalendarEvent] | None = None
+    # Units none of whose responses may change their people yet (sync.core.guard): the
+    # sheet and Drive keep them exactly as they are, never withdrawn.
+    frozen: frozenset[str] = frozenset()
+    held: Mapping[str, str] = field(default_factory=dict)    # held response id -> its unit id
 
 
 @dataclass(frozen=True)
@@ -60,14 +76,32 @@ class Rules:
     mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
     drive: DriveRules | None = None          # None: folders are not planned
     mail: MailRules | None = None            # None: reminders go to the "to" roles only, no copies
-    targets: Mapping[str, float] = field(default_factory=dict)
+    targets: tuple[TargetRule, ...] = ()
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
+    meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
+    calendar: CalendarRules | None = None    # None: no programme calendar
+    templates: tuple[TemplateRule, ...] = ()  # document templates copied into every unit folder
+
+    @property
+    def meeting_columns(self) -> tuple[str, ...] | None:
+        """The Meetings tab's unit columns, or None when the programme has no such tab."""
+        return self.meetings.unit_columns if self.meetings else None
 
     @property
     def milestone_titles(self) -> tuple[str, ...]:
         return tuple(rule.title for rule in self.milestones)
+
+    @property
+    def model(self) -> ModelRules:
+        """What the programme model counts by: the milestones, sites, targets, the Roster's
+        site column and the roles whose turn an overdue milestone is."""
+        site_column = next((c.header for c in self.units.columns if c.field == self.units.site_field
+                            and not c.count), self.words.site_noun)
+        return ModelRules(self.milestone_titles, self.sites, site_column,
+                          tuple(role.key for role in self.units.roles if role.remind == "to"), self.targets,
+                          f"(no {self.words.site_noun.lower()})", self.words.site_noun)
 
     @property
     def checkbox_titles(self) -> tuple[str, ...]:
@@ -118,11 +152,26 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
                                  observed.evidence, view.links if view else {}, mail, now, observed.answered)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
-        rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.sites))
-    return replace(sheet, drive=drive.changes, layout=tuple(layout),
+        rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(), rules.field_columns,
+        rules.checkbox_titles, rules.file_titles, rules.meeting_columns))
+    events = plan_calendar(observed, rules)
+    copies, fills = (plan_documents(teams, observed.folders, observed.copies, rules.templates, rules.units)
+                     if rules.drive else ([], []))
+    return replace(sheet, drive=(*drive.changes, *copies), documents=tuple(fills), layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
-                   sharing_blocked=sum(len(people) for people in drive.blocked.values()))
+                   sharing_blocked=sum(len(people) for people in drive.blocked.values()),
+                   calendar=events.changes, events_unchanged=events.unchanged, invites_blocked=len(events.blocked))
+
+
+def plan_calendar(observed: Observed, rules: Rules) -> CalendarPlan:
+    """The programme calendar's changes. None while the form is unreadable: with no unit
+    known, every invitation would look withdrawn."""
+    if rules.calendar is None or observed.events is None or form_errors(observed.problems):
+        return CalendarPlan()
+    meetings = session_meetings(rules.calendar, observed.teams, rules.units)
+    if rules.calendar.unit_meetings:
+        meetings += unit_meetings(observed.meetings, observed.teams, rules.units)
+    return plan_events(meetings, observed.events, rules.calendar)
 
 
 def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView | None,
@@ -130,7 +179,7 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     """The sheet's cells and the emails: roster, members, problems, the reminder ledger."""
     teams = observed.teams
     p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles,
-                     file_titles=rules.file_titles)
+                     file_titles=rules.file_titles, meetings=rules.meeting_columns)
     p.repair_layout()
     roster = (0, 0, 0, 0)
     stamp = local_time(now, rules.time_zone)
@@ -139,10 +188,13 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     # members stay as they are (no team is withdrawn) until the form or config is fixed.
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
-        roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones)
-        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
+        roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones,
+                             _next_meetings(observed, rules, now), keep=observed.frozen)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10], keep=observed.frozen)
+        if rules.meetings is not None:
+            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings, observed.frozen)
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
-    opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
+    opened, new_problems, resolved = plan_problems(p, current, teams, stamp, observed.held)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
     p.actions.append(SetLastRun(_last_run_text(now, rules)))
     new, updated, unchanged, withdrawn = roster
@@ -150,6 +202,14 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
                 teams_updated=updated, teams_unchanged=unchanged, teams_withdrawn=withdrawn, problems_open=opened,
                 problems_new=new_problems, problems_resolved=resolved,
                 form_errors=tuple(problem.reason for problem in unreadable))
+
+
+def _next_meetings(observed: Observed, rules: Rules, now: datetime) -> dict[str, dict[str, str]]:
+    """Each unit's next meeting on the roster, when its programme has meeting dates."""
+    if rules.meetings is None:
+        return {}
+    local = now.astimezone(ZoneInfo(rules.time_zone)).replace(tzinfo=None)
+    return {tid: {NEXT_MEETING: next_meeting(observed.meetings.get(tid, ()), local)} for tid in observed.teams}
 
 
 def _last_run_text(now: datetime, rules: Rules) -> str:
@@ -164,7 +224,7 @@ def withdrawn_units(observed: Observed) -> frozenset[str]:
     if tab is None or form_errors(observed.problems):
         return frozenset()
     index, _ = tab.index_by((L.TEAM_ID,))
-    return frozenset(key[0] for key in index) - observed.teams.keys()
+    return frozenset(key[0] for key in index) - observed.teams.keys() - observed.frozen
 
 
 def roster_team_count(book: Book) -> int:

@@ -27,7 +27,7 @@ from sync.core.tables import SheetPlanner
 def settle(plan: Plan, observed: Observed, rules: Rules, now: datetime, done: DriveResults) -> Plan:
     """`plan` with the links of the folders made in, and the cells of failed changes corrected."""
     p = SheetPlanner(observed.book, rules.milestone_titles, rules.field_columns, checkbox_titles=rules.checkbox_titles,
-                     file_titles=rules.file_titles)
+                     file_titles=rules.file_titles, meetings=rules.meeting_columns)
     actions, emptied = _resolve_cells(plan.actions, done.links)
     actions = _correct_access(p, actions, done.failed_access)
     actions, opened, new, kept_open = _add_drive_problems(p, actions, done, observed, local_time(now, rules.time_zone))

@@ -23,23 +23,24 @@ from sync.core.model import (Action, AddHeaders, AddRow, AddTab, LinkFolders, Re
 
 def build_edits(book: Book, actions: Iterable[Action], milestone_titles: tuple[str, ...],
                 field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...],
-                file_titles: tuple[str, ...]) -> Edits:
+                file_titles: tuple[str, ...], meetings: tuple[str, ...] | None = None) -> Edits:
     """The one write of `actions` to `book` (which follows the edits, as the sheet will)."""
     edits = Edits(book)
-    layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles, file_titles=file_titles)
+    layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles, file_titles=file_titles,
+                            meetings=meetings)
     for name, layout in layouts.items():
         tab = book.tab(name)
         if name in _TAGGED and tab is not None and tab.tags:
             edits.drop_stray_tags(tab, {row: row_tags.tag_value(name, key) for key, row in row_index(tab, layout).items()})
     return write_actions(edits, actions, milestone_titles, field_columns, checkbox_titles=checkbox_titles,
-                         file_titles=file_titles)
+                         file_titles=file_titles, meetings=meetings)
 
 
 def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tuple[str, ...],
                   field_columns: tuple[str, ...] = L.FIELD_COLUMNS, *, checkbox_titles: tuple[str, ...],
-                  file_titles: tuple[str, ...]) -> Edits:
+                  file_titles: tuple[str, ...], meetings: tuple[str, ...] | None = None) -> Edits:
     layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles,
-                            file_titles=file_titles)
+                            file_titles=file_titles, meetings=meetings)
     book = edits.book
     rows: dict[str, dict[tuple, int]] = {}     # each tab's rows by key, found once
     next_row: dict[str, int] = {}              # first free row of each tab, found once, not per new row
@@ -109,7 +110,7 @@ def _set_last_run(edits: Edits, tab: Tab, text: str) -> None:
 
 def _tab_index(book: Book, name: str) -> int | None:
     """Where a new tab goes: after the tabs that come before it in the usual order."""
-    if name not in L.TAB_ORDER:
+    before = L.tabs_before(name)
+    if before is None:
         return None
-    before = L.TAB_ORDER[: L.TAB_ORDER.index(name)]
     return sum(1 for t in book.tabs if t in before)

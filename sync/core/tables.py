@@ -16,10 +16,11 @@ class SheetPlanner:
     """Collects the sheet actions of one plan over the book as read."""
 
     def __init__(self, book: Book, milestone_titles: tuple[str, ...], field_columns: tuple[str, ...] = L.FIELD_COLUMNS,
-                 *, checkbox_titles: tuple[str, ...], file_titles: tuple[str, ...]):
+                 *, checkbox_titles: tuple[str, ...], file_titles: tuple[str, ...],
+                 meetings: tuple[str, ...] | None = None):
         self.book = book
         self.layouts = L.all_layouts(milestone_titles, field_columns, checkbox_titles=checkbox_titles,
-                                     file_titles=file_titles)
+                                     file_titles=file_titles, meetings=meetings)
         self.actions: list[Action] = []
         self._indexes: dict[str, dict[tuple, int]] = {}
 

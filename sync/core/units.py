@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping
 
 from forms.model import Member, Submission
+from forms.repeat import GROUP
 
 from .model import Team
 
@@ -56,6 +57,7 @@ class UnitRules:
     columns: tuple[Column, ...]
     name_fields: Mapping[str, str]      # a person field -> the field holding that person's name
     email_fields: frozenset[str] = frozenset()   # person fields that hold an address alone
+    group_field: str = ""       # with [form.repeat]: the field holding a group's number ("n")
 
     def key_of(self, submission: Submission) -> str:
         """The unit a response is about: its key fields, people by email, text normalised."""
@@ -70,11 +72,13 @@ class UnitRules:
 
     def sender_of(self, key: str) -> str:
         """Who a unit key is about, for telling that a later response replaced an earlier
-        one: the key's first person (the facilitator), or the whole key without one."""
+        one: the key's first person (the facilitator), or without one the whole key but a
+        group's number (all groups of a building plan come from the one response)."""
+        parts = key.split("|")
         for index, field in enumerate(self.key_fields):
             if field in self.person_fields:
-                return key.split("|")[index]
-        return key
+                return parts[index]
+        return "|".join(part for field, part in zip(self.key_fields, parts) if field != self.group_field)
 
     def id_of(self, key: str) -> str:
         return unit_id(self.id_prefix, key)
@@ -164,6 +168,9 @@ def unit_rules(settings) -> UnitRules:
     by_key = {f.key: f for f in fields}
     order = list(settings.roster.columns)
     columns = [Column(f.column, f.key) for f in fields if f.column]
+    repeat = settings.form.repeat
+    if repeat is not None and repeat.column:
+        columns.insert(0, Column(repeat.column, GROUP))
     columns += [Column(f.count_column, f.key, count=True) for f in fields if f.count_column]
     if order:
         rank = {header: i for i, header in enumerate(order)}
@@ -171,7 +178,8 @@ def unit_rules(settings) -> UnitRules:
     persons = frozenset(k for k, f in by_key.items() if f.type in ("email", "person", "people", "respondent"))
     return UnitRules(unit.noun, unit.plural_noun, unit.id_prefix, tuple(unit.key), persons, unit.name, unit.site,
                      tuple(RoleRule(r.key, r.field, r.access, r.remind) for r in unit.roles), tuple(columns),
-                     names_of(settings), frozenset(k for k, f in by_key.items() if f.type in ("email", "respondent")))
+                     names_of(settings), frozenset(k for k, f in by_key.items() if f.type in ("email", "respondent")),
+                     GROUP if repeat is not None else "")
 
 
 def words(settings) -> Words:
