@@ -448,3 +448,21 @@ def test_programme_loses_nothing_and_duplicates_nothing_through_faults_crashes_a
     figures = Figures()
     run_machine(figures, CI)
     assert figures.examples >= CI.max_examples and figures.violations == 0 and figures.spoofed > 0
+
+
+def test_the_machine_approves_a_held_spoofed_response_and_the_oracle_follows():
+    """The spoofed-response and approval rules in one fixed sequence, so every run of the
+    suite goes through an approval (random draws reach one only now and then)."""
+    with EmulatorServer(Emulator(scopes=SCOPES)) as server:
+        ProgrammeMachine.endpoint, ProgrammeMachine.figures = server.url, Figures()
+        machine = ProgrammeMachine()
+        machine.submit_response(FACILITATORS[0], Answers("Number Talks", "Close reading", (PEOPLE[0],), True))
+        machine.sync()
+        spoofed = Answers("Number Talks", "Close reading", (MALLORY,), True)
+        machine.spoofed_response(FACILITATORS[0], MALLORY[1], spoofed)
+        machine.sync()
+        machine.approve_between_runs(0)
+        assert (machine.figures.spoofed, machine.figures.approved) == (1, 1)
+        (folder,) = team_folders(machine.window)[team_id(_email(FACILITATORS[0]))]
+        access = {p["emailAddress"] for p in folder["permissions"]}
+        assert MALLORY[1] in access and PEOPLE[0][1] not in access
