@@ -107,10 +107,10 @@ def groups_tab(edits: Edits) -> Tab:
 
 
 def groups_edits(edits: Edits, proposal: Proposal) -> int:
-    """The proposal's cells; returns how many rows change."""
+    """The proposal's cells; returns how many rows change. A tab already right is not touched."""
     current = edits.book.tab(GROUPS)
-    writes = plan_rows(current, proposal) if current is not None else None
-    if writes == [] and all(current.column(h) is not None for h in HEADERS):
+    if current is not None and all(current.column(h) is not None for h in HEADERS) \
+            and not plan_rows(current, proposal):
         return 0
     tab = groups_tab(edits)
     writes = plan_rows(tab, proposal)

@@ -191,3 +191,37 @@ def test_without_a_grouping_section_propose_is_refused(endpoint, tmp_path):
     programme = Programme.create(endpoint, tmp_path, config="programmes/belmont.toml")
     status, _out, err = plt(["groups", "propose"], programme)
     assert status == 2 and "no [grouping] section" in err
+
+
+def grid(programme, tab: str, render: str) -> list[dict]:
+    sheet = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id)
+    rows = sheet.worksheet(tab).get(value_render_option=render, pad_values=True)
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_hostile_text_a_coordinator_typed_into_the_groups_tab_is_kept_or_replaced_never_run(programme):
+    # The survey's questions are all choices Google checks, so the hostile text a proposal
+    # meets is what a coordinator typed (or pasted) into the Groups tab.
+    from hostile_corpus import CORPUS
+
+    texts = [next(iter(e.answers.values())) for e in CORPUS if e.outcome == "kept" and e.answers][:12]
+    a_survey(programme)
+    plt(["groups", "propose"], programme)
+    book = programme.book()
+    tab = book.tab(GROUPS)
+    approved, loose = 1, 2
+    edits = Edits(book)
+    edits.set_row(tab, approved, {tab.column("Members"): "\n".join(texts), tab.column("Topic"): texts[0],
+                                  tab.column("Approved"): True})
+    edits.set_row(tab, loose, {tab.column("Members"): texts[1], tab.column("Reason"): texts[2]})
+    write_book(programme.workspace().gspread.http_client, edits)
+    before = grid(programme, GROUPS, "FORMULA")[approved - 1]
+    status, out, err = plt(["groups", "propose", "--json"], programme)
+    assert status == 0, err
+    after = grid(programme, GROUPS, "FORMULA")
+    assert after[approved - 1] == before
+    assert after[loose - 1]["Members"] != texts[1] and after[loose - 1]["Reason"] != texts[2]
+    kept = json.loads(out)["groups"][0]
+    assert kept["approved"] and kept["topic"] == texts[0].strip()
+    assert all(str(v) == str(u) for v, u in zip(grid(programme, GROUPS, "UNFORMATTED_VALUE")[approved - 1].values(),
+                                                before.values()))

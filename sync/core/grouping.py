@@ -18,7 +18,7 @@ Group size counts members; the facilitator leads the group and is not counted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Mapping, Sequence
 
 from .grouping_milp import Assignment, solve
@@ -170,7 +170,7 @@ class Summary:
     third: float
     unassigned: int
     optimal: bool
-    groups: int = field(default=0)
+    groups: int
 
 
 def summary(proposal: Proposal) -> Summary:

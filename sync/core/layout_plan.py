@@ -20,7 +20,7 @@ from sheets.book import Book, Preview, Tab
 from sync.core.cells import same
 from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, UpdateDashboard
 from sync.core.report_model import ModelRules, build_model
-from sync.core.report_tables import dashboard_rows
+from sync.core.report_tables import dashboard_behind, dashboard_rows
 from sync.core.sheet_writes import write_actions
 
 
@@ -152,9 +152,12 @@ def dashboard_update(preview: Book, inputs: LayoutInputs) -> UpdateDashboard | N
     """The Dashboard cells that change, counted by the programme model from the sheet as this
     run's writes will leave it."""
     tab = preview.tabs[L.DASHBOARD]
-    wanted = dashboard_rows(build_model(preview, inputs.model), inputs.today)
+    model = build_model(preview, inputs.model)
+    wanted = dashboard_rows(model, inputs.today)
     width = len(wanted[0])
-    cells = []
+    behind = tuple((c, v) for c, v in enumerate(dashboard_behind(model, inputs.today))
+                   if not same(_cell(tab, D.BEHIND_ROW, c), "" if v is None else v))
+    cells = [(D.BEHIND_ROW, behind)] if behind else []
     for offset in range(max(len(wanted), tab.used_rows() - D.TABLE_ROW)):
         row = D.TABLE_ROW + offset
         row_cells = wanted[offset] if offset < len(wanted) else [None] * width
