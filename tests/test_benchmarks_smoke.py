@@ -41,3 +41,11 @@ def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_o
     out = capsys.readouterr().out
     assert "200 people, 12 topics, 10 facilitators" in out and "proven optimal" in out
     assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)
+
+
+def test_work_groups_benchmark_prints_each_sync_against_its_lower_bound(capsys):
+    from benchmarks.work_groups import main as work_groups_main
+    assert work_groups_main(["--schools", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 schools, 12 work groups" in out
+    assert "quiet re-run                          5 calls (lower bound    5, 1 writes)" in out
