@@ -58,7 +58,26 @@ def without(raw: Any, locations: set[tuple], loc: tuple = ()) -> Any:
 
 def cross_problems(raw: dict, endpoint_in_effect: bool) -> list[ConfigProblem]:
     return [*_google_problems(_table(raw, "google"), endpoint_in_effect), *_mail_problems(_table(raw, "mail")),
-            *_milestone_problems(raw.get("milestone")), *model_problems(raw), *unsupported(raw)]
+            *_milestone_problems(raw.get("milestone")), *_digest_problems(raw), *model_problems(raw),
+            *unsupported(raw)]
+
+
+def _digest_problems(raw: dict) -> Iterator[ConfigProblem]:
+    """A digest time inside quiet hours could never be sent; a site leader must lead a site
+    of the programme."""
+    digest = raw.get("digest")
+    if not isinstance(digest, dict):
+        return
+    send_time, quiet_hours = digest.get("time", "07:30"), _table(raw, "mail").get("quiet_hours")
+    if is_clock_time(send_time) and is_quiet_hours(quiet_hours) and within_quiet_hours(send_time, quiet_hours):
+        yield ConfigProblem("digest.time", f"expected a time outside [mail] quiet_hours ({quiet_hours}), got "
+                                           f"{shown(send_time)}: no digest could ever be sent then")
+    sites = _table(raw, "programme").get("sites")
+    leaders = digest.get("site_leaders")
+    if isinstance(sites, list) and isinstance(leaders, dict):
+        for site in leaders:
+            if site not in sites:
+                yield ConfigProblem(f"digest.site_leaders.{site}", "expected a site listed in [programme] sites")
 
 
 def _google_problems(google: dict, endpoint_in_effect: bool) -> Iterator[ConfigProblem]:

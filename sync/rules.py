@@ -1,17 +1,20 @@
 """The config as the plain rules the pure core plans with, and the letterhead reminders share."""
 from __future__ import annotations
 
+from datetime import time
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from forms.repeat import GROUP
 
+from sync.core.calendar_plan import CalendarRules, InviteRule, SessionRule
 from sync.core.drive_plan import DriveRules
 from sync.core.meetings import Year
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
@@ -23,7 +26,25 @@ def plan_rules(settings, run_id: str) -> Rules:
     columns = tuple(column.header for column in units.columns) + ((NEXT_MEETING,) if meetings else ())
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 columns, tuple(settings.programme.sites), meetings)
+                 columns, tuple(settings.programme.sites), meetings, calendar_rules(settings))
+
+
+# Calendar's names for [calendar] send_updates.
+SEND_UPDATES = {"all": "all", "external_only": "externalOnly", "none": "none"}
+
+
+def calendar_rules(settings) -> CalendarRules | None:
+    """The programme calendar's sessions and invitations; None without a [calendar]."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    invite = calendar.invite
+    return CalendarRules(calendar.id, settings.programme.time_zone, tuple(settings.drive.allowed_domains),
+                         SEND_UPDATES[calendar.send_updates],
+                         tuple(SessionRule(s.stable_key, s.title, s.date, time.fromisoformat(s.start),
+                                           time.fromisoformat(s.end)) for s in calendar.sessions),
+                         InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None,
+                         calendar.meetings_field is not None)
 
 
 def meeting_rules(settings) -> MeetingRules | None:
@@ -38,9 +59,15 @@ def meeting_rules(settings) -> MeetingRules | None:
     return MeetingRules(fields, Year(year.start, year.end) if year else None, tuple(shown))
 
 
-def targets_by_site(settings) -> dict[str, float]:
-    """The participation target of each site that has one."""
-    return {site: target.share for target in settings.targets for site in (target.sites or settings.programme.sites)}
+def targets_by_site(settings) -> tuple[TargetRule, ...]:
+    """The participation targets, in config order: a target naming no site is every site's."""
+    return tuple(TargetRule(target.share, tuple(target.sites or settings.programme.sites), target.by, target.role)
+                 for target in settings.targets)
+
+
+def model_rules(settings) -> ModelRules:
+    """What the programme model (Dashboard, status, report, digest) counts by."""
+    return plan_rules(settings, "").model
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:

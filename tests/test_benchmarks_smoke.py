@@ -49,3 +49,11 @@ def test_work_groups_benchmark_prints_each_sync_against_its_lower_bound(capsys):
     out = capsys.readouterr().out
     assert "2 schools, 12 work groups" in out
     assert "quiet re-run                          5 calls (lower bound    5, 1 writes)" in out
+
+
+def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=6, event_changes=6))
+    assert (parts["events.list"], parts["calendar batches"]) == (1, 1)
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=5001, event_changes=1001))
+    assert (parts["events.list"], parts["calendar batches"]) == (3, 2)
+    assert "events.list" not in bounds.lower_bound(bounds.quiet_sync(100))

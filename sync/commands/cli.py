@@ -131,6 +131,22 @@ def status(env: Environment, config_path: Path | None, as_json: bool):
 
 @plt.command()
 @config_option
+@click.option("--format", "formats", default="html", show_default=True, metavar="FORMATS",
+              help="html, csv and/or xlsx, separated by commas.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("plt-report"),
+              show_default=True, help="The folder the files go in (made when missing).")
+@click.option("--site", default=None, help="Only this site's lines (default: every site and the total).")
+@click.pass_obj
+def report(env: Environment, config_path: Path | None, formats: str, out: Path, site: str | None):
+    """Write per-site tables and charts as HTML, CSV or XLSX files (reads, never writes)."""
+    from sync.commands.report import ReportOptions, parse_formats
+
+    options = ReportOptions(parse_formats(formats), out, site)
+    return env.command("report_command")(settings_for(env, config_path), options, env)
+
+
+@plt.command()
+@config_option
 @click.pass_obj
 def doctor(env: Environment, config_path: Path | None):
     """Check the config, credentials, scopes and access to the form, roster and folder."""
@@ -171,6 +187,24 @@ def staff_import(env: Environment, config_path: Path | None, file: Path, as_json
 
     options = StaffImportOptions(file=file, json=as_json)
     return env.command("staff_import_command")(settings_for(env, config_path), options, env)
+
+
+@plt.group()
+def groups() -> None:
+    """Affinity groups formed from the interest survey."""
+
+
+@groups.command("propose")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
+@click.pass_obj
+def groups_propose(env: Environment, config_path: Path | None, as_json: bool):
+    """Propose affinity groups from the interest survey onto the Groups tab, and print the
+    share of people who got their 1st, 2nd and 3rd choice. Approved groups are kept exactly;
+    a survey answer that needs a look is a Problems row. Exit 1 when an answer could not be used."""
+    from sync.commands.handlers import GroupsOptions
+
+    return env.command("groups_propose_command")(settings_for(env, config_path), GroupsOptions(json=as_json), env)
 
 
 @plt.group()

@@ -27,7 +27,7 @@ def show(status: ProgrammeStatus, stream: TextIO, *, as_json: bool = False, term
 
 def cell(count: MilestoneCount) -> str:
     """One school's standing on one milestone, e.g. `3/4 received (75%), 1 overdue`."""
-    text = f"{count.received}/{count.teams} received ({count.percent(count.received)}%)"
+    text = f"{count.received}/{count.teams} received ({count.received_percent}%)"
     extras = [f"{n} {word}" for n, word in ((count.overdue, "overdue"), (count.due_soon, "due soon"),
                                            (count.missing, "missing"), (count.not_checked, "not checked yet"))
               if n]
@@ -47,16 +47,37 @@ def plain_text(status: ProgrammeStatus) -> str:
     for index, title in enumerate(m.title for m in status.total.milestones):
         lines += ["", title]
         lines += [f"  {s.school:<{width}}  {cell(s.milestones[index])}" for s in rows]
-    lines += ["", "Teams and members"]
-    lines += [f"  {s.school:<{width}}  {_plural(s.teams, 'team')}, {_plural(s.members, 'member')}" for s in rows]
+    lines += ["", "Teams and people"]
+    lines += [f"  {s.school:<{width}}  {_plural(s.teams, 'team')}, {_plural(s.people, 'person')}" for s in rows]
+    if status.has_targets:
+        lines += ["", "Participation against targets"]
+        lines += [f"  {s.school:<{width}}  {participation_text(s)}" for s in status.schools]
+        lines += ["", _behind_heading(status)]
     lines += ["", _overdue_heading(status)]
-    lines += [f"  {t.school} | {t.team} | {t.facilitator} <{t.facilitator_email}> | {', '.join(t.milestones)}"
+    lines += [f"  {t.school} | {t.team} | {t.whose_turn} | {', '.join(t.milestones)}"
               for t in status.overdue]
     return "\n".join(lines)
 
 
+def participation_text(school: SchoolStatus) -> str:
+    """E.g. `12% of 8 staff, target 25% by 2017-10-31: behind`."""
+    p = school.participation
+    if p.target_percent is None:
+        return "no target"
+    target = f"target {p.target_percent}%" + (f" by {p.target_by}" if p.target_by else "")
+    if p.percent is None:
+        return f"{target} (no staff to count on the Staff tab)"
+    return f"{p.percent}% of {p.staff} staff, {target}: {'on track' if p.on_track else 'behind'}"
+
+
+def _behind_heading(status: ProgrammeStatus) -> str:
+    return f"Behind target: {', '.join(status.behind_target) or 'none'}"
+
+
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {'people' if noun == 'person' else noun + 's'}"
 
 
 def _overdue_heading(status: ProgrammeStatus) -> str:
@@ -67,21 +88,30 @@ def _rich(status: ProgrammeStatus, console: Console) -> None:
     console.print(f"[bold]{escape(status.programme)}[/bold]")
     console.print(escape(f"Last sync: {status.last_sync or 'never (run `plt sync` first)'}"))
     table = Table(title="Teams and milestones per school", title_justify="left")
-    for name in ("School", "Teams", "Members", *(m.title for m in status.total.milestones)):
-        table.add_column(name, justify="right" if name in ("Teams", "Members") else "left", overflow="fold")
+    for name in ("School", "Teams", "People", *(m.title for m in status.total.milestones)):
+        table.add_column(name, justify="right" if name in ("Teams", "People") else "left", overflow="fold")
     for school in status.schools:
         table.add_row(*_row(school))
     table.add_row(*_row(status.total), style="bold", end_section=True)
     console.print(table)
+    if status.has_targets:
+        targets = Table(title="Participation against targets", title_justify="left")
+        for name in ("School", "Participation"):
+            targets.add_column(name, overflow="fold")
+        for school in status.schools:
+            text = escape(participation_text(school))
+            targets.add_row(escape(school.school),
+                            f"[red]{text}[/red]" if school.participation.on_track is False else text)
+        console.print(targets)
+        console.print(escape(_behind_heading(status)))
     if not status.overdue:
         console.print("Overdue teams: none")
         return
     late = Table(title=_overdue_heading(status), title_justify="left")
-    for name in ("School", "Team", "Facilitator", "Overdue"):
+    for name in ("School", "Team", "Whose turn", "Overdue"):
         late.add_column(name, overflow="fold")
     for team in status.overdue:
-        late.add_row(*(escape(text) for text in (team.school, team.team, f"{team.facilitator} <{team.facilitator_email}>",
-                                                ", ".join(team.milestones))))
+        late.add_row(*(escape(text) for text in (team.school, team.team, team.whose_turn, ", ".join(team.milestones))))
     console.print(late)
 
 
@@ -90,4 +120,4 @@ def _row(school: SchoolStatus) -> list[str]:
     for count in school.milestones:
         text = cell(count)
         cells.append(f"[red]{text}[/red]" if count.overdue else text)
-    return [escape(school.school), str(school.teams), str(school.members), *cells]
+    return [escape(school.school), str(school.teams), str(school.people), *cells]

@@ -9,6 +9,7 @@ are set only for columns sync creates, never for a coordinator's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterable, Mapping, Sequence
 
 from sheets import dashboard as D
@@ -17,48 +18,24 @@ from sheets import layout as L
 from sheets.book import Book, Preview, Tab
 
 from sync.core.cells import same
-from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, Team, UpdateDashboard
+from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, UpdateDashboard
+from sync.core.report_model import ModelRules, build_model
+from sync.core.report_tables import dashboard_behind, dashboard_rows
 from sync.core.sheet_writes import write_actions
-from sync.core.units import UnitRules
 
 
 @dataclass(frozen=True)
 class LayoutInputs:
-    """What the Dashboard counts, besides the spreadsheet: this run's teams, the targets and
-    the programme's schools."""
+    """What the Dashboard needs besides the spreadsheet: the programme model's rules and the
+    day whose target is in force."""
 
     titles: tuple[str, ...]
-    teams: tuple[D.TeamFacts, ...]
-    targets: Mapping[str, float]
+    model: ModelRules
+    today: date | None = None
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     checkbox_titles: tuple[str, ...] = ()      # the milestones with a `received` checkbox
     file_titles: tuple[str, ...] = ()          # the milestones with a `file` column
-    schools: tuple[str, ...] = ()              # the programme's sites: each has a Dashboard line
     meetings: tuple[str, ...] | None = None    # the Meetings tab's unit columns (None: no such tab)
-
-
-def team_facts(teams: Mapping[str, Team], statuses: Mapping[str, Mapping[str, object]],
-               titles: Sequence[str], units: UnitRules) -> tuple[D.TeamFacts, ...]:
-    """Active units as the Dashboard counts them: site, people, each milestone's status."""
-    out = []
-    for tid, team in sorted(teams.items()):
-        people = {(m.email or m.name).strip().lower() for _role, m in units.people(team)}
-        cells = statuses.get(tid, {})
-        out.append(D.TeamFacts(units.site(team), frozenset(people),
-                               {t: str(cells.get(L.status_header(t), "")) for t in titles}))
-    return tuple(out)
-
-
-def staff_by_school(tab: Tab | None) -> dict[str, int] | None:
-    """Staff per school from the coordinator's Staff tab, when it has a School column."""
-    if tab is None or tab.column("School") is None:
-        return None
-    counts: dict[str, int] = {}
-    for row in tab.data_rows():
-        school = str(tab.value(row, "School")).strip()
-        if school and (str(tab.value(row, "Name")).strip() or str(tab.value(row, "Email")).strip()):
-            counts[school] = counts.get(school, 0) + 1
-    return counts
 
 
 def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
@@ -78,7 +55,7 @@ def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> 
     stale = stale_folder_links(roster)
     if stale:
         out.append(LinkFolders(L.ROSTER, roster.column(L.FOLDER), stale))
-    dashboard = dashboard_update(preview.tabs[L.DASHBOARD], preview.tab(L.STAFF), inputs)
+    dashboard = dashboard_update(preview, inputs)
     return out + ([dashboard] if dashboard is not None else [])
 
 
@@ -100,6 +77,8 @@ def tab_repairs(tab: Tab, layout: L.TabLayout, created: Mapping[int, str], title
     requests += F.column_widths(tab.sheet_id, created)
     if layout.name == L.ROSTER:
         requests += _checkbox_repairs(tab, layout, titles) + _status_rule_repairs(tab, titles)
+    if layout.name == L.PROBLEMS:
+        requests += _tick_boxes(tab, [L.APPROVE])
     requests += _protection_repairs(tab, _owned_runs(tab, layout, titles))
     return requests
 
@@ -108,10 +87,16 @@ def _checkbox_repairs(tab: Tab, layout: L.TabLayout, titles: Sequence[str]) -> l
     """A received column whose tick boxes stop short of the last team row gets them again;
     only the layout's own: one left from a milestone that no longer has a checkbox is the
     coordinator's to keep or delete (see `roster_layout`)."""
+    headers = [L.received_header(title) for title in titles]
+    return _tick_boxes(tab, [header for header in headers if header in layout.headers])
+
+
+def _tick_boxes(tab: Tab, headers: Sequence[str]) -> list[dict]:
+    """Tick boxes down each of these columns, where they stop short of the last row."""
     needed = max(tab.used_rows() - 1, 1)
     out = []
-    for header in (L.received_header(title) for title in titles):
-        col = tab.column(header) if header in layout.headers else None
+    for header in headers:
+        col = tab.column(header)
         if col is not None and tab.checkboxes.get(col, 0) < needed:
             out.append(F.checkboxes(tab.sheet_id, col, tab.row_count))
     return out
@@ -163,11 +148,16 @@ def _address(value: object) -> object:
     return value if isinstance(value, LinkOf) else str(value)
 
 
-def dashboard_update(tab: Tab, staff: Tab | None, inputs: LayoutInputs) -> UpdateDashboard | None:
-    lines = D.school_lines(inputs.teams, inputs.titles, staff_by_school(staff), inputs.targets, inputs.schools)
-    wanted = D.table(lines, inputs.titles)
+def dashboard_update(preview: Book, inputs: LayoutInputs) -> UpdateDashboard | None:
+    """The Dashboard cells that change, counted by the programme model from the sheet as this
+    run's writes will leave it."""
+    tab = preview.tabs[L.DASHBOARD]
+    model = build_model(preview, inputs.model)
+    wanted = dashboard_rows(model, inputs.today)
     width = len(wanted[0])
-    cells = []
+    behind = tuple((c, v) for c, v in enumerate(dashboard_behind(model, inputs.today))
+                   if not same(_cell(tab, D.BEHIND_ROW, c), "" if v is None else v))
+    cells = [(D.BEHIND_ROW, behind)] if behind else []
     for offset in range(max(len(wanted), tab.used_rows() - D.TABLE_ROW)):
         row = D.TABLE_ROW + offset
         row_cells = wanted[offset] if offset < len(wanted) else [None] * width
@@ -177,8 +167,8 @@ def dashboard_update(tab: Tab, staff: Tab | None, inputs: LayoutInputs) -> Updat
     requests = []
     if not _cell_text(tab, D.TABLE_ROW, 0):
         requests.append(F.bold_row(tab.sheet_id, D.TABLE_ROW, 0, width))
-    if inputs.titles and len(lines) > 1:
-        requests += _chart_repairs(tab, len(lines) - 1, inputs.titles, len(wanted))
+    if inputs.titles and len(wanted) > 2:
+        requests += _chart_repairs(tab, len(wanted) - 2, inputs.titles, len(wanted))
     return UpdateDashboard(tuple(cells), tuple(requests)) if cells or requests else None
 
 

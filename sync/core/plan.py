@@ -12,19 +12,22 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from calendars.model import CalendarEvent
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book
 
+from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
-from sync.core.layout_plan import LayoutInputs, plan_layout, team_facts
+from sync.core.layout_plan import LayoutInputs, plan_layout
 from sync.core.ledger_plan import plan_ledger
 from sync.core.milestones import MailRules, MilestonePlan, MilestoneRule, plan_milestones
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules, UnitMeeting, next_meeting, plan_meetings
 from sync.core.model import Plan, SetLastRun, Team
+from sync.core.report_model import ModelRules, TargetRule
 from sync.core.problems import current_problems, plan_problems
 from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_fields
 from sync.core.tables import SheetPlanner
@@ -50,6 +53,12 @@ class Observed:
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
     # Each unit's meetings from its dates answers, by unit id (for the Meetings tab and Calendar).
     meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
+    # The programme calendar's events by id, cancelled ones included (None: not read).
+    events: Mapping[str, CalendarEvent] | None = None
+    # Units none of whose responses may change their people yet (sync.core.guard): the
+    # sheet and Drive keep them exactly as they are, never withdrawn.
+    frozen: frozenset[str] = frozenset()
+    held: Mapping[str, str] = field(default_factory=dict)    # held response id -> its unit id
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,12 @@ class Rules:
     mail_domain: str = "plt-sync.invalid"   # the Message-ID domain of reminders
     drive: DriveRules | None = None          # None: folders are not planned
     mail: MailRules | None = None            # None: reminders go to the "to" roles only, no copies
-    targets: Mapping[str, float] = field(default_factory=dict)
+    targets: tuple[TargetRule, ...] = ()
     words: Words = Words()
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
     meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
+    calendar: CalendarRules | None = None    # None: no programme calendar
 
     @property
     def meeting_columns(self) -> tuple[str, ...] | None:
@@ -77,6 +87,16 @@ class Rules:
     @property
     def milestone_titles(self) -> tuple[str, ...]:
         return tuple(rule.title for rule in self.milestones)
+
+    @property
+    def model(self) -> ModelRules:
+        """What the programme model counts by: the milestones, sites, targets, the Roster's
+        site column and the roles whose turn an overdue milestone is."""
+        site_column = next((c.header for c in self.units.columns if c.field == self.units.site_field
+                            and not c.count), self.words.site_noun)
+        return ModelRules(self.milestone_titles, self.sites, site_column,
+                          tuple(role.key for role in self.units.roles if role.remind == "to"), self.targets,
+                          f"(no {self.words.site_noun.lower()})", self.words.site_noun)
 
     @property
     def checkbox_titles(self) -> tuple[str, ...]:
@@ -127,12 +147,24 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
                                  observed.evidence, view.links if view else {}, mail, now, observed.answered)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
     layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
-        rules.milestone_titles, team_facts(teams, milestones.roster, rules.milestone_titles, rules.units),
-        rules.targets, rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.sites,
-        rules.meeting_columns))
+        rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(), rules.field_columns,
+        rules.checkbox_titles, rules.file_titles, rules.meeting_columns))
+    events = plan_calendar(observed, rules)
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
-                   sharing_blocked=sum(len(people) for people in drive.blocked.values()))
+                   sharing_blocked=sum(len(people) for people in drive.blocked.values()),
+                   calendar=events.changes, events_unchanged=events.unchanged, invites_blocked=len(events.blocked))
+
+
+def plan_calendar(observed: Observed, rules: Rules) -> CalendarPlan:
+    """The programme calendar's changes. None while the form is unreadable: with no unit
+    known, every invitation would look withdrawn."""
+    if rules.calendar is None or observed.events is None or form_errors(observed.problems):
+        return CalendarPlan()
+    meetings = session_meetings(rules.calendar, observed.teams, rules.units)
+    if rules.calendar.unit_meetings:
+        meetings += unit_meetings(observed.meetings, observed.teams, rules.units)
+    return plan_events(meetings, observed.events, rules.calendar)
 
 
 def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView | None,
@@ -150,12 +182,12 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
         roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones,
-                             _next_meetings(observed, rules, now))
-        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
+                             _next_meetings(observed, rules, now), keep=observed.frozen)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10], keep=observed.frozen)
         if rules.meetings is not None:
-            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings)
+            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings, observed.frozen)
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
-    opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
+    opened, new_problems, resolved = plan_problems(p, current, teams, stamp, observed.held)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
     p.actions.append(SetLastRun(_last_run_text(now, rules)))
     new, updated, unchanged, withdrawn = roster
@@ -185,7 +217,7 @@ def withdrawn_units(observed: Observed) -> frozenset[str]:
     if tab is None or form_errors(observed.problems):
         return frozenset()
     index, _ = tab.index_by((L.TEAM_ID,))
-    return frozenset(key[0] for key in index) - observed.teams.keys()
+    return frozenset(key[0] for key in index) - observed.teams.keys() - observed.frozen
 
 
 def roster_team_count(book: Book) -> int:
