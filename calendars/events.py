@@ -4,7 +4,8 @@ Every event PLT Sync makes has an id it chose (base32hex, derived from what the 
 stands for), so making one is idempotent: an insert that Google answers 409 was already
 made, by a try whose answer was lost or by a concurrent run. Retried calls are therefore
 safe, and a retry after "commit, then fail" or a dropped connection never makes a second
-event. Which failures are worth another try is not decided here: the caller hands in the
+event. Changes go out in batch requests (up to 1,000 calls each), so a run that moves a
+hundred meetings makes one write request, not a hundred. Which failures are worth another try is not decided here: the caller hands in the
 one classifier PLT Sync keeps for every Google call.
 """
 from __future__ import annotations
@@ -14,11 +15,16 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from googleapiclient.errors import HttpError
+from googleapiclient.errors import BatchError, HttpError
 
 from .model import MEETING_PROPERTY, CalendarEvent, EventChange, EventResult
 
 PAGE_SIZE = 2500   # the most events.list answers in one page
+# Calendar takes at most 1,000 calls in one batch request
+# (https://developers.google.com/calendar/api/guides/batch).
+CALENDAR_BATCH_LIMIT = 1000
+# A change the batch answer left out is read like an answer that could not be read.
+_NO_ANSWER = BatchError("the batch answer left this change out")
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 32.0
 _FIELDS = ("nextPageToken,items(id,status,summary,start,end,recurrence,attendees(email),"
@@ -60,39 +66,70 @@ def _when(value: dict | None) -> datetime | None:
     return datetime.fromisoformat(value["dateTime"].replace("Z", "+00:00"))
 
 
-def apply_events(client, calendar_id: str, changes: Sequence[EventChange], *, classify,
-                 retries: int = 4, sleep: Callable[[float], None] = time.sleep) -> tuple[list[EventResult], int]:
-    """Make each change, one call each, retrying transient failures with capped backoff.
+def apply_events(client, calendar_id: str, changes: Sequence[EventChange], *, classify, retries: int = 4,
+                 per_batch: int = CALENDAR_BATCH_LIMIT,
+                 sleep: Callable[[float], None] = time.sleep) -> tuple[list[EventResult], int]:
+    """Make the changes in batch requests of at most `per_batch` calls (Calendar takes
+    1,000), trying the transient failures again, in rounds, with capped backoff. Every
+    change is idempotent (a client-chosen id), so a batch whose answer was lost is simply
+    sent again. Returns one result per change, in the order given, and the HTTP calls made.
     Never raises for a failed change: it comes back `ok=False` with a plain reason."""
-    results, calls = [], 0
-    for change in changes:
-        result, made = _apply_one(client, calendar_id, change, classify, retries, sleep)
-        results.append(result)
-        calls += made
-    return results, calls
-
-
-def _apply_one(client, calendar_id: str, change: EventChange, classify, retries: int,
-               sleep) -> tuple[EventResult, int]:
-    calls = 0
+    size = max(1, min(per_batch, CALENDAR_BATCH_LIMIT))
+    results: dict[int, EventResult] = {}
+    pending, calls = list(range(len(changes))), 0
     for attempt in range(retries + 1):
-        calls += 1
-        try:
-            _request(client, calendar_id, change).execute()
-            return EventResult(change, True), calls
-        except Exception as error:  # read by the one classifier; anything else is re-raised
-            status = error.resp.status if isinstance(error, HttpError) else None
-            if change.kind == "insert" and status == 409:
-                return EventResult(change, True, already_there=True), calls
-            if change.kind == "cancel" and status == 410:
-                return EventResult(change, True, already_there=True), calls
-            failure = classify(error)
-            if failure is None:
-                raise
-            if not failure.transient or attempt == retries:
-                return EventResult(change, False, reason=str(failure)), calls
-            sleep(backoff_delay(attempt, failure.retry_after))
-    raise AssertionError("unreachable")
+        again: dict[int, tuple[EventResult, float | None]] = {}
+        for start in range(0, len(pending), size):
+            calls += 1
+            again.update(_send_batch(client, calendar_id, changes, pending[start:start + size], classify, results))
+        pending = sorted(again)
+        if not pending:
+            break
+        if attempt == retries:
+            results.update({index: result for index, (result, _wait) in again.items()})
+            break
+        sleep(backoff_delay(attempt, max((wait or 0.0 for _r, wait in again.values()), default=0.0)))
+    return [results[index] for index in range(len(changes))], calls
+
+
+def _send_batch(client, calendar_id: str, changes: Sequence[EventChange], chunk: list[int], classify,
+                results: dict[int, EventResult]) -> dict[int, tuple[EventResult, float | None]]:
+    """One batch request. What it settled goes into `results`; the transient failures come
+    back, with the wait Google asked for, to be tried again."""
+    answers: dict[str, Exception | None] = {}
+
+    def keep(request_id: str, _response, error: Exception | None) -> None:
+        answers[request_id] = error
+
+    batch = client.new_batch_http_request()
+    for index in chunk:
+        batch.add(_request(client, calendar_id, changes[index]), request_id=str(index), callback=keep)
+    whole = None
+    try:
+        batch.execute()
+    except KeyError:  # googleapiclient's way of saying the answer left some calls out
+        pass
+    except Exception as error:  # read by the one classifier; anything else is re-raised
+        whole = classify(error)
+        if whole is None:
+            raise
+    again = {}
+    for index in chunk:
+        change, key = changes[index], str(index)
+        if key in answers and answers[key] is None:
+            results[index] = EventResult(change, True)
+            continue
+        error = answers.get(key)
+        status = error.resp.status if isinstance(error, HttpError) else None
+        if (change.kind, status) in (("insert", 409), ("cancel", 410)):
+            results[index] = EventResult(change, True, already_there=True)   # an earlier try made it
+            continue
+        failure = classify(error) if error is not None else (whole or classify(_NO_ANSWER))
+        if failure.transient:
+            again[index] = (EventResult(change, False, reason=str(failure)), failure.retry_after)
+        else:
+            results[index] = EventResult(change, False, reason=str(failure))
+    return again
 
 
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:

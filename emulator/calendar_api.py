@@ -16,8 +16,9 @@ What is checked as Google does it: a client-supplied event id is base32hex (a–
 5 to 1,024 characters, else 400 invalid; an id used before on the calendar (deleted or
 not) answers 409 duplicate; an event needs a start and an end, the end not before the
 start, and a recurring event's start a time zone. With only the `calendar.app.created`
-scope, a calendar the app did not create is not found. `GET /_emulator/calendar` (admin,
-not counted) lists every calendar, event and notification.
+scope, a calendar the app did not create is not found. `POST /batch/calendar/v3` takes up
+to 1,000 calls in one request. `GET /_emulator/calendar` (admin, not counted) lists every
+calendar, event and notification.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from datetime import datetime
 
 from .admin import api as admin_api
 from .core import Api, ApiError, Call, Raw, parse_rfc3339
+from .drive_batch import serve_batch
 from .scopes import GOOGLE
 
 api = Api("calendar")
@@ -37,6 +39,7 @@ _EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
 _APP_CREATED = GOOGLE + "calendar.app.created"
 _WIDE = frozenset(GOOGLE + name for name in ("calendar", "calendar.events", "calendar.readonly",
                                               "calendar.events.readonly"))
+MAX_BATCH_PARTS = 1000   # https://developers.google.com/calendar/api/guides/batch
 MAX_PAGE = 2500
 DEFAULT_PAGE = 250
 _SEND_UPDATES = ("all", "externalOnly", "none")
@@ -291,6 +294,13 @@ def _listed(call: Call, doc: dict) -> bool:
             return False
         return True
     return doc["status"] != "cancelled" or call.flag("showDeleted")
+
+
+@api.route("POST", "/batch/calendar/v3", "calendar.batch", counted=False)
+def batch(call: Call) -> Raw:
+    """Up to 1,000 Calendar calls in one `multipart/mixed` request, each counted, charged
+    and faulted as a call of its own."""
+    return serve_batch(call, MAX_BATCH_PARTS)
 
 
 @admin_api.route("GET", "/_emulator/calendar", "admin.calendar")

@@ -217,3 +217,18 @@ def test_calendar_calls_are_charged_to_their_quota(admin, calendar, programme):
     calendar.events().list(calendarId=programme["id"]).execute()
     status, _, body = _error(calendar.events().list(calendarId=programme["id"]))
     assert status == 429 and "calendar.googleapis.com" in body["message"]
+
+
+def test_a_batch_carries_many_calls_each_answered_counted_and_faulted_on_its_own(admin, calendar, programme):
+    admin("POST", "/_emulator/faults", {"kinds": [503], "count": 1, "after": 1, "methods": ["calendar.events.insert"]})
+    answers = {}
+    batch = calendar.new_batch_http_request(callback=lambda rid, response, error: answers.update({rid: error}))
+    for n in range(3):
+        batch.add(calendar.events().insert(calendarId=programme["id"], body=_session(f"batchevent{n}")),
+                  request_id=str(n))
+    batch.execute()
+    assert answers["0"] is None and answers["2"] is None and answers["1"].resp.status == 503
+    listed = calendar.events().list(calendarId=programme["id"]).execute()["items"]
+    assert sorted(e["id"] for e in listed) == ["batchevent0", "batchevent2"]
+    _status, stats, _headers = admin("GET", "/_emulator/stats")
+    assert stats["by_method"]["calendar.events.insert"] == 3

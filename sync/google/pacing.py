@@ -52,7 +52,7 @@ def charge_of(http_method: str, url: str, body: bytes | str | None = None) -> tu
     if api == "gmail":
         return "gmail.units", GMAIL_UNITS.get(method_id, GMAIL_DEFAULT_UNITS)
     if api == "calendar":
-        return "calendar.queries", 1
+        return "calendar.queries", batch_parts(body) if method_id == "calendar.batch" else 1
     return None, 0
 
 
