@@ -258,6 +258,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
     for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("calendar", "Google Calendar ([calendar])"),
-                       ("grouping", "grouping from a survey ([grouping])"), ("digest", "a weekly digest ([digest])")):
+                       ("grouping", "grouping from a survey ([grouping])")):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

@@ -197,9 +197,6 @@ NOT_YET = {
     "grouping": (
         lambda raw: raw.update(grouping={"survey": "interests"}),
         [("grouping", "grouping from a survey ([grouping]) is not supported yet")]),
-    "digest": (
-        lambda raw: raw.update(digest={"day": "Monday"}),
-        [("digest", "a weekly digest ([digest]) is not supported yet")]),
 }
 
 
@@ -209,7 +206,6 @@ def test_a_digest_inside_quiet_hours_or_led_at_no_site_is_refused():
         raw["digest"] = {"day": "Monday", "time": "06:30", "site_leaders": {"Nowhere High": ["p@belmont.k12.ma.us"]}}
 
     assert sorted(problems_of(change)) == [
-        ("digest", "a weekly digest ([digest]) is not supported yet"),
         ("digest.site_leaders.Nowhere High", "expected a site listed in [programme] sites"),
         ("digest.time", 'expected a time outside [mail] quiet_hours (20:00-07:00), got "06:30": no digest could '
                         "ever be sent then")]
