@@ -65,9 +65,10 @@ def make_sheet(url: str, tabs: dict[str, list[list[str]]]) -> str:
         {"properties": {"title": name, "gridProperties": {"rowCount": len(rows) + 10,
                                                           "columnCount": len(rows[0]) + 2}}}
         for name, rows in tabs.items()]}).execute()
-    sheets.values().batchUpdate(spreadsheetId=created["spreadsheetId"], body={
-        "valueInputOption": "RAW", "data": [{"range": f"{name}!A1", "values": rows} for name, rows in tabs.items()]
-    }).execute()
+    for name, rows in tabs.items():
+        for start in range(0, len(rows), 5000):    # small writes: a busy machine still answers each in time
+            sheets.values().update(spreadsheetId=created["spreadsheetId"], range=f"{name}!A{start + 1}",
+                                   valueInputOption="RAW", body={"values": rows[start:start + 5000]}).execute()
     return created["spreadsheetId"]
 
 

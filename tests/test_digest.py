@@ -149,3 +149,28 @@ def test_a_digest_sent_before_the_run_died_is_found_in_sent_mail_not_resent(prog
     assert sorted(m["to"][0] for m in digests(programme)) == sorted([COORDINATOR, CHENERY_LEADER, BUTLER_LEADER])
     ledger = [r for r in programme.records(L.REMINDERS) if r["Milestone"] == "Weekly digest"]
     assert {r["Status"] for r in ledger} == {"sent"}
+
+
+def test_digests_go_through_smtp_with_their_charts_once_a_week(endpoint, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    from test_sync_smtp import Inbox, free_port, smtp_config
+
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        p = Programme.create(endpoint, tmp_path, config="programmes/belmont.toml",
+                             edit=lambda text: smtp_config(controller.port)(with_digest(text)))
+        p.submit("Ana", "Lopez", team="Close Reading 7", school="Chenery Middle School")
+        p.sync(at(f"{MONDAY} 08:00"))
+        p.sync(at(f"{MONDAY} 09:00"))
+    finally:
+        controller.stop()
+    sent = [email.message_from_bytes(m, policy=policy.default) for m in handler.messages]
+    weekly = {m["To"]: m for m in sent if "weekly digest" in m["Subject"]}
+    assert set(weekly) == {COORDINATOR, CHENERY_LEADER, BUTLER_LEADER}
+    coordinator = weekly[COORDINATOR]
+    images = [part for part in coordinator.walk() if part.get_content_type() == "image/png"]
+    assert images and all(f"cid:{part['Content-ID'].strip('<>')}" in coordinator.get_body(("html",)).get_content()
+                          for part in images)
