@@ -4,6 +4,12 @@ A sync must read the form (one `forms.get`), every response page (5,000 a page),
 roster (one `spreadsheets.get`), the team folders (1,000 a page; one call when there are
 none yet), then write: Drive changes in batches of at most 100 (folders first, since
 sharing needs their ids), the sheet in one `batchUpdate`, and one Gmail call per email.
+
+A programme with a calendar also reads its events (2,500 a page, `events.list`) and writes
+the events that change in batches: Google takes at most 1,000 Calendar calls in one batch
+request ("You're limited to 1000 calls in a single batch request",
+https://developers.google.com/calendar/api/guides/batch). Each call in a batch still counts
+against the per-minute quota, so the bound counts HTTP requests, not quota.
 """
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from math import ceil
 RESPONSES_PER_PAGE = 5000
 FILES_PER_PAGE = 1000
 DRIVE_BATCH = 100
+EVENTS_PER_PAGE = 2500
+CALENDAR_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,8 @@ class Work:
     new_folders: int = 0
     sharing_changes: int = 0
     emails: int = 0
+    calendar_events: int | None = None     # events the programme calendar holds (None: no calendar)
+    event_changes: int = 0                 # events to insert, patch or cancel
 
 
 def pages(items: int, per_page: int) -> int:
@@ -37,6 +47,9 @@ def lower_bound(work: Work) -> dict[str, int]:
              "folder batches": ceil(work.new_folders / DRIVE_BATCH),
              "sharing batches": ceil(work.sharing_changes / DRIVE_BATCH),
              "sheet writes": 1, "emails": work.emails}
+    if work.calendar_events is not None:
+        parts["events.list"] = pages(work.calendar_events, EVENTS_PER_PAGE)
+        parts["calendar batches"] = ceil(work.event_changes / CALENDAR_BATCH)
     parts["total"] = sum(parts.values())
     return parts
 

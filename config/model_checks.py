@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from .errors import ConfigProblem
 from .problems import shown, toml_path
+from .grouping_checks import grouping_problems
 from .repeat_checks import GROUP, repeat_problems, source_repeats
 from .types import placeholders
 
@@ -54,7 +55,8 @@ def _fields(form: dict) -> dict[str, dict]:
 def model_problems(raw: dict) -> list[ConfigProblem]:
     """Every broken reference between the sections of the programme model."""
     return [*_form_problems(raw), *repeat_problems(raw), *_unit_problems(raw), *_milestone_references(raw),
-            *_target_problems(raw)]
+            *_calendar_problems(raw),
+            *_target_problems(raw), *grouping_problems(raw)]
 
 
 def _form_problems(raw: dict) -> Iterator[ConfigProblem]:
@@ -170,6 +172,10 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
         if isinstance(name_field, str) and name_field not in fields:
             yield ConfigProblem(toml_path((*where, "name_field")), f"expected a field of the enrol form, got "
                                                                    f"{shown(name_field)}")
+    owner = unit.get("owner")
+    if isinstance(owner, str) and roles and owner not in seen:
+        yield ConfigProblem("unit.owner", f"expected the key of a [[unit.role]] ({', '.join(sorted(seen))}), "
+                                          f"got {shown(owner)}")
     if roles and not any(role.get("remind") == "to" for _i, role in roles):
         yield ConfigProblem("unit.role", 'expected at least one role with remind = "to": reminders need someone '
                                          "to go to")
@@ -231,6 +237,42 @@ def _loops(milestones: dict, start: Any) -> bool:
     return False
 
 
+def _calendar_problems(raw: dict) -> Iterator[ConfigProblem]:
+    """Each session ends after it starts; the invitation names a role and an enrol-form field."""
+    calendar = _table(raw, "calendar")
+    for index, session in _items(calendar, "session"):
+        start, end = session.get("start"), session.get("end")
+        if isinstance(start, str) and isinstance(end, str) and end <= start:
+            yield ConfigProblem(toml_path(("calendar", "session", index, "end")),
+                                f"expected a time after the start ({start}), got {shown(end)}")
+    invite = _table(calendar, "invite")
+    unit = _table(raw, "unit")
+    forms = _forms(raw)
+    source = forms.get(unit.get("source")) if isinstance(unit.get("source"), str) else None
+    # A source that is no enrol form is reported with the unit; nothing to check against then.
+    fields = _fields(source[1]) if source and source[1].get("purpose") == "enrol" else {}
+    roles = [role.get("key") for _i, role in _items(unit, "role")]
+    if isinstance(invite.get("role"), str) and roles and invite["role"] not in roles:
+        yield ConfigProblem("calendar.invite.role", f"expected a role of the unit ({', '.join(map(str, roles))}), "
+                                                    f"got {shown(invite['role'])}")
+    meetings = calendar.get("meetings_field")
+    dates = [key for key, spec in fields.items() if spec.get("type") == "dates"]
+    if isinstance(meetings, str) and fields and meetings not in dates:
+        yield ConfigProblem("calendar.meetings_field", f"expected a dates field of the enrol form "
+                                                       f"({', '.join(dates) or 'none'}), got {shown(meetings)}")
+    elif isinstance(meetings, str) and len(dates) > 1:
+        yield ConfigProblem("calendar.meetings_field", f"meetings from one of several dates fields on the calendar "
+                                                       f"{NOT_YET} (the enrol form has {', '.join(dates)})")
+    field = invite.get("field")
+    if isinstance(field, str) and fields and field not in fields:
+        yield ConfigProblem("calendar.invite.field", f"expected a field of the enrol form, got {shown(field)}")
+    elif isinstance(field, str) and field in fields and isinstance(fields[field].get("choices"), list):
+        for index, answer in enumerate(invite.get("answers") if isinstance(invite.get("answers"), list) else []):
+            if isinstance(answer, str) and answer not in fields[field]["choices"]:
+                yield ConfigProblem(toml_path(("calendar", "invite", "answers", index)),
+                                    f"expected one of the choices of {shown(field)}, got {shown(answer)}")
+
+
 def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
     sites = _table(raw, "programme").get("sites")
     if not isinstance(sites, list):
@@ -245,7 +287,7 @@ def _target_problems(raw: dict) -> Iterator[ConfigProblem]:
 def unsupported(raw: dict) -> Iterator[ConfigProblem]:
     """The parts of the programme model that this release refuses rather than ignores."""
     for index, form in _items(raw, "form"):
-        if form.get("purpose") in ("signoff", "survey", "application"):
+        if form.get("purpose") in ("signoff", "application"):
             article = "an" if form["purpose"][0] in "aeiou" else "a"
             yield ConfigProblem(toml_path(("form", index, "purpose")), f"{article} {form['purpose']} form {NOT_YET}")
     if _table(raw, "unit").get("source") == "groups":
@@ -257,7 +299,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("calendar", "Google Calendar ([calendar])"),
-                       ("grouping", "grouping from a survey ([grouping])")):
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"),):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

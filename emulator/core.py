@@ -267,13 +267,12 @@ class Emulator:
                body: bytes, *, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
         """Answer one HTTP request: (status, headers, body). Raises ConnectionReset.
         A part of a batch (`in_batch`) is not delayed again: the batch's one round trip was."""
-        from .scopes import check_scopes, not_served
+        from .scopes import check_scopes
 
         method, query_string, body = _method_override(method, query_string, Headers(headers), body)
         try:
             route, args = self.match(method, raw_path)
         except ApiError as err:
-            err = not_served(raw_path, self.scopes, Headers(headers)) or err
             return _json_answer(err.code, err.body(), err.headers)
         query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
         call = Call(self, method, raw_path, query, Headers(headers), body, route)
@@ -496,7 +495,7 @@ def _all_apis() -> list[Api]:
     import importlib
 
     apis = []
-    for name in ("admin", "forms", "sheets", "drive", "drive_v2", "gmail", "docs"):
+    for name in ("admin", "forms", "sheets", "drive", "drive_v2", "gmail", "docs", "calendar_api"):
         try:
             module = importlib.import_module(f"emulator.{name}")
         except ModuleNotFoundError as exc:

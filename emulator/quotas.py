@@ -16,6 +16,8 @@ Buckets and limits (Google's published defaults per user):
   drive.queries 12,000                  (every call, each part of a batch included)
   gmail.units 15,000                    (messages.send costs 100 units; `route.units`)
   docs.read 300, docs.write 60          (https://developers.google.com/workspace/docs/api/limits)
+  calendar.queries 600                  (every call; Google's Calendar default is about 600
+                                         requests a minute per user)
 """
 from __future__ import annotations
 
@@ -30,16 +32,16 @@ from .faults import RateLimited
 
 DEFAULT_LIMITS = {"sheets.read": 60, "sheets.write": 60, "forms.read": 390, "forms.responses.list": 180,
                   "forms.write": 150, "drive.queries": 12_000, "gmail.units": 15_000,
-                  "docs.read": 300, "docs.write": 60}
+                  "docs.read": 300, "docs.write": 60, "calendar.queries": 600}
 _METRICS = {"sheets.read": "Read requests", "sheets.write": "Write requests", "forms.read": "Read requests",
             "forms.responses.list": "Expensive read requests", "forms.write": "Write requests",
             "drive.queries": "Queries", "gmail.units": "Queries",
-            "docs.read": "Read requests", "docs.write": "Write requests"}
+            "docs.read": "Read requests", "docs.write": "Write requests", "calendar.queries": "Queries"}
 WINDOW_S = 60.0
 
 
 def bucket_of(route) -> str | None:
-    """The bucket a call is charged to; None for routes outside the four APIs."""
+    """The bucket a call is charged to; None for routes the emulator does not meter (admin)."""
     if route.api == "sheets":
         return "sheets.write" if route.write else "sheets.read"
     if route.api == "forms":
@@ -52,6 +54,8 @@ def bucket_of(route) -> str | None:
         return "gmail.units"
     if route.api == "docs":
         return "docs.write" if route.write else "docs.read"
+    if route.api == "calendar":
+        return "calendar.queries"
     return None
 
 

@@ -26,9 +26,8 @@ What is checked, as Google does it:
     `forms.responses.readonly` reach every one the account can.
   - Docs: a document is a Drive file, so a method allowed only through drive.file reaches
     only documents the app made or was given (404 otherwise), as for spreadsheets.
-Calendar v3 is not served: its scopes are recognised (a token or `--scopes` may name them,
-and a call of a served API still needs its own scopes), and a call to it answers Google's
-JSON error 501 UNIMPLEMENTED naming the API (`not_served`).
+  - Calendar: with `calendar.app.created` as the only Calendar scope, a calendar the app did
+    not create (the account's primary one included) is not found (emulator/calendar_api.py).
 """
 from __future__ import annotations
 
@@ -53,7 +52,7 @@ GRANTS = {
     "forms.responses.readonly": "every form's responses: read",
     "gmail.send": "send mail as the account, nothing else",
     "gmail.readonly": "read the account's mail and its metadata, search included",
-    # Calendar v3: recognised, not served (a call answers 501).
+    # Calendar v3.
     "calendar": "every calendar the account can reach: see, edit, share, delete calendars and events",
     "calendar.readonly": "every calendar the account can reach: see and download, no changes",
     "calendar.events": "the events of every calendar the account can reach: see, edit",
@@ -65,8 +64,6 @@ GRANTS = {
 }
 SHORT_NAMES = tuple(GRANTS)
 KNOWN = frozenset(GOOGLE + name for name in SHORT_NAMES) | {FULL_MAIL}  # FULL_MAIL: all of Gmail
-# APIs whose scopes are recognised but whose methods are not served: path -> the API's name.
-NOT_SERVED = ((re.compile(r"^/calendar/v3(?:/|$)"), "Google Calendar API v3"),)
 TOKEN_PREFIX = "emulator:"
 APP_ID = "100000000001"  # the OAuth client every call comes from, as Google's messages name it
 
@@ -109,20 +106,6 @@ def request_scopes(default: frozenset[str] | None, headers) -> frozenset[str] | 
     except ValueError as error:
         raise ApiError(401, f"Request had invalid authentication credentials: {error}.",
                        reason="authError") from None
-
-
-def not_served(raw_path: str, default: frozenset[str] | None, headers) -> ApiError | None:
-    """Google's JSON error for a call to an API the emulator recognises but does not serve
-    (None for any other path); a token naming an unknown scope is refused first, as anywhere."""
-    api = next((name for pattern, name in NOT_SERVED if pattern.match(raw_path)), None)
-    if api is None:
-        return None
-    try:
-        request_scopes(default, headers)
-    except ApiError as refused:
-        return refused
-    return ApiError(501, f"The {api} is not served by this emulator: its OAuth scopes are recognised, "
-                         f"its methods are not ({raw_path}).", "UNIMPLEMENTED", "notImplemented")
 
 
 def check_scopes(call: Call, args: dict[str, str]) -> None:

@@ -53,8 +53,8 @@ def banner(url: str, emulator: Emulator) -> str:
     """What `serve` prints at start: the endpoint, how to use it, the scopes, the admin routes."""
     scopes = (", ".join(sorted(s.removeprefix(GOOGLE) for s in emulator.scopes)) if emulator.scopes is not None
               else "every scope (start with --scopes to grant fewer)")
-    lines = [f"Emulator running at {url} (Forms v1, Sheets v4, Drive v3 and a v2 subset, Gmail v1, Docs v1; "
-             "Calendar v3 scopes are recognised, its API answers 501)",
+    lines = [f"Emulator running at {url} (Forms v1, Sheets v4, Drive v3 and a v2 subset, Gmail v1, Docs v1, "
+             "Calendar v3)",
              f'  in a config: [google] endpoint = "{url}"; or set PLT_GOOGLE_ENDPOINT={url}',
              f"  the view of its data: {url}/",
              f"  OAuth scopes granted: {scopes}; a bearer token \"emulator:<scope> ...\" carries its own",

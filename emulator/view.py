@@ -2,9 +2,11 @@
 
 Every API's data, read straight from the store: spreadsheets tab by tab; the Drive tree
 with who has access, which files people made in Drive themselves and which are in the
-trash, the text of each Google Doc, and the sharing emails Drive would have sent; each form with its questions and its
-responses; the sent mail (documents of kinds "spreadsheet", "file", "document",
-"drive_notification", "form", "form_response" and "message"). Its one form uploads a file as a person would in
+trash, the text of each Google Doc, and the sharing emails Drive would have sent; each form
+with its questions and its responses; each calendar with its events (attendees, recurrence,
+cancelled ones) and the invitations Calendar would have emailed; the sent mail (documents of
+kinds "spreadsheet", "file", "document", "drive_notification", "form", "form_response",
+"calendar", "event", "calendar_notification" and "message"). Its one form uploads a file as a person would in
 the Drive web UI (emulator/drive_people.py); nothing else on the page changes anything.
 Everything shown came from form answers or API callers, so the template is autoescaped:
 a `<script>` typed into a form answer is shown as text, never run.
@@ -35,8 +37,17 @@ def render(emulator) -> str:
         page = {"user": emulator.user_email, "spreadsheets": [_spreadsheet(doc) for _id, doc in store.all("spreadsheet")],
                 "folders": _drive_tree(files, texts), "folder_choices": _folder_choices(files),
                 "notifications": [doc for _id, doc in store.all("drive_notification")],
-                "forms": _forms(store), "messages": [doc for _id, doc in store.all("message")]}
+                "forms": _forms(store), "messages": [doc for _id, doc in store.all("message")],
+                "calendars": _calendars(store),
+                "calendar_notifications": [doc for _id, doc in store.all("calendar_notification")]}
     return _ENV.get_template("view.html").render(**page)
+
+
+def _calendars(store) -> list[dict]:
+    events = defaultdict(list)
+    for _id, event in store.all("event"):
+        events[event["calendarId"]].append(event)
+    return [{**doc, "events": events[doc["id"]]} for _id, doc in store.all("calendar")]
 
 
 def _spreadsheet(doc: dict) -> dict:

@@ -1,10 +1,10 @@
 """The Dashboard tab's shape: its headers, where its table sits, and its chart.
 
-The table starts on the third row (row 1 holds the last-run time), one row per school and
-a total row, so the chart of milestone completion by school can point at a fixed block of
+The table starts on the third row (row 1 holds the last-run time, row 2 the schools behind
+their target), one row per school and a total row, so the chart of milestone completion by school can point at a fixed block of
 cells. Its numbers come from the programme model (`sync.core.report_model`), the one place
 every count is made: teams, people, staff, participation % against the target % in force,
-and per milestone received, missing (neither received nor overdue), overdue and % received.
+its date and whether the school is on track, and per milestone received, missing (neither received nor overdue), overdue and % received.
 """
 from __future__ import annotations
 
@@ -15,7 +15,21 @@ from . import layout as L
 TABLE_ROW = 2                  # zero-based: the header of the table is the sheet's third row
 ALL_SCHOOLS = "All schools"
 CHART_TITLE = "Milestone completion by school"
-BASE_HEADERS = ("School", "Teams", "People in PLTs", "Staff", "Participation %", "Target %")
+BASE_HEADERS = ("School", "Teams", "People in PLTs", "Staff", "Participation %", "Target %", "Target by",
+                "On track")
+BEHIND_ROW, BEHIND_LABEL = 1, "Behind target"
+ON_TRACK, BEHIND = "yes", "no"
+
+
+def on_track_word(value: bool | None) -> str | None:
+    return None if value is None else (ON_TRACK if value else BEHIND)
+
+
+def behind_row(schools: Sequence[str] | None) -> list[str | None]:
+    """The Dashboard's second row: the schools behind their target, when any can be checked."""
+    if schools is None:
+        return [None, None]
+    return [BEHIND_LABEL, ", ".join(schools) or "none"]
 
 
 def headers(titles: Sequence[str]) -> list[str]:

@@ -103,10 +103,14 @@ MEMBERS_LAYOUT = TabLayout(
     frozenset({TEAM_ID, "Team name", "Member", "Email", "Role", "On team", "Access", "Access detail"}),
 )
 
+# A coordinator's tick on a Problems row of a response held back from changing a unit's
+# people: the next run applies the response (see sync.core.guard).
+APPROVE = "Approve"
+
 PROBLEMS_LAYOUT = TabLayout(
     PROBLEMS, ("Problem ID",),
-    ("Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason", "First seen",
-     "Resolved", "Coordinator notes"),
+    ("Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason", APPROVE,
+     "First seen", "Resolved", "Coordinator notes"),
     frozenset({"Problem ID", "Status", "Severity", "Response ID", "Team ID", "Field", "Value", "Reason",
                "First seen", "Resolved"}),
 )

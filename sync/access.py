@@ -30,6 +30,12 @@ def spreadsheet(spreadsheet_id: str) -> tuple[str, str]:
     return f"the master spreadsheet {spreadsheet_id}", "share the spreadsheet with the account PLT Sync uses (Editor)"
 
 
+def programme_calendar(calendar_id: str) -> tuple[str, str]:
+    """The resource and hint of the programme calendar, for `google_call`."""
+    return (f"the programme calendar {calendar_id}",
+            "PLT Sync reaches only calendars it created: leave [calendar].id empty and run `plt init`")
+
+
 def parent_folder(parent_id: str) -> tuple[str, str]:
     """The resource and hint of the Drive folder that holds the team folders, for `google_call`."""
     return f"the parent folder {parent_id}", "share the folder with the account PLT Sync uses (Editor)"

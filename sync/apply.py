@@ -1,5 +1,6 @@
-"""Carrying out a plan in a safe order: Drive, then the sheet write with the reminders'
-ledger rows `sending`, then the emails, then the write that completes their ledger rows.
+"""Carrying out a plan in a safe order: Drive, then Calendar, then the sheet write with the
+reminders' ledger rows `sending`, then the emails, then the write that completes their
+ledger rows.
 
 One team's failure never stops the others: what Drive could not do settles into the sheet
 write as corrected cells and a Problems row (`sync.core.settle`). Each write is one
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Mapping, Sequence
 
+from calendars.events import apply_events
+from calendars.model import EventResult
 from drive.batch import apply_changes
 from sheets import layout as L
 from sheets.book import Book, write_book
@@ -35,13 +38,20 @@ class Applied:
     drive: DriveResults | None = None      # None: no Drive change was made (a dry run)
     delivery: Delivery | None = None       # None: no email was sent
     skipped: int = 0                       # reminders planned but not sent: no sender
+    events: tuple[EventResult, ...] = ()   # what each planned calendar change came to
 
     def failures(self) -> list[str]:
         """One line per thing that failed, for the report, the Runs tab and the exit code."""
         out = [f"the facilitator form: {reason}; no response could be read, so the roster was left as it is"
                for reason in self.plan.form_errors]
         out += [f"{tid}: {what}: {reason}" for tid, what, reason in (self.drive.failures if self.drive else ())]
+        out += [f"calendar: {r.change.kind} {r.change.summary!r}: {r.reason}" for r in self.events if not r.ok]
         return out + (self.delivery.failures if self.delivery else [])
+
+    def event_counts(self) -> dict[str, int]:
+        """Calendar events made, patched and cancelled by this run."""
+        done = [r.change.kind for r in self.events if r.ok]
+        return {"created": done.count("insert"), "updated": done.count("patch"), "cancelled": done.count("cancel")}
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,19 @@ def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, context: 
     results, _calls = apply_changes(context.workspace.drive, plan.drive, classify=classify,
                                     sleep=context.sleep)
     done = drive_results(results)
-    applied = Applied(settle(plan, observed, rules, now, done), done)
+    applied = Applied(settle(plan, observed, rules, now, done), done, events=apply_calendar(plan, rules, context))
     context.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
     return _write_and_send(applied, observed.book, rules, now, context)
+
+
+def apply_calendar(plan: Plan, rules: Rules, context: ApplyContext) -> tuple[EventResult, ...]:
+    """The calendar's changes, one call each; a failed one is reported and tried again next run."""
+    if not plan.calendar or rules.calendar is None:
+        return ()
+    context.phase(f"calendar: {len(plan.calendar)} event changes")
+    results, _calls = apply_events(context.workspace.calendar, rules.calendar.calendar_id, plan.calendar,
+                                   classify=classify, sleep=context.sleep)
+    return tuple(results)
 
 
 def _write_and_send(applied: Applied, book: Book, rules: Rules, now: datetime,
@@ -76,7 +96,8 @@ def _write_and_send(applied: Applied, book: Book, rules: Rules, now: datetime,
         applied = replace(applied, skipped=sum(isinstance(a, SendReminder) for a in emails))
         emails = ()
     if not emails:
-        _write(context, book, [*cells, *layout], rules, applied, any(not isinstance(a, SetLastRun) for a in cells))
+        changed = bool(applied.events) or any(not isinstance(a, SetLastRun) for a in cells)
+        _write(context, book, [*cells, *layout], rules, applied, changed)
         return applied
     last_run = [a for a in cells if isinstance(a, SetLastRun)]
     _write(context, book, [*(a for a in cells if not isinstance(a, SetLastRun)), *layout], rules, applied, False)

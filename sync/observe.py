@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Mapping
 
+from calendars.events import list_events
+from calendars.model import CalendarEvent
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
 from drive.folders import list_team_folders_and_files
 from forms.model import WARNING, FormSnapshot, Problem
@@ -22,12 +24,13 @@ from sheets import layout as L
 from sheets.book import Book, read_book
 
 from sync.core.drive_plan import creates_folders
+from sync.core.guard import guard_teams, read_guard
 from sync.core.evidence_forms import UNIT_ID_FIELD, EvidenceForm, matched_responses
 from sync.core.meetings_plan import read_meetings
 from sync.core.milestones import MilestoneRule, reminders_due
 from sync.core.plan import Observed, choose_teams, form_errors, roster_team_count
 from sync.core.repeat_units import choose_group_units, group_senders, in_groups_only
-from sync.access import google_call, parent_folder, spreadsheet
+from sync.access import google_call, parent_folder, programme_calendar, spreadsheet
 from sync.errors import SafetyStop, UsageError
 from sync.google.errors import with_retries
 from sync.google.workspace import Workspace
@@ -50,9 +53,11 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                        lambda: read_book(workspace.gspread.http_client, settings.roster.spreadsheet_id), sleep)
     units = unit_rules(settings)
     teams, problems, senders = read_units(snapshot, settings, units, book)
+    guarded = guard_teams(teams, units, read_guard(book, settings.unit.owner_role))
+    teams = guarded.teams
     dates = meeting_rules(settings)
     meetings, unreadable = read_meetings(teams, units, dates) if dates else ({}, [])
-    problems = [*problems, *unreadable]
+    problems = [*problems, *guarded.problems, *unreadable]
     problems = [*problems, *cross_unit_warnings([in_groups_only(t.submission, settings.form) for t in teams.values()],
                                                 describer(units, teams), field=members_field(units),
                                                 plural=units.plural)]
@@ -61,15 +66,15 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
                                             evidence_clause(_patterns(settings)), sleep)
     if not form_errors(problems):
-        guard_shrink(book, len(snapshot.responses), len(teams), settings.roster.shrink_threshold,
-                     options.allow_shrink)
+        guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen),
+                     settings.roster.shrink_threshold, options.allow_shrink)
     if creates_folders(teams, folders):
         check_parent_folder(workspace, settings.drive.parent_folder_id, sleep)
     answered, evidence_forms, answer_problems = read_evidence_forms(workspace, settings, teams, units,
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
-                        senders, folders,
-                        answered=answered, evidence_forms=evidence_forms, meetings=meetings)
+                        senders, folders, answered=answered, evidence_forms=evidence_forms, meetings=meetings,
+                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held)
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 
 
@@ -86,6 +91,18 @@ def read_units(snapshot: FormSnapshot, settings, units: UnitRules, book: Book):
         return choose_teams(submissions, units), problems, response_senders(snapshot, fields, units)
     teams, refused = choose_group_units(submissions, units, fields, repeat.count, settings.unit.max_people)
     return teams, [*map(group_problem, problems), *refused], group_senders(submissions, units, repeat.count)
+
+
+def read_calendar(workspace: Workspace, settings, sleep=time.sleep) -> dict[str, CalendarEvent] | None:
+    """Every event of the programme calendar, in one paged events.list (None without one)."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    if not calendar.id:
+        raise UsageError("the config names no programme calendar ([calendar].id): run `plt init` first")
+    events, _calls = google_call(*programme_calendar(calendar.id), lambda: list_events(workspace.calendar, calendar.id),
+                                 sleep)
+    return events
 
 
 def people_cap(settings) -> PeopleCap:

@@ -24,6 +24,9 @@ class Report:
     # confirmed: found in sent mail after an interrupted run; unconfirmed: left for a coordinator to ask about.
     reminders: dict[str, int] = field(default_factory=lambda: _zero("sent", "skipped", "failed", "confirmed",
                                                                     "unconfirmed"))
+    # Programme calendar events: made, patched, cancelled, already as planned; invitees left out.
+    events: dict[str, int] = field(default_factory=lambda: _zero("created", "updated", "cancelled", "unchanged",
+                                                                 "blocked"))
     api_calls: dict[str, Any] = field(default_factory=lambda: {"read": 0, "write": 0, "total": 0, "by_method": {}})
     actions: list[dict[str, Any]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -37,6 +40,9 @@ class Report:
                  f"{p['open']} open problems ({p['new']} new, {p['resolved']} resolved)"]
         if any(self.folders.values()):
             parts.append(f"{self.folders['created']} folders created")
+        if any(self.events[k] for k in ("created", "updated", "cancelled")):
+            e = self.events
+            parts.append(f"{e['created']} events created, {e['updated']} updated, {e['cancelled']} cancelled")
         if any(self.reminders.values()):
             parts.append(f"{self.reminders['sent']} reminders sent")
         if self.failures:
@@ -85,12 +91,14 @@ def build_report(info: RunInfo, applied, finished_at: str, api_calls: dict[str, 
         sharing={"added": done.get("added", 0), "removed": done.get("removed", 0), "blocked": plan.sharing_blocked},
         reminders={"sent": mail["sent"], "skipped": applied.skipped, "failed": mail["failed"],
                    "confirmed": mail["confirmed"], "unconfirmed": mail["unconfirmed"]},
+        events={**applied.event_counts(), "unchanged": plan.events_unchanged, "blocked": plan.invites_blocked},
         api_calls=api_calls, actions=plan_entries(plan, subject_of), failures=failures)
 
 
 def plan_entries(plan, subject_of: Callable[[Any], str] | None = None) -> list[dict[str, Any]]:
     """Every action of a plan as the report lists it: Drive, cells, layout, emails."""
     entries = [drive_entry(change) for change in plan.drive]
+    entries += [event_entry(change) for change in plan.calendar]
     for action in (*plan.actions, *plan.layout, *plan.emails):
         entry = dict(action.as_dict(), describe=action.describe())
         if subject_of is not None and entry["action"] == "SendReminder":
@@ -110,6 +118,14 @@ def drive_entry(change) -> dict[str, Any]:
     name = type(change).__name__
     target = fields.get("email") or fields.get("name") or fields.get("template_id") or ""
     return {"action": name, **fields, "describe": f"{name} for team {change.team_id} {target}".rstrip()}
+
+
+def event_entry(change) -> dict[str, Any]:
+    people = [person["email"] for person in change.body.get("attendees", [])]
+    invited = f" inviting {', '.join(people)}" if people else ""
+    return {"action": f"Calendar{change.kind.capitalize()}", "event_id": change.event_id,
+            "meeting": change.meeting_key, "send_updates": change.send_updates, "body": change.body,
+            "describe": f"{change.kind} calendar event {change.summary!r}{invited}"}
 
 
 def runs_row(report: Report) -> tuple[tuple[str, object], ...]:

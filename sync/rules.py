@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from forms.repeat import GROUP
 
+from sync.core.calendar_plan import CalendarRules, InviteRule, SessionRule
 from sync.core.drive_plan import DriveRules
 from sync.core.meetings import Year
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
@@ -27,7 +28,26 @@ def plan_rules(settings, run_id: str) -> Rules:
     columns = tuple(column.header for column in units.columns) + ((NEXT_MEETING,) if meetings else ())
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
-                 columns, tuple(settings.programme.sites), meetings, digest_rules(settings))
+                 columns, tuple(settings.programme.sites), meetings, calendar_rules(settings),
+                 digest=digest_rules(settings))
+
+
+# Calendar's names for [calendar] send_updates.
+SEND_UPDATES = {"all": "all", "external_only": "externalOnly", "none": "none"}
+
+
+def calendar_rules(settings) -> CalendarRules | None:
+    """The programme calendar's sessions and invitations; None without a [calendar]."""
+    calendar = settings.calendar
+    if calendar is None:
+        return None
+    invite = calendar.invite
+    return CalendarRules(calendar.id, settings.programme.time_zone, tuple(settings.drive.allowed_domains),
+                         SEND_UPDATES[calendar.send_updates],
+                         tuple(SessionRule(s.stable_key, s.title, s.date, time.fromisoformat(s.start),
+                                           time.fromisoformat(s.end)) for s in calendar.sessions),
+                         InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None,
+                         calendar.meetings_field is not None)
 
 
 def digest_rules(settings) -> DigestRules | None:

@@ -75,7 +75,7 @@ def import_staff(settings, workspace, path: Path, now: datetime,
     edits = Edits(book)
     staff_edits(edits, changes, rules.site_header)
     stamp = local_time(now, settings.programme.time_zone)
-    new, resolved = problem_edits(edits, problems, f"{IMPORT_FIELD} ({path.name})", stamp)
+    new, resolved = problem_edits(edits, problems, f"{IMPORT_FIELD} ({path.name}) line ", stamp)
     calls = google_call(*spreadsheet(book.spreadsheet_id), lambda: write_book(workspace.gspread.http_client, edits),
                         sleep)
     return ImportResult(changes, tuple(problems), new, resolved, 1 + calls)
@@ -111,8 +111,8 @@ def staff_edits(edits: Edits, changes: StaffChanges, site_header: str) -> None:
 
 
 def problem_edits(edits: Edits, problems: Sequence[Problem], field_prefix: str, stamp: str) -> tuple[int, int]:
-    """A Problems row for each problem not yet open there; this file's earlier rows that
-    no longer apply resolved. Returns (new, resolved)."""
+    """A Problems row for each problem not yet open there; earlier rows of the same source
+    (their Field starts with `field_prefix`) that no longer apply resolved. Returns (new, resolved)."""
     tab = edits.book.tab(L.PROBLEMS) or edits.add_tab(L.PROBLEMS, L.PROBLEMS_LAYOUT.headers)
     index, _ = tab.index_by(("Problem ID",))
     wanted = {problem_id(p): p for p in problems}
@@ -138,7 +138,7 @@ def problem_edits(edits: Edits, problems: Sequence[Problem], field_prefix: str, 
 
 
 def _of_file(tab: Tab, row: int, field_prefix: str) -> bool:
-    return str(tab.value(row, "Field")).startswith(field_prefix + " line ")
+    return str(tab.value(row, "Field")).startswith(field_prefix)
 
 
 def _cells(tab: Tab, values: dict[str, object]) -> dict[int, object]:

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 
 import gspread
 
-from oracle import TIME_ZONE, Oracle, reminders_too_close
+from oracle import TIME_ZONE, TRAINING_DAYS, Oracle, reminders_too_close
 from programme import CHECKPOINT
 
 TABS = ("Dashboard", "Roster", "Members", "Problems", "Reminders", "Runs")
@@ -107,7 +107,24 @@ def check_clean_sync(window: Window, oracle: Oracle, seen: Seen) -> None:
     check_reminders(records(tabs["Reminders"]), mail)
     check_problems(records(tabs["Problems"]), oracle)
     check_checkpoints(records(tabs["Roster"]), records(tabs["Problems"]), oracle)
+    check_calendar(window, oracle)
     seen.check_and_update(present_keys(tabs, folders, mail))
+
+
+def check_calendar(window: Window, oracle: Oracle) -> None:
+    """The programme calendar holds exactly the configured sessions, each once (no event
+    ever made twice, none cancelled), inviting exactly the enrolled facilitators of the
+    live teams."""
+    events = window.workspace.calendar.events()
+    listed = events.list(calendarId=window.settings.calendar.id, showDeleted=True, maxResults=2500).execute()
+    items = listed.get("items", [])
+    days = sorted(e["start"]["dateTime"][:10] for e in items)
+    assert days == sorted(TRAINING_DAYS), f"the calendar holds {days}, not each training session once"
+    assert all(e["status"] == "confirmed" for e in items), [e["status"] for e in items]
+    enrolled = {r.email for r in oracle.teams().values() if r.answers.enrolled}
+    for event in items:
+        invited = {a["email"] for a in event.get("attendees", [])}
+        assert invited == enrolled, f"{event['summary']} invites {invited}, not {enrolled}"
 
 
 def check_roster(rows: list[tuple[int, dict]], oracle: Oracle) -> None:

@@ -32,6 +32,10 @@ def team_id(email: str) -> str:
     return "PLT-" + base64.b32encode(digest)[:8].decode("ascii")
 
 
+# Belmont's [[calendar.session]] days: each is one event on the programme calendar, ever.
+TRAINING_DAYS = ("2017-10-16", "2017-11-13", "2017-12-04", "2018-01-08", "2018-02-05", "2018-03-19")
+
+
 def reminders_too_close(sent: Iterable[tuple[str, str, date]]) -> list[tuple[str, str, date, date]]:
     """Of the reminders sent, as (team id, milestone, local date sent), each two of one
     team's milestone fewer than MIN_GAP_DAYS calendar days apart, as the programme's
@@ -51,6 +55,7 @@ class Answers:
     team_name: str
     topic: str
     members: tuple[tuple[str, str], ...]
+    enrolled: bool = True    # in the facilitator training course: invited to its sessions
 
     @property
     def usable(self) -> bool:

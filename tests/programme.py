@@ -63,6 +63,14 @@ max_reminders = 2
 '''
 
 
+def typed_facilitator_email(text: str) -> str:
+    """Belmont's config with the facilitator's email a question anyone may answer, the
+    form still collecting each respondent's verified email: who a response says it is
+    from, and who sent it, may differ."""
+    title = 'title = "Facilitator email"\n'
+    return text.replace(f'{title}type = "respondent"', f'{title}type = "email"', 1)
+
+
 def at(text: str) -> datetime:
     """A local programme time, e.g. at("2017-10-10 06:00")."""
     return datetime.fromisoformat(text).replace(tzinfo=TZ)

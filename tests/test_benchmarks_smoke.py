@@ -43,3 +43,11 @@ def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_o
     out = capsys.readouterr().out
     assert "200 people, 12 topics, 10 facilitators" in out and "proven optimal" in out
     assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)
+
+
+def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=6, event_changes=6))
+    assert (parts["events.list"], parts["calendar batches"]) == (1, 1)
+    parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=5001, event_changes=1001))
+    assert (parts["events.list"], parts["calendar batches"]) == (3, 2)
+    assert "events.list" not in bounds.lower_bound(bounds.quiet_sync(100))

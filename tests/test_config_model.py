@@ -71,6 +71,9 @@ CROSS_SECTION = {
     "no role is reminded": (
         lambda raw: role(raw, "facilitator").update(remind="cc"),
         [("unit.role", 'expected at least one role with remind = "to": reminders need someone to go to')]),
+    "unit owner names no role": (
+        lambda raw: raw["unit"].update(owner="coach"),
+        [("unit.owner", 'expected the key of a [[unit.role]] (facilitator, member), got "coach"')]),
     "unit source names no form": (
         lambda raw: raw["unit"].update(source="facilitators"),
         [("unit.source", 'expected the key of an enrol form, got "facilitators" (forms: enrol)')]),
@@ -128,6 +131,18 @@ CROSS_SECTION = {
                      raw["milestone"][2]["evidence"].update(form="checkpoint")),
         [("form[1].allow_unverified_responses", "only an enrol form's responses change who is in a unit; remove "
                                                 "it from this form")]),
+    "calendar session ends before it starts": (
+        lambda raw: raw["calendar"]["session"][0].update(start="17:30", end="15:30"),
+        [("calendar.session[0].end", 'expected a time after the start (17:30), got "15:30"')]),
+    "calendar meetings field is no dates field": (
+        lambda raw: raw["calendar"].update(meetings_field="meeting_time"),
+        [("calendar.meetings_field", 'expected a dates field of the enrol form (none), got "meeting_time"')]),
+    "calendar invites a role the unit lacks": (
+        lambda raw: raw["calendar"]["invite"].update(role="coach"),
+        [("calendar.invite.role", 'expected a role of the unit (facilitator, member), got "coach"')]),
+    "calendar invites on an answer the form does not offer": (
+        lambda raw: raw["calendar"]["invite"].update(answers=["Enrolled"]),
+        [("calendar.invite.answers[0]", 'expected one of the choices of "training", got "Enrolled"')]),
     "target site is no site": (
         lambda raw: raw["target"][0].update(sites=["Belmont High School", "Payson Park School"]),
         [("target[0].sites[1]", 'expected a site listed in programme.sites, got "Payson Park School"')]),
@@ -172,7 +187,6 @@ def add_form(purpose: str) -> Callable[[dict], None]:
 # Each part of the programme model this release refuses rather than ignores.
 NOT_YET = {
     "sign-off form": (add_form("signoff"), [("form[1].purpose", "a signoff form is not supported yet")]),
-    "survey form": (add_form("survey"), [("form[1].purpose", "a survey form is not supported yet")]),
     "application form": (add_form("application"), [("form[1].purpose", "an application form is not supported "
                                                                           "yet")]),
     "units from groups": (
@@ -191,12 +205,18 @@ NOT_YET = {
         lambda raw: raw.update(cycle=[{"key": "improvement", "title": "Improvement cycle",
                                        "starts": [date(2017, 10, 2)]}]),
         [("cycle", "an improvement cycle ([[cycle]]) is not supported yet")]),
-    "calendar": (
-        lambda raw: raw.update(calendar={"title": "PLT facilitator training"}),
-        [("calendar", "Google Calendar ([calendar]) is not supported yet")]),
-    "grouping": (
-        lambda raw: raw.update(grouping={"survey": "interests"}),
-        [("grouping", "grouping from a survey ([grouping]) is not supported yet")]),
+    "calendar meetings from two dates fields": (
+        lambda raw: (raw.update(calendar={"title": "PLT meetings", "meetings_field": "meeting_time"}),
+                     [f.update(type="dates") for f in form(raw)["field"] if f["key"] in ("meeting_time", "topic")]),
+        [("calendar.meetings_field", "meetings from one of several dates fields on the calendar is not supported "
+                                     "yet (the enrol form has topic, meeting_time)")]),
+    "facilitators from applications": (
+        lambda raw: (add_form("survey")(raw), raw.update(grouping={
+            "survey": "survey", "choices": ["summary"], "school": "summary", "facilitators": "applications"})),
+        [("grouping.facilitators", 'facilitators from accepted applications ("applications") is not supported '
+                                   'yet; use "volunteers" (the survey\'s facilitate field)'),
+         ("grouping.survey", 'expected the survey form to have a field of type = "respondent"'),
+         ("grouping.choices[0]", "expected a choice or dropdown field listing the topics; \"summary\" is not")]),
 }
 
 
@@ -227,7 +247,7 @@ def test_each_part_not_carried_out_yet_is_refused_at_its_place(case):
 def test_a_config_with_several_problems_lists_every_one_at_once():
     cases = ["enrol form without verified emails", "unit site names no field", "role field is no person", "milestone due two ways", "after loops",
              "target site is no site", "two fields with one title", "choice field without choices"]
-    refusals = ["survey form", "units from groups", "calendar", "sign-off evidence"]
+    refusals = ["application form", "units from groups", "sign-off evidence"]
 
     def change(raw: dict) -> None:
         for case in refusals:
@@ -264,6 +284,13 @@ def test_people_per_unit_default_to_thirty_and_a_cap_under_one_is_refused():
     assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.max_people == 30
     assert problems_of(lambda raw: raw["unit"].update(max_people=0)) == [
         ("unit.max_people", "expected a number of at least 1, got 0")]
+
+
+def test_a_units_owner_is_its_facilitator_unless_another_role_is_named():
+    assert settings_from_toml(copy.deepcopy(BELMONT_RAW), BELMONT, {}).unit.owner_role == "facilitator"
+    named = copy.deepcopy(BELMONT_RAW)
+    named["unit"]["owner"] = "member"
+    assert settings_from_toml(named, BELMONT, {}).unit.owner_role == "member"
 
 
 def test_a_single_form_table_is_named_as_such_in_a_programme_model_file():

@@ -93,9 +93,9 @@ def test_every_repeat_problem_is_listed_at_once():
         CASES["repeat column taken"][0](raw)
         field(raw, "meetings")["type"] = "dates"
         raw["milestone"][0]["level"] = "site"
-        raw["calendar"] = {"title": "CWG meetings"}
+        raw["calendar"] = {"title": "CWG meetings", "meetings_field": "structure"}
 
     assert problems_of(change) == [
         *CASES["repeat column taken"][1], *CASES["key of a repeated question"][1],
         ("milestone[0].level", "a site-level milestone is not supported yet"),
-        ("calendar", "Google Calendar ([calendar]) is not supported yet")]
+        ("calendar.meetings_field", 'expected a dates field of the enrol form (meetings), got "structure"')]

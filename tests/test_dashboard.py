@@ -40,9 +40,10 @@ def test_each_school_counts_its_teams_people_and_milestone_progress():
     hale = by_school["Hale"]
     assert (hale["Teams"], hale["People in PLTs"], hale["Staff"]) == (3, 5, 8)
     assert [hale[f"{CHARTER} {w}"] for w in ("received", "missing", "overdue", "% received")] == [1, 1, 1, 33]
-    assert (hale["Participation %"], hale["Target %"]) == (62, 25)
+    assert (hale["Participation %"], hale["Target %"], hale["On track"]) == (62, 25, "yes")
     rogers = by_school["Rogers"]          # a target with no team yet still shows, at zero
-    assert (rogers["Teams"], rogers["People in PLTs"], rogers["Participation %"]) == (0, 0, 0)
+    assert (rogers["Teams"], rogers["People in PLTs"], rogers["Participation %"], rogers["On track"]) == (0, 0, 0, "no")
+    assert by_school["Webster"]["On track"] is None
     total = by_school[D.ALL_SCHOOLS]
     assert (total["Teams"], total["People in PLTs"], total["Staff"], total["Participation %"]) == (4, 7, 68, 10)
     assert [total[f"{CHARTER} {w}"] for w in ("received", "missing", "overdue", "% received")] == [1, 2, 1, 25]
@@ -50,8 +51,8 @@ def test_each_school_counts_its_teams_people_and_milestone_progress():
 
 def test_without_staff_by_school_participation_is_left_blank():
     rows = table_rows(model([("Hale", {"a"}, "received")], None, {"Hale": 0.25}), None)
-    assert rows[0][:6] == list(D.BASE_HEADERS)
-    assert rows[1] == ["Hale", 1, 1, None, None, 25, 1, 0, 0, 100]
+    assert rows[0][:8] == list(D.BASE_HEADERS)
+    assert rows[1] == ["Hale", 1, 1, None, None, 25, None, None, 1, 0, 0, 100]
     assert rows[2][0] == D.ALL_SCHOOLS and rows[2][3] is None
 
 
@@ -140,8 +141,11 @@ def test_staff_tab_with_schools_gives_participation_against_the_target(programme
     programme.sync(at("2017-10-10 06:00"))
     _tab, rows = dashboard_rows(programme)
     belmont = rows["Belmont High School"]
-    assert (belmont["Staff"], belmont["Participation %"], belmont["Target %"]) == ("16", "25", "80")
+    assert (belmont["Staff"], belmont["Participation %"], belmont["Target %"], belmont["On track"]) == (
+        "16", "25", "80", "no")
     assert rows["Chenery Middle School"]["Staff"] == "0" and rows["Chenery Middle School"]["Participation %"] == ""
+    assert rows["Chenery Middle School"]["On track"] == ""
+    assert _tab.rows[D.BEHIND_ROW][:2] == [D.BEHIND_LABEL, "Belmont High School"]
 
 
 def test_every_school_of_the_programme_is_listed_from_the_first_sync(endpoint, tmp_path):
@@ -174,5 +178,8 @@ def test_a_target_of_one_role_counts_that_role_of_the_staff_and_rolls_over_on_it
     built = build_model(book, ModelRules((CHARTER,), ("Hale",), "School", (), targets))
     autumn = dict(zip(D.BASE_HEADERS, table_rows(built, date(2017, 10, 1))[1]))
     spring = dict(zip(D.BASE_HEADERS, table_rows(built, date(2018, 1, 8))[1]))
-    assert (autumn["Staff"], autumn["Participation %"], autumn["Target %"]) == (3, 33, 25)
-    assert (spring["Staff"], spring["Participation %"], spring["Target %"]) == (4, 25, 100)
+    assert (autumn["Staff"], autumn["Participation %"], autumn["Target %"], autumn["Target by"],
+            autumn["On track"]) == (3, 33, 25, "2017-10-31", "yes")
+    assert (spring["Staff"], spring["Participation %"], spring["Target %"], spring["Target by"],
+            spring["On track"]) == (4, 25, 100, "2018-05-11", "no")
+    assert built.behind_target(date(2018, 1, 8)) == ["Hale"] and built.behind_target(date(2017, 10, 1)) == []

@@ -10,7 +10,8 @@ from emulator.sheets_requests import HANDLERS
 
 DOC = (Path(__file__).parents[1] / "docs" / "emulator-gaps.md").read_text(encoding="utf-8")
 APIS = [("sheets", None, "Sheets v4"), ("drive", None, "Drive v3"), ("drive", "v2", "Drive v2"),
-        ("forms", None, "Forms v1"), ("gmail", None, "Gmail v1"), ("docs", None, "Docs v1")]
+        ("forms", None, "Forms v1"), ("gmail", None, "Gmail v1"), ("docs", None, "Docs v1"),
+        ("calendar", None, "Calendar v3")]
 
 
 def _listed_as_not_served(title: str) -> set[str]:

@@ -56,6 +56,6 @@ def test_validating_emulator_answers_500_for_a_wrong_answer():
 def test_every_google_route_is_a_discovery_method():
     emulator = Emulator()
     google_routes = [r for r in emulator.routes if r.api != "admin" and r.counted]
-    assert {r.api for r in google_routes} == {"forms", "sheets", "drive", "gmail", "docs"}
+    assert {r.api for r in google_routes} == {"forms", "sheets", "drive", "gmail", "docs", "calendar"}
     unknown = [(r.api, r.method_id) for r in google_routes if r.method_id not in method_index(r.api, r.version)]
     assert unknown == []

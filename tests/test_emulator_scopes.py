@@ -193,8 +193,8 @@ CALENDAR_AND_DOCS = ("calendar", "calendar.events", "calendar.readonly", "calend
 
 
 def unserved_client(endpoint, api, version, scopes):
-    """A google-api-python-client service for an API the emulator does not serve, built from
-    the discovery document the library ships."""
+    """A google-api-python-client service built from the discovery document the library
+    ships, carrying a token with `scopes`."""
     import google_auth_httplib2
     import httplib2
     from googleapiclient.discovery import build_from_document
@@ -215,23 +215,25 @@ def test_calendar_and_docs_scopes_are_recognised_in_a_token(endpoint):
     assert (status, reason) == (403, "insufficientPermissions")   # recognised, yet they grant nothing in Drive
 
 
-@pytest.mark.parametrize("api, version, call", [
-    ("calendar", "v3", lambda service: service.events().list(calendarId="primary")),
-    ("calendar", "v3", lambda service: service.calendarList().list()),
-])
-def test_calendar_calls_answer_googles_json_unimplemented_error(endpoint, api, version, call):
-    service = unserved_client(endpoint, api, version, CALENDAR_AND_DOCS)
+def test_a_calendar_method_the_emulator_lacks_answers_googles_json_404(endpoint):
+    service = unserved_client(endpoint, "calendar", "v3", CALENDAR_AND_DOCS)
     with pytest.raises(HttpError) as caught:
-        call(service).execute()
-    assert caught.value.resp.status == 501
-    assert caught.value.resp["content-type"].startswith("application/json")
-    error = json.loads(caught.value.content)["error"]
-    assert (error["status"], error["errors"][0]["reason"]) == ("UNIMPLEMENTED", "notImplemented")
-    assert "Google Calendar API v3" in error["message"]
+        service.calendarList().list().execute()
+    assert caught.value.resp.status == 404
+    assert json.loads(caught.value.content)["error"]["status"] == "NOT_FOUND"
+
+
+def test_calendar_events_scope_reaches_the_accounts_own_calendar(endpoint):
+    service = unserved_client(endpoint, "calendar", "v3", ["calendar.events"])
+    assert service.events().list(calendarId="primary").execute()["items"] == []
+    narrow = unserved_client(endpoint, "calendar", "v3", ["calendar.app.created"])
+    with pytest.raises(HttpError) as caught:
+        narrow.events().list(calendarId="primary").execute()
+    assert caught.value.resp.status == 404
 
 
 def test_a_token_naming_an_unknown_calendar_scope_is_refused_before_the_api(endpoint):
-    answer = requests.get(f"{endpoint}/calendar/v3/users/me/calendarList", timeout=30,
+    answer = requests.get(f"{endpoint}/calendar/v3/calendars/primary/events", timeout=30,
                           headers={"Authorization": "Bearer emulator:calendar.everything"})
     assert answer.status_code == 401 and "calendar.everything" in answer.json()["error"]["message"]
 
@@ -251,7 +253,7 @@ def test_the_scopes_setting_takes_calendar_and_docs_scopes():
         assert printed, "the emulator did not start"
         url = printed[0].split()[3]
         answer = requests.get(f"{url}/calendar/v3/calendars/primary/events", timeout=30)
-        assert answer.status_code == 501 and answer.json()["error"]["status"] == "UNIMPLEMENTED"
+        assert answer.status_code == 200 and answer.json()["items"] == []
         refused = requests.get(f"{url}/drive/v3/files", timeout=30)
         assert refused.status_code == 403
     finally:

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from hypothesis import strategies as st
 
 from sync.core.grouping import Facilitator, Group, Respondent, Rules, group_id, propose
@@ -175,3 +176,49 @@ def test_every_proposal_respects_the_constraints_and_re_proposing_keeps_approved
     again = propose(respondents, leads, approved, rules)
     check_valid(again, respondents, leads, approved, rules)
     assert again.groups[:len(approved)] == tuple(approved)
+
+
+class CoordinatorSeason(RuleBasedStateMachine):
+    """People answer and re-answer the survey while a coordinator proposes, edits and
+    approves groups, in any order: every proposal respects the constraints and carries
+    every approved group exactly as approved."""
+
+    def __init__(self):
+        super().__init__()
+        self.answers: dict[str, Respondent] = {}
+        self.approved: list[Group] = []
+        self.last = None
+        self.rules = Rules(2, 4)
+        self.leads = [Facilitator("f0@bps.org", TOPICS[:2]), Facilitator("f1@bps.org", TOPICS[1:3]),
+                      Facilitator("t0@bps.org", TOPICS[3:])]
+
+    @rule(person=st.integers(0, 14), choices=st.lists(st.sampled_from(TOPICS), max_size=3))
+    def answer(self, person, choices):
+        email = f"t{person}@bps.org"
+        self.answers[email] = Respondent(email, f"School {person % 3}", tuple(choices))
+
+    @rule()
+    def propose(self):
+        self.last = propose(list(self.answers.values()), self.leads, self.approved, self.rules)
+        check_valid(self.last, list(self.answers.values()), self.leads, self.approved, self.rules)
+        assert self.last.groups[:len(self.approved)] == tuple(self.approved)
+
+    @rule(data=st.data())
+    def approve_after_editing(self, data):
+        open_groups = [g for g in (self.last.groups if self.last else ()) if not g.approved]
+        if not open_groups:
+            return
+        group = data.draw(st.sampled_from(open_groups))
+        dropped = data.draw(st.integers(0, len(group.members) - 1))
+        members = group.members[:dropped] + group.members[dropped + 1:]
+        self.approved.append(Group(group.group_id, group.topic, group.facilitator, members, approved=True))
+        self.last = None
+
+    @invariant()
+    def nobody_approved_twice(self):
+        people = [p for g in self.approved for p in (g.facilitator, *g.members)]
+        assert len(people) == len(set(people))
+
+
+TestCoordinatorSeason = CoordinatorSeason.TestCase
+TestCoordinatorSeason.settings = settings(max_examples=25, stateful_step_count=12, deadline=None)

@@ -3,7 +3,9 @@ submit, edit and delete responses, coordinators work in the roster and share fol
 hand, the calendar moves across milestone dates, Google fails (429, 5xx, dropped
 connections, "commit, then fail"), runs crash at a random call and two runs start at once.
 After every sync that ran without faults, what coordinators see is checked against an
-oracle worked out from the same actions (tests/oracle.py): nothing lost, nothing duplicated.
+oracle worked out from the same actions (tests/oracle.py): nothing lost, nothing duplicated,
+and on the programme calendar each training session exactly once, inviting exactly the
+facilitators enrolled in the course.
 
 `Figures` counts what a session did; `make soak` runs the same machine at length.
 """
@@ -47,7 +49,8 @@ FAULT_KINDS = (429, 500, 503, "reset", "commit_then_fail")
 METHODS = ("forms.forms.get", "forms.forms.responses.list", "sheets.spreadsheets.get",
            "sheets.spreadsheets.batchUpdate", "drive.files.list", "drive.files.create", "drive.files.update",
            "drive.permissions.create", "drive.permissions.delete", "drive.permissions.update",
-           "gmail.users.messages.send", "gmail.users.messages.list")
+           "gmail.users.messages.send", "gmail.users.messages.list", "calendar.events.list",
+           "calendar.events.insert", "calendar.events.patch", "calendar.events.delete")
 # What a failed or crashed run may raise: Google's refusals, dropped connections, or one
 # of PLT Sync's own failures that the CLI reports in a line; anything else is a defect.
 GOOGLE_FAILURES = (HttpError, gspread.exceptions.APIError, OSError, httplib2.HttpLib2Error,
@@ -69,7 +72,8 @@ UNIT_IDS = st.one_of(st.sampled_from(FACILITATORS).map(lambda who: team_id(_emai
 SENDERS = st.one_of(st.sampled_from(FACILITATORS).map(_email), st.sampled_from(PEOPLE).map(lambda p: p[1]))
 
 answers = st.builds(Answers, st.sampled_from(TEAM_NAMES), st.sampled_from(TOPICS),
-                    st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True).map(tuple))
+                    st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True).map(tuple), st.booleans())
+TRAINING = {True: "Enrolled in the facilitator training course", False: "Requesting an exemption"}
 
 
 @dataclass
@@ -122,7 +126,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         return {"respondentEmail": email, "submittedAt": submitted,
                 "answers": {q["facilitator_name"]: name, q["team_name"]: given.team_name, q["school"]: "Chenery Middle School",
                             q["topic"]: given.topic, q["goal_type"]: "Student Learning", q["meeting_time"]: "Tuesdays 3:00",
-                            q["training"]: "Enrolled in the facilitator training course", q["members"]: members}}
+                            q["training"]: TRAINING[given.enrolled], q["members"]: members}}
 
     def _form_url(self) -> str:
         return f"{self.endpoint}/_emulator/forms/{self.window.settings.form.id}/responses"

@@ -190,6 +190,24 @@ def staff_import(env: Environment, config_path: Path | None, file: Path, as_json
 
 
 @plt.group()
+def groups() -> None:
+    """Affinity groups formed from the interest survey."""
+
+
+@groups.command("propose")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
+@click.pass_obj
+def groups_propose(env: Environment, config_path: Path | None, as_json: bool):
+    """Propose affinity groups from the interest survey onto the Groups tab, and print the
+    share of people who got their 1st, 2nd and 3rd choice. Approved groups are kept exactly;
+    a survey answer that needs a look is a Problems row. Exit 1 when an answer could not be used."""
+    from sync.commands.handlers import GroupsOptions
+
+    return env.command("groups_propose_command")(settings_for(env, config_path), GroupsOptions(json=as_json), env)
+
+
+@plt.group()
 def auth() -> None:
     """Sign in to Google."""
 

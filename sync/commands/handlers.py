@@ -162,3 +162,21 @@ def config_upgrade_command(options: ConfigUpgradeOptions, env: Environment) -> E
         return ExitStatus.OK
     print(f"{options.path} is already in the programme model: nothing to upgrade", file=env.stdout)
     return ExitStatus.OK
+
+
+@dataclass(frozen=True)
+class GroupsOptions:
+    json: bool = False
+
+
+def groups_propose_command(settings: Settings, options: GroupsOptions, env: Environment) -> ExitStatus | None:
+    from sync.google.session import workspace_from_settings
+    from sync.groups_propose import propose_groups
+
+    result = propose_groups(settings, workspace_from_settings(settings, env.environ), env.clock(), env.sleep)
+    if options.json:
+        print(json.dumps(result.to_json(), indent=2), file=env.stdout)
+    else:
+        for line in result.lines():
+            print(line, file=env.stdout)
+    return ExitStatus.PARTIAL if result.unusable_answers else ExitStatus.OK

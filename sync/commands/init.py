@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from calendars.events import create_calendar
 from config.writeback import write_ids
 from forms.create import create_form
 from forms.repeat import expand
@@ -42,6 +43,9 @@ def initialise(settings, workspace: Workspace, config_path) -> InitResult:
             lambda: _create_sheet(settings, workspace))
     _ensure(result, "drive.parent_folder_id", settings.drive.parent_folder_id,
             lambda: _create_parent(settings, workspace))
+    if settings.calendar is not None:
+        _ensure(result, "calendar.id", settings.calendar.id, lambda: create_calendar(
+            workspace.calendar, settings.calendar.title, settings.programme.time_zone))
     if result.created:
         write_ids(config_path, result.created)
     return result

@@ -49,10 +49,29 @@ def plain_text(status: ProgrammeStatus) -> str:
         lines += [f"  {s.school:<{width}}  {cell(s.milestones[index])}" for s in rows]
     lines += ["", "Teams and people"]
     lines += [f"  {s.school:<{width}}  {_plural(s.teams, 'team')}, {_plural(s.people, 'person')}" for s in rows]
+    if status.has_targets:
+        lines += ["", "Participation against targets"]
+        lines += [f"  {s.school:<{width}}  {participation_text(s)}" for s in status.schools]
+        lines += ["", _behind_heading(status)]
     lines += ["", _overdue_heading(status)]
     lines += [f"  {t.school} | {t.team} | {t.whose_turn} | {', '.join(t.milestones)}"
               for t in status.overdue]
     return "\n".join(lines)
+
+
+def participation_text(school: SchoolStatus) -> str:
+    """E.g. `12% of 8 staff, target 25% by 2017-10-31: behind`."""
+    p = school.participation
+    if p.target_percent is None:
+        return "no target"
+    target = f"target {p.target_percent}%" + (f" by {p.target_by}" if p.target_by else "")
+    if p.percent is None:
+        return f"{target} (no staff to count on the Staff tab)"
+    return f"{p.percent}% of {p.staff} staff, {target}: {'on track' if p.on_track else 'behind'}"
+
+
+def _behind_heading(status: ProgrammeStatus) -> str:
+    return f"Behind target: {', '.join(status.behind_target) or 'none'}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -75,6 +94,16 @@ def _rich(status: ProgrammeStatus, console: Console) -> None:
         table.add_row(*_row(school))
     table.add_row(*_row(status.total), style="bold", end_section=True)
     console.print(table)
+    if status.has_targets:
+        targets = Table(title="Participation against targets", title_justify="left")
+        for name in ("School", "Participation"):
+            targets.add_column(name, overflow="fold")
+        for school in status.schools:
+            text = escape(participation_text(school))
+            targets.add_row(escape(school.school),
+                            f"[red]{text}[/red]" if school.participation.on_track is False else text)
+        console.print(targets)
+        console.print(escape(_behind_heading(status)))
     if not status.overdue:
         console.print("Overdue teams: none")
         return

@@ -18,7 +18,7 @@ Group size counts members; the facilitator leads the group and is not counted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Mapping, Sequence
 
 from .grouping_milp import Assignment, solve
@@ -31,7 +31,8 @@ GROUP_PREFIX = "AG"
 
 @dataclass(frozen=True)
 class Respondent:
-    """One person's latest survey answer: topics in order of preference (1st first)."""
+    """One person's latest survey answer: topics in order of preference (1st first); ""
+    where a rank was left empty."""
 
     email: str
     school: str
@@ -122,7 +123,7 @@ def _pooled(facilitators: Sequence[Facilitator]) -> list[Facilitator]:
 
 
 def _rank(choices: Sequence[str], topic: str) -> int | None:
-    return choices.index(topic) + 1 if topic in choices else None
+    return choices.index(topic) + 1 if topic and topic in choices else None
 
 
 def _groups(people: Sequence[Respondent], assignment: Assignment, rules: Rules) -> list[Group]:
@@ -150,9 +151,9 @@ def _unassigned(people: Sequence[Respondent], pool: Sequence[Facilitator],
 
 
 def _reason(person: Respondent, led: set[str], assignment: Assignment) -> str:
-    if not person.choices:
+    if not any(person.choices):
         return "chose no topic"
-    listed = ", ".join(person.choices)
+    listed = ", ".join(t for t in person.choices if t)
     if not any(topic in led for topic in person.choices):
         return f"no facilitator for any of their topics ({listed})"
     opened = [t for t in person.choices if t in assignment.leaders]
@@ -169,7 +170,7 @@ class Summary:
     third: float
     unassigned: int
     optimal: bool
-    groups: int = field(default=0)
+    groups: int
 
 
 def summary(proposal: Proposal) -> Summary:

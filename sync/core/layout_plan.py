@@ -20,7 +20,7 @@ from sheets.book import Book, Preview, Tab
 from sync.core.cells import same
 from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, UpdateDashboard
 from sync.core.report_model import ModelRules, ProgrammeModel, build_model
-from sync.core.report_tables import dashboard_rows
+from sync.core.report_tables import dashboard_behind, dashboard_rows
 from sync.core.sheet_writes import write_actions
 
 
@@ -85,6 +85,8 @@ def tab_repairs(tab: Tab, layout: L.TabLayout, created: Mapping[int, str], title
     requests += F.column_widths(tab.sheet_id, created)
     if layout.name == L.ROSTER:
         requests += _checkbox_repairs(tab, layout, titles) + _status_rule_repairs(tab, titles)
+    if layout.name == L.PROBLEMS:
+        requests += _tick_boxes(tab, [L.APPROVE])
     requests += _protection_repairs(tab, _owned_runs(tab, layout, titles))
     return requests
 
@@ -93,10 +95,16 @@ def _checkbox_repairs(tab: Tab, layout: L.TabLayout, titles: Sequence[str]) -> l
     """A received column whose tick boxes stop short of the last team row gets them again;
     only the layout's own: one left from a milestone that no longer has a checkbox is the
     coordinator's to keep or delete (see `roster_layout`)."""
+    headers = [L.received_header(title) for title in titles]
+    return _tick_boxes(tab, [header for header in headers if header in layout.headers])
+
+
+def _tick_boxes(tab: Tab, headers: Sequence[str]) -> list[dict]:
+    """Tick boxes down each of these columns, where they stop short of the last row."""
     needed = max(tab.used_rows() - 1, 1)
     out = []
-    for header in (L.received_header(title) for title in titles):
-        col = tab.column(header) if header in layout.headers else None
+    for header in headers:
+        col = tab.column(header)
         if col is not None and tab.checkboxes.get(col, 0) < needed:
             out.append(F.checkboxes(tab.sheet_id, col, tab.row_count))
     return out
@@ -153,9 +161,12 @@ def dashboard_update(preview: Book, inputs: LayoutInputs, model: ProgrammeModel 
     """The Dashboard cells that change, counted by the programme model from the sheet as this
     run's writes will leave it."""
     tab = preview.tabs[L.DASHBOARD]
-    wanted = dashboard_rows(model if model is not None else build_model(preview, inputs.model), inputs.today)
+    model = model if model is not None else build_model(preview, inputs.model)
+    wanted = dashboard_rows(model, inputs.today)
     width = len(wanted[0])
-    cells = []
+    behind = tuple((c, v) for c, v in enumerate(dashboard_behind(model, inputs.today))
+                   if not same(_cell(tab, D.BEHIND_ROW, c), "" if v is None else v))
+    cells = [(D.BEHIND_ROW, behind)] if behind else []
     for offset in range(max(len(wanted), tab.used_rows() - D.TABLE_ROW)):
         row = D.TABLE_ROW + offset
         row_cells = wanted[offset] if offset < len(wanted) else [None] * width

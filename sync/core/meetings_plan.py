@@ -85,8 +85,9 @@ def next_meeting(meetings: tuple[UnitMeeting, ...], now: datetime) -> str:
 
 
 def plan_meetings(p: SheetPlanner, teams: Mapping[str, Team], meetings: Mapping[str, tuple[UnitMeeting, ...]],
-                  units: UnitRules, rules: MeetingRules) -> None:
-    """The Meetings tab's rows: every meeting of every unit, and those gone marked."""
+                  units: UnitRules, rules: MeetingRules, keep: frozenset[str] = frozenset()) -> None:
+    """The Meetings tab's rows: every meeting of every unit, and those gone marked; those of
+    units in `keep` (held back from any change) stay as they are."""
     desired: dict[tuple, dict[str, Any]] = {}
     for tid, team in teams.items():
         described = _unit_cells(team, units, rules)
@@ -99,7 +100,7 @@ def plan_meetings(p: SheetPlanner, teams: Mapping[str, Team], meetings: Mapping[
     tab = p.tab(L.MEETINGS)
     for key, row in p.index(L.MEETINGS).items():
         status = CANCELLED if key[0] in teams else WITHDRAWN
-        if key not in desired and tab.value(row, L.MEETING_STATUS) == SCHEDULED:
+        if key not in desired and key[0] not in keep and tab.value(row, L.MEETING_STATUS) == SCHEDULED:
             p.actions.append(UpdateRow(L.MEETINGS, key, ((L.MEETING_STATUS, SCHEDULED, status),), key[0]))
 
 

@@ -22,6 +22,8 @@ class Team:
     submission: Submission
     superseded: tuple[Submission, ...] = ()   # earlier responses for this unit, oldest first
     started_at: datetime | None = None  # when its first response came: `days_after_start` counts from here
+    # later responses held back from changing its people until a coordinator approves (sync.core.guard)
+    held: tuple[Submission, ...] = ()
 
 
 # Actions: the plan is a list of these; `--dry-run` prints them, `apply` carries them out.
@@ -209,4 +211,7 @@ class Plan:
     problems_resolved: int = 0
     folders_existing: int = 0
     sharing_blocked: int = 0               # people not shared with: outside the allowed domains
+    calendar: tuple[Any, ...] = ()         # calendars.model event changes, made after Drive
+    events_unchanged: int = 0              # calendar events already as planned
+    invites_blocked: int = 0               # people not invited: outside the allowed domains
     form_errors: tuple[str, ...] = ()      # why no response could be read, when none could

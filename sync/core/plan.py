@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from calendars.model import CalendarEvent
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
 from sheets.book import Book
 
+from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
@@ -52,6 +54,12 @@ class Observed:
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
     # Each unit's meetings from its dates answers, by unit id (for the Meetings tab and Calendar).
     meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
+    # The programme calendar's events by id, cancelled ones included (None: not read).
+    events: Mapping[str, CalendarEvent] | None = None
+    # Units none of whose responses may change their people yet (sync.core.guard): the
+    # sheet and Drive keep them exactly as they are, never withdrawn.
+    frozen: frozenset[str] = frozenset()
+    held: Mapping[str, str] = field(default_factory=dict)    # held response id -> its unit id
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Rules:
     field_columns: tuple[str, ...] = L.FIELD_COLUMNS
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
     meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
+    calendar: CalendarRules | None = None    # None: no programme calendar
     digest: DigestRules | None = None        # None: no weekly digest
 
     @property
@@ -145,9 +154,22 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     model = build_model(preview, rules.model)
     layout = plan_layout(observed.book, sheet.actions, inputs, preview, model)
     sheet = _with_digests(sheet, observed.book, model, rules, now)
+    events = plan_calendar(observed, rules)
     return replace(sheet, drive=drive.changes, layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
-                   sharing_blocked=sum(len(people) for people in drive.blocked.values()))
+                   sharing_blocked=sum(len(people) for people in drive.blocked.values()),
+                   calendar=events.changes, events_unchanged=events.unchanged, invites_blocked=len(events.blocked))
+
+
+def plan_calendar(observed: Observed, rules: Rules) -> CalendarPlan:
+    """The programme calendar's changes. None while the form is unreadable: with no unit
+    known, every invitation would look withdrawn."""
+    if rules.calendar is None or observed.events is None or form_errors(observed.problems):
+        return CalendarPlan()
+    meetings = session_meetings(rules.calendar, observed.teams, rules.units)
+    if rules.calendar.unit_meetings:
+        meetings += unit_meetings(observed.meetings, observed.teams, rules.units)
+    return plan_events(meetings, observed.events, rules.calendar)
 
 
 def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView | None,
@@ -165,12 +187,12 @@ def _plan_sheet(observed: Observed, rules: Rules, now: datetime, view: DriveView
     if not unreadable:
         unanswered = unanswered_fields(observed.problems)
         roster = plan_roster(p, teams, rules.time_zone, rules.units, unanswered, view, milestones,
-                             _next_meetings(observed, rules, now))
-        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10])
+                             _next_meetings(observed, rules, now), keep=observed.frozen)
+        plan_members(p, teams, rules.units, unanswered, view, today=stamp[:10], keep=observed.frozen)
         if rules.meetings is not None:
-            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings)
+            plan_meetings(p, teams, observed.meetings, rules.units, rules.meetings, observed.frozen)
     current = current_problems(observed.problems, observed.response_facilitators, teams, rules.units)
-    opened, new_problems, resolved = plan_problems(p, current, teams, stamp)
+    opened, new_problems, resolved = plan_problems(p, current, teams, stamp, observed.held)
     emails = plan_ledger(p, milestones, rules.mail_domain, stamp)
     p.actions.append(SetLastRun(_last_run_text(now, rules)))
     new, updated, unchanged, withdrawn = roster
@@ -210,7 +232,7 @@ def withdrawn_units(observed: Observed) -> frozenset[str]:
     if tab is None or form_errors(observed.problems):
         return frozenset()
     index, _ = tab.index_by((L.TEAM_ID,))
-    return frozenset(key[0] for key in index) - observed.teams.keys()
+    return frozenset(key[0] for key in index) - observed.teams.keys() - observed.frozen
 
 
 def roster_team_count(book: Book) -> int:

@@ -13,12 +13,15 @@ from typing import Any, Mapping, Sequence
 from forms.model import Problem
 from sheets import layout as L
 
+from sync.core.milestones import ticked
 from sync.core.staff import IMPORT_FIELD as STAFF_IMPORT_FIELD
+from sync.core.survey import SURVEY_FIELD
 from sync.core.units import UnitRules
 from sync.core.model import Team, UpdateRow
 from sync.core.tables import SheetPlanner
 
-OPEN, RESOLVED = "open", "resolved"
+OPEN, RESOLVED, APPLIED = "open", "resolved", "applied"
+HELD_FIELD = "people"        # the Field of the row of a response held back from changing a unit's people
 
 
 def problem_id(problem: Problem) -> str:
@@ -56,7 +59,7 @@ def team_of_response(teams: Mapping[str, Team]) -> dict[str, str]:
     out = {}
     for tid, team in teams.items():
         out[team.submission.response_id] = tid
-        out.update({earlier.response_id: tid for earlier in team.superseded})
+        out.update({other.response_id: tid for other in (*team.superseded, *team.held)})
     return out
 
 
@@ -75,24 +78,32 @@ def problem_values(p: SheetPlanner, pid: str, problem: Problem, team_of: Mapping
     return values
 
 
-def _of_staff_import(tab, row: int) -> bool:
-    return str(tab.value(row, "Field")).startswith(STAFF_IMPORT_FIELD)
+def approved(tab, row: int) -> bool:
+    """Whether a coordinator ticked Approve on a held response's row."""
+    return str(tab.value(row, "Field")).strip() == HELD_FIELD and ticked(tab.value(row, L.APPROVE))
+
+
+def _of_another_command(tab, row: int) -> bool:
+    """A row a staff import or a groups proposal wrote: that command's to resolve."""
+    return str(tab.value(row, "Field")).startswith((STAFF_IMPORT_FIELD, f"{SURVEY_FIELD} ("))
 
 
 def plan_problems(p: SheetPlanner, current: Mapping[str, Problem], teams: Mapping[str, Team],
-                  stamp: str) -> tuple[int, int, int]:
+                  stamp: str, held: Mapping[str, str] = {}) -> tuple[int, int, int]:
     """Rows for the current problems, and open rows of problems gone resolved; returns
-    (open, new, resolved)."""
-    team_of = team_of_response(teams)
+    (open, new, resolved). A held response's row a coordinator approved says `applied`
+    once the response is (`held`: held response id -> its unit id)."""
+    team_of = {**team_of_response(teams), **held}
     index = p.index(L.PROBLEMS)
     desired = {(pid,): problem_values(p, pid, problem, team_of, stamp) for pid, problem in current.items()}
     new = sum(1 for key in desired if key not in index)
     p.sync_table(L.PROBLEMS, desired)
     tab, resolved = p.tab(L.PROBLEMS), 0
     for key, row in index.items():
-        # A staff import's rows are the next import's to resolve, not a run's.
-        if key not in desired and tab.value(row, "Status") == OPEN and not _of_staff_import(tab, row):
-            p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, RESOLVED),
+        # A staff import's or a proposal's rows are the next one's to resolve, not a run's.
+        if key not in desired and tab.value(row, "Status") == OPEN and not _of_another_command(tab, row):
+            gone = APPLIED if approved(tab, row) else RESOLVED
+            p.actions.append(UpdateRow(L.PROBLEMS, key, (("Status", OPEN, gone),
                                                          ("Resolved", tab.value(row, "Resolved"), stamp))))
             resolved += 1
     return len(current), new, resolved

@@ -14,7 +14,9 @@ Counting rules, stated once:
   status written: a milestone added since the last sync); "missing" in the Dashboard and
   the report is everything neither received nor overdue;
 - the target in force on a day is, per site, the earliest one whose date has not passed,
-  else the latest one whose date has passed, else one without a date.
+  else the latest one whose date has passed, else one without a date; a target naming a
+  role counts the people of that unit role (Tulsa's teachers) against the staff whose
+  Staff-tab Role is the same; a site is on track when its share reaches the target.
 """
 from __future__ import annotations
 
@@ -108,21 +110,38 @@ class ProgrammeModel:
         return out
 
     def participation(self, today: date | None = None) -> pd.DataFrame:
-        """Per site (and the total): units, people, staff, participation % and the target % in force."""
+        """Per site (and the total): units, people, staff, participation % and the target in
+        force (%, its date), and whether the site is on track (its share reaches the target)."""
         sites = self.sites
-        units = self.units.groupby("site").size().reindex(sites, fill_value=0)
-        people = (self.people.drop_duplicates(["site", "person"]).groupby("site").size()
-                  .reindex(sites, fill_value=0))
-        frame = pd.DataFrame({"units": units.astype(int), "people": people.astype(int)}, index=pd.Index(sites, name="site"))
-        frame.loc[ALL_SITES] = [int(frame["units"].sum()), int(frame["people"].sum())]
         in_force = [target_rule(self.rules.targets, s, today) for s in sites]
+        units = self.units.groupby("site").size().reindex(sites, fill_value=0)
+        people = [self.people_counted(site, rule) for site, rule in zip(sites, in_force)]
+        frame = pd.DataFrame({"units": units.astype(int), "people": people}, index=pd.Index(sites, name="site"))
+        frame.loc[ALL_SITES] = [int(frame["units"].sum()), int(frame["people"].sum())]
         staff = None if self.staff is None else self.staff_counts(sites, in_force)
         frame["staff"] = pd.array(staff if staff is not None else [None] * len(frame), dtype="Int64")
         frame["participation"] = pd.array([round(100 * p / s) if s else None for p, s in zip(frame["people"], staff)]
                                           if staff is not None else [None] * len(frame), dtype="Int64")
         frame["target"] = pd.array([None if t is None else round(100 * t.share) for t in in_force] + [None],
                                    dtype="Int64")
+        frame["target_by"] = pd.array([t.by.isoformat() if t is not None and t.by else None for t in in_force]
+                                      + [None], dtype=object)
+        frame["on_track"] = pd.array([on_track(int(p), s, t) for p, s, t in zip(
+            frame["people"], staff or [None] * len(frame), [*in_force, None])], dtype=object)
         return frame
+
+    def people_counted(self, site: str, rule: TargetRule | None) -> int:
+        """The people of a site's active units a target counts: each once, only those in the
+        unit role the target names when it names one (Tulsa's teachers, not their evaluators)."""
+        people = self.people[self.people["site"] == site]
+        if rule is not None and rule.role:
+            people = people[people["role"].str.casefold() == rule.role.casefold()]
+        return int(people["person"].nunique())
+
+    def behind_target(self, today: date | None = None) -> list[str]:
+        """The sites below the target in force, by name."""
+        part = self.participation(today)
+        return [site for site, track in zip(part.index, part["on_track"]) if track is False]
 
     def staff_counts(self, sites: Sequence[str], in_force: Sequence[TargetRule | None]) -> list[int]:
         """Staff per site, of the role its target in force names (all staff otherwise), then the total."""
@@ -158,6 +177,13 @@ class ProgrammeModel:
         joined = joined.sort_values("started").drop_duplicates(["site", "person"], keep="first")
         daily = joined.groupby(["started", "site"]).size().unstack("site", fill_value=0)
         return daily.sort_index().cumsum()
+
+
+def on_track(people: int, staff: int | None, rule: TargetRule | None) -> bool | None:
+    """Whether `people` of `staff` reach the target; None without a target or staff to count."""
+    if rule is None or not staff:
+        return None
+    return bool(people >= rule.share * staff - 1e-9)
 
 
 def who(name: str, email: str) -> str:

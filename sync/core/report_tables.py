@@ -19,6 +19,11 @@ def _cell(value) -> Cell:
     return None if pd.isna(value) else int(value)
 
 
+def given(value):
+    """A value of an object column, None where pandas holds a missing one."""
+    return None if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)) else value
+
+
 def dashboard_rows(model: ProgrammeModel, today: date | None) -> list[list[Cell]]:
     """The Dashboard table: a header row, one row per site, then the total row."""
     part, progress = model.participation(today), model.progress()
@@ -26,13 +31,21 @@ def dashboard_rows(model: ProgrammeModel, today: date | None) -> list[list[Cell]
     for site in site_order(model):
         line = part.loc[site]
         row: list[Cell] = [site, int(line["units"]), int(line["people"]), _cell(line["staff"]),
-                           _cell(line["participation"]), _cell(line["target"])]
+                           _cell(line["participation"]), _cell(line["target"]), given(line["target_by"]),
+                           D.on_track_word(given(line["on_track"]))]
         for title in model.titles:
             counts = progress.loc[(site, title)]
             row += [int(counts["received"]), int(counts["open"]), int(counts["overdue"]),
                     int(counts["percent_received"])]
         rows.append(row)
     return rows
+
+
+def dashboard_behind(model: ProgrammeModel, today: date | None) -> list[str | None]:
+    """The Dashboard's "Behind target" row: blank while no school's target can be checked."""
+    part = model.participation(today)
+    checked = [track for site, track in zip(part.index, part["on_track"]) if site != ALL_SITES and given(track) is not None]
+    return D.behind_row(model.behind_target(today) if checked else None)
 
 
 @dataclass(frozen=True)

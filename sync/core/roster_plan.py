@@ -61,9 +61,11 @@ def earlier_responses(team: Team, tz: str) -> str:
 
 def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: UnitRules, unanswered: frozenset[str],
                 drive: DriveView | None, milestones: MilestonePlan,
-                extra: Mapping[str, Mapping[str, Any]] = {}) -> tuple[int, int, int, int]:
+                extra: Mapping[str, Mapping[str, Any]] = {},
+                keep: frozenset[str] = frozenset()) -> tuple[int, int, int, int]:
     """Roster rows of every unit, with `extra` cells by unit (its next meeting); returns
-    (new, updated, unchanged, withdrawn)."""
+    (new, updated, unchanged, withdrawn). The rows of units in `keep` (held back from any
+    change) stay as they are."""
     desired = {(tid,): roster_values(team, tz, units, unanswered) for tid, team in teams.items()}
     for (tid,), values in desired.items():
         if drive is not None and tid in drive.links:
@@ -73,7 +75,7 @@ def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: Unit
     added, updated = p.sync_table(L.ROSTER, desired, {(tid,): tid for tid in teams})
     tab, withdrawn = p.tab(L.ROSTER), 0
     for key, row in p.index(L.ROSTER).items():
-        if key in desired or tab.value(row, L.TEAM_STATUS) == WITHDRAWN:
+        if key in desired or key[0] in keep or tab.value(row, L.TEAM_STATUS) == WITHDRAWN:
             continue
         p.actions.append(UpdateRow(L.ROSTER, key, ((L.TEAM_STATUS, tab.value(row, L.TEAM_STATUS), WITHDRAWN),),
                                    key[0]))
@@ -82,14 +84,15 @@ def plan_roster(p: SheetPlanner, teams: Mapping[str, Team], tz: str, units: Unit
 
 
 def plan_members(p: SheetPlanner, teams: Mapping[str, Team], units: UnitRules, unanswered: frozenset[str],
-                 drive: DriveView | None, today: str) -> None:
+                 drive: DriveView | None, today: str, keep: frozenset[str] = frozenset()) -> None:
     """One row per person and role of every unit, each person once per unit; the rows of
-    people no longer on it stay, saying since when and what folder access they have now."""
+    people no longer on it stay, saying since when and what folder access they have now.
+    The rows of units in `keep` (held back from any change) stay as they are."""
     desired, team_of = current_members(teams, units, unanswered, drive)
     p.sync_table(L.MEMBERS, desired, team_of)
     tab = p.tab(L.MEMBERS)
     for key, row in p.index(L.MEMBERS).items():
-        if key not in desired:
+        if key not in desired and key[0] not in keep:
             action = p.row_action(L.MEMBERS, key, former_member(tab, row, key, teams, units, drive, today), key[0])
             p.actions += [action] if action is not None else []
 

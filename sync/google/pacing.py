@@ -13,6 +13,7 @@ Buckets and limits (Google's published defaults per user and minute):
   forms.read 390, forms.responses.list 180, forms.write 150
   drive.queries 12,000                  each part of a batch request counts
   gmail.units 15,000                    messages.send costs 100 units, reads 5
+  calendar.queries 600                  every Calendar call (about 600 a minute per user)
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 GOOGLE_LIMITS = {"sheets.read": 60, "sheets.write": 60, "forms.read": 390, "forms.responses.list": 180,
-                 "forms.write": 150, "drive.queries": 12_000, "gmail.units": 15_000}
+                 "forms.write": 150, "drive.queries": 12_000, "gmail.units": 15_000,
+                 "calendar.queries": 600}
 GMAIL_UNITS = {"gmail.users.messages.send": 100}
 GMAIL_DEFAULT_UNITS = 5
 MINUTE_S = 60.0
@@ -32,7 +34,7 @@ RETRY_AFTER_CAP_S = 64.0
 
 
 def charge_of(http_method: str, url: str, body: bytes | str | None = None) -> tuple[str | None, int]:
-    """The quota bucket a request is charged to and its cost; (None, 0) outside the four APIs."""
+    """The quota bucket a request is charged to and its cost; (None, 0) outside the APIs paced."""
     from sync.google.metering import classify
 
     method = http_method.upper()
@@ -49,6 +51,8 @@ def charge_of(http_method: str, url: str, body: bytes | str | None = None) -> tu
         return "drive.queries", batch_parts(body) if method_id == "drive.batch" else 1
     if api == "gmail":
         return "gmail.units", GMAIL_UNITS.get(method_id, GMAIL_DEFAULT_UNITS)
+    if api == "calendar":
+        return "calendar.queries", batch_parts(body) if method_id == "calendar.batch" else 1
     return None, 0
 
 

@@ -44,9 +44,12 @@ SCOPES = (
     # Find a reminder in sent mail by its Message-ID after a crash, so it is not sent twice
     # (Gmail refuses search queries under the narrower gmail.metadata scope).
     "https://www.googleapis.com/auth/gmail.readonly",
+    # Create the programme calendar at `plt init` and keep its events (training sessions,
+    # meetings) in step: only calendars PLT Sync made, never the account's own or others.
+    "https://www.googleapis.com/auth/calendar.app.created",
 )
 
-API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1", "docs": "v1"}
+API_VERSIONS = {"forms": "v1", "sheets": "v4", "drive": "v3", "gmail": "v1", "docs": "v1", "calendar": "v3"}
 HTTP_TIMEOUT_S = 60
 
 _GOOGLE_HOSTS = (
@@ -68,6 +71,7 @@ class Workspace:
     gspread: gspread.Client
     endpoint: str | None = None
     docs: Any = None     # Docs v1: fills the document templates copied into unit folders
+    calendar: Any = None  # Calendar v3: the programme calendar's events
 
 
 @lru_cache(maxsize=None)
