@@ -183,14 +183,25 @@ def _role_problems(unit: dict, fields: dict[str, dict]) -> Iterator[ConfigProble
 
 def _template_problems(raw: dict, fields: dict[str, dict]) -> Iterator[ConfigProblem]:
     allowed = set(fields) | set(UNIT_PLACEHOLDERS)
-    for where, template in (("unit.name", _table(raw, "unit").get("name")),
-                            ("drive.folder_name", _table(raw, "drive").get("folder_name"))):
+    names = [("unit.name", _table(raw, "unit").get("name")),
+             ("drive.folder_name", _table(raw, "drive").get("folder_name"))]
+    names += [(toml_path(("template", index, "name")), template.get("name")) for index, template in
+              _items(raw, "template")]
+    for where, template in names:
         if not isinstance(template, str):
             continue
         unknown = [name for name in placeholders(template) or [] if name not in allowed]
         if unknown:
             yield ConfigProblem(where, f"expected placeholders naming fields of the enrol form or unit_id; "
                                        f"{', '.join('{%s}' % u for u in unknown)} is none of them")
+    seen: dict[str, int] = {}
+    for index, template in _items(raw, "template"):
+        key = template.get("key")
+        if isinstance(key, str) and key in seen:
+            yield ConfigProblem(toml_path(("template", index, "key")),
+                                f"expected a unique key; template[{seen[key]}] has the same one")
+        elif isinstance(key, str):
+            seen[key] = index
 
 
 def _milestone_references(raw: dict) -> Iterator[ConfigProblem]:

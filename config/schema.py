@@ -179,6 +179,18 @@ class Drive(Section):
     withdrawn_access: WithdrawnAccess = "keep"
 
 
+class Template(Section):
+    """A Google Doc copied into every unit folder and filled from the unit's answers: each
+    `{{placeholder}}` in its text (a field key, a role key, unit_id or signatures) becomes
+    the unit's value. `plt templates add FILE.docx` uploads it and writes its id here."""
+
+    key: Slug
+    title: Text
+    # Each copy's file name; placeholders name fields of the enrol form, or {unit_id}.
+    name: NameTemplate
+    id: str = ""
+
+
 class Reminders(Section):
     """When the people whose turn it is are reminded of a missing milestone."""
 
@@ -392,6 +404,7 @@ class Settings(Section):
     roster: Roster = Roster()
     drive: Drive
     milestones: list[Milestone] = Field(default=[], alias="milestone")
+    templates: list[Template] = Field(default=[], alias="template")
     cycles: list[Cycle] = Field(default=[], alias="cycle")
     calendar: Calendar | None = None
     grouping: Grouping | None = None

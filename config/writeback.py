@@ -80,3 +80,28 @@ def _element(table, name: str, key: str, sections: list[str]):
         raise ValueError(f'{what} [[{name}]] table with key = "{key}" in the config file '
                          f"(setting {'.'.join(sections)})")
     return found[0]
+
+
+def record_template(path: str | os.PathLike, key: str, template_id: str, new: Mapping[str, str]) -> bool:
+    """Set `id` of the [[template]] whose key is `key`, or add that table at the end of the
+    file with the `new` keys when there is none. True when a table was added."""
+    path = Path(path)
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    tables = document.get("template")
+    if tables is not None and not isinstance(tables, (AoT, list)):
+        raise ValueError("template is not an array of tables ([[template]]) in the config file")
+    found = [t for t in tables or [] if isinstance(t, (Table, dict)) and t.get("key") == key]
+    if len(found) > 1:
+        raise ValueError(f'more than one [[template]] table with key = "{key}" in the config file')
+    if found:
+        found[0]["id"] = template_id
+    else:
+        table = tomlkit.table()
+        for name, value in {"key": key, **new, "id": template_id}.items():
+            table[name] = value
+        if tables is None:
+            document.append("template", tomlkit.aot())
+            tables = document["template"]
+        tables.append(table)
+    replace_file(path, tomlkit.dumps(document), path.stat().st_mode & 0o777)
+    return not found

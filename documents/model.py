@@ -2,7 +2,9 @@
 
 A copy carries private appProperties: `plt_doc=1` (one query finds every copy),
 `plt_template_id` (the template it was copied from, which also lets drive/recovery.py find
-a copy whose answer was lost), `plt_unit_id` (whose copy it is) and `plt_fill`, "pending"
+a copy whose answer was lost), `plt_template` (the template's key in the config: a unit has
+one copy per key, so a template uploaded again reaches only units without a copy yet),
+`plt_unit_id` (whose copy it is) and `plt_fill`, "pending"
 from the copy until the fill's batchUpdate has been made, then "done". A copy whose fill
 is still pending is filled by the next run, never copied again.
 """
@@ -13,15 +15,16 @@ from dataclasses import dataclass
 DOC_MARKER_KEY = "plt_doc"
 DOC_MARKER_VALUE = "1"
 TEMPLATE_KEY = "plt_template_id"      # the same key drive/tags.py gives every template copy
+TEMPLATE_KEY_KEY = "plt_template"
 UNIT_KEY = "plt_unit_id"
 FILL_KEY = "plt_fill"
 PENDING, DONE = "pending", "done"
 
 
-def copy_tags(template_id: str, unit_id: str) -> tuple[tuple[str, str], ...]:
+def copy_tags(template_id: str, template_key: str, unit_id: str) -> tuple[tuple[str, str], ...]:
     """The appProperties a new copy is made with: tagged, its fill still to come."""
-    return ((DOC_MARKER_KEY, DOC_MARKER_VALUE), (TEMPLATE_KEY, template_id), (UNIT_KEY, unit_id),
-            (FILL_KEY, PENDING))
+    return ((DOC_MARKER_KEY, DOC_MARKER_VALUE), (TEMPLATE_KEY, template_id), (TEMPLATE_KEY_KEY, template_key),
+            (UNIT_KEY, unit_id), (FILL_KEY, PENDING))
 
 
 def filled_tags() -> dict[str, str]:
@@ -35,6 +38,7 @@ class DocumentCopy:
 
     file_id: str
     template_id: str
+    template_key: str
     unit_id: str
     folder_id: str
     filled: bool
@@ -72,7 +76,7 @@ def is_copy(file: dict) -> bool:
 
 
 def copies_from_files(files: list[dict], folder_ids: set[str]) -> dict[tuple[str, str], DocumentCopy]:
-    """{(unit id, template id): copy} among `files` (a listing with appProperties and
+    """{(unit id, template key): copy} among `files` (a listing with appProperties and
     parents), counting only copies inside the given unit folders. Should a unit hold two
     copies of one template, the first listed is its own."""
     found: dict[tuple[str, str], DocumentCopy] = {}
@@ -83,7 +87,7 @@ def copies_from_files(files: list[dict], folder_ids: set[str]) -> dict[tuple[str
         folder = next((p for p in file.get("parents", []) if p in folder_ids), None)
         if folder is None:
             continue
-        key = (tags[UNIT_KEY], tags.get(TEMPLATE_KEY, ""))
-        found.setdefault(key, DocumentCopy(file["id"], key[1], key[0], folder, tags.get(FILL_KEY) == DONE,
-                                           file.get("name", "")))
+        key = (tags[UNIT_KEY], tags.get(TEMPLATE_KEY_KEY, ""))
+        found.setdefault(key, DocumentCopy(file["id"], tags.get(TEMPLATE_KEY, ""), key[1], key[0], folder,
+                                           tags.get(FILL_KEY) == DONE, file.get("name", "")))
     return found

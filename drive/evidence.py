@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 
 from .model import FOLDER_MIME, folder_link
 from .query import in_parent, list_files, quoted
+from .tags import TEMPLATE_KEY
 
 __all__ = ["find_evidence", "folder_link", "name_prefix", "chunked_queries", "search_word", "evidence_clause",
            "match_evidence"]
@@ -34,13 +35,15 @@ _WILDCARD = re.compile(r"[*?\[]")
 def find_evidence(drive, folder_ids: Sequence[str], pattern: str) -> tuple[dict[str, tuple[str, str]], int]:
     """{folder id: (file name, link)} for the folders holding a file whose name matches
     `pattern`, and the number of calls made. Where a folder holds several, the first by
-    name is reported. Folders themselves are not evidence; trashed files are not either."""
+    name is reported. Folders themselves are not evidence; trashed files are not either, nor
+    is a template copy PLT Sync put there (tagged with its template): the team's blank
+    charter is not its signed one."""
     wanted = list(dict.fromkeys(folder_ids))
     prefix = name_prefix(pattern)
     found: dict[str, tuple[str, str]] = {}
     calls = 0
     for chunk, q in chunked_queries(wanted, prefix):
-        files, page_calls = list_files(drive, q, "id,name,parents,webViewLink")
+        files, page_calls = list_files(drive, q, "id,name,parents,webViewLink,appProperties")
         calls += page_calls
         _collect(files, set(chunk), pattern, found)
     return found, calls
@@ -99,7 +102,7 @@ def _collect(files: list[dict], folder_ids: set[str], pattern: str, found: dict[
     lowered = pattern.lower()
     for file in sorted(files, key=lambda f: (f.get("name", "").lower(), f["id"])):
         name = file.get("name", "")
-        if not fnmatch.fnmatchcase(name.lower(), lowered):
+        if not fnmatch.fnmatchcase(name.lower(), lowered) or TEMPLATE_KEY in (file.get("appProperties") or {}):
             continue
         link = file.get("webViewLink") or f"https://drive.google.com/file/d/{file['id']}/view"
         for parent in file.get("parents", []):

@@ -1,9 +1,9 @@
-"""Document templates PLT Sync copies into each new team folder.
+"""Document templates PLT Sync copies into team folders.
 
 Under the drive.file scope PLT Sync asks for, Google lets an app copy only files it created
 or a person opened with it (the file's `isAppAuthorized`): a template a coordinator made in
 the Drive web UI answers 403 or 404 to the copy. So a template is uploaded through PLT
-Sync, which makes it the app's own.
+Sync, which makes it the app's own, and converted to a Google Doc the Docs API can fill.
 """
 from __future__ import annotations
 
@@ -22,20 +22,26 @@ class Template:
     # Whether PLT Sync can copy it under drive.file (made or opened through the app).
     copyable: bool
     trashed: bool = False
+    mime_type: str = ""
 
 
-def upload_template(drive, name: str, content: bytes, folder_id: str) -> Template:
-    """Upload `content` as the file `name` (its type guessed from the name) into `folder_id`."""
-    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    media = MediaInMemoryUpload(content, mimetype=mime_type, resumable=len(content) > _MULTIPART_LIMIT)
-    made = drive.files().create(body={"name": name, "parents": [folder_id]}, media_body=media,
-                                fields="id,name,isAppAuthorized", supportsAllDrives=True).execute()
+DOCUMENT_MIME = "application/vnd.google-apps.document"
+
+
+def upload_document(drive, title: str, file_name: str, content: bytes, folder_id: str) -> Template:
+    """Upload `content` (a .docx or text file, its type guessed from `file_name`) converted
+    to a Google Doc named `title` in `folder_id`: a document the Docs API can fill."""
+    source_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    media = MediaInMemoryUpload(content, mimetype=source_type, resumable=len(content) > _MULTIPART_LIMIT)
+    body = {"name": title, "parents": [folder_id], "mimeType": DOCUMENT_MIME}
+    made = drive.files().create(body=body, media_body=media, fields="id,name,isAppAuthorized",
+                                supportsAllDrives=True).execute()
     return Template(made["id"], made["name"], made.get("isAppAuthorized", True))
 
 
 def read_template(drive, file_id: str) -> Template:
     """What Drive says of a configured template; raises the client's error when it is not found."""
-    found = drive.files().get(fileId=file_id, fields="id,name,trashed,isAppAuthorized",
+    found = drive.files().get(fileId=file_id, fields="id,name,mimeType,trashed,isAppAuthorized",
                               supportsAllDrives=True).execute()
     return Template(found["id"], found.get("name", file_id), found.get("isAppAuthorized", True),
-                    found.get("trashed", False))
+                    found.get("trashed", False), found.get("mimeType", ""))

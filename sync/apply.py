@@ -1,6 +1,6 @@
-"""Carrying out a plan in a safe order: Drive, then Calendar, then the sheet write with the
-reminders' ledger rows `sending`, then the emails, then the write that completes their
-ledger rows.
+"""Carrying out a plan in a safe order: Drive, then the template copies' fills (Docs), then
+Calendar, then the sheet write with the reminders' ledger rows `sending`, then the emails,
+then the write that completes their ledger rows.
 
 One team's failure never stops the others: what Drive could not do settles into the sheet
 write as corrected cells and a Problems row (`sync.core.settle`). Each write is one
@@ -26,6 +26,7 @@ from sync.core.plan import Observed, Rules
 from sync.core.settle import settle
 from sync.core.sheet_writes import build_edits
 from sync.deliver import Delivery, Letterhead, deliver
+from sync.fills import fill_copies
 from sync.google.errors import classify
 from sync.google.workspace import Workspace
 
@@ -72,6 +73,7 @@ def apply(plan: Plan, observed: Observed, rules: Rules, now: datetime, context: 
     results, _calls = apply_changes(context.workspace.drive, plan.drive, classify=classify,
                                     sleep=context.sleep)
     done = drive_results(results)
+    fill_copies(context.workspace, plan.documents, results, done, context.sleep)
     applied = Applied(settle(plan, observed, rules, now, done), done, events=apply_calendar(plan, rules, context))
     context.phase(f"writing the roster; {sum(isinstance(a, SendReminder) for a in plan.emails)} reminders due")
     return _write_and_send(applied, observed.book, rules, now, context)

@@ -14,7 +14,9 @@ from typing import Callable, Mapping
 
 from calendars.events import list_events
 from calendars.model import CalendarEvent
+from documents.model import DOC_MARKER_KEY, DOC_MARKER_VALUE, copies_from_files
 from drive.evidence import evidence_clause, find_evidence, match_evidence, search_word
+from drive.query import has_app_property
 from drive.folders import list_team_folders_and_files
 from forms.model import WARNING, FormSnapshot, Problem
 from forms.reader import read_form
@@ -64,7 +66,7 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
     if not settings.drive.parent_folder_id:
         raise UsageError("the config names no Drive parent folder ([drive].parent_folder_id): run `plt init` first")
     folders, candidates = read_team_folders(workspace, settings.drive.parent_folder_id,
-                                            evidence_clause(_patterns(settings)), sleep)
+                                            listing_clause(settings), sleep)
     if not form_errors(problems):
         guard_shrink(book, len(snapshot.responses), len(teams) + len(guarded.frozen),
                      settings.roster.shrink_threshold, options.allow_shrink)
@@ -74,7 +76,8 @@ def observe(settings, workspace: Workspace, now: datetime, options: SyncOptions 
                                                                     staff_directory(book), sleep)
     observed = Observed(teams, [*problems, *answer_problems], book,
                         senders, folders, answered=answered, evidence_forms=evidence_forms, meetings=meetings,
-                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held)
+                        events=read_calendar(workspace, settings, sleep), frozen=guarded.frozen, held=guarded.held,
+                        copies=copies_from_files(candidates, {f.folder_id for f in folders.values() if f.folder_id}))
     return observed_with_evidence(workspace, observed, milestone_rules(settings), units, candidates, now, sleep)
 
 
@@ -153,6 +156,15 @@ def question_id(snapshot: FormSnapshot, field) -> str:
 
 def _patterns(settings) -> list[str]:
     return [m.evidence.file for m in settings.milestones if m.evidence.file]
+
+
+def listing_clause(settings) -> str:
+    """What the one folder listing finds besides the team folders: candidate evidence files
+    and, with document templates configured, every template copy (by its tag)."""
+    parts = [evidence_clause(_patterns(settings))]
+    if settings.templates:
+        parts.append(f"({has_app_property(DOC_MARKER_KEY, DOC_MARKER_VALUE)} and trashed=false)")
+    return " or ".join(part for part in parts if part)
 
 
 def observed_with_evidence(workspace: Workspace, observed: Observed, rules: tuple[MilestoneRule, ...],

@@ -21,6 +21,8 @@ class Report:
     problems: dict[str, int] = field(default_factory=lambda: _zero("open", "new", "resolved"))
     folders: dict[str, int] = field(default_factory=lambda: _zero("created", "renamed", "existing"))
     sharing: dict[str, int] = field(default_factory=lambda: _zero("added", "removed", "blocked"))
+    # Template copies made in unit folders, and fills made (of this run's copies or earlier ones).
+    documents: dict[str, int] = field(default_factory=lambda: _zero("copied", "filled"))
     # confirmed: found in sent mail after an interrupted run; unconfirmed: left for a coordinator to ask about.
     reminders: dict[str, int] = field(default_factory=lambda: _zero("sent", "skipped", "failed", "confirmed",
                                                                     "unconfirmed"))
@@ -40,6 +42,8 @@ class Report:
                  f"{p['open']} open problems ({p['new']} new, {p['resolved']} resolved)"]
         if any(self.folders.values()):
             parts.append(f"{self.folders['created']} folders created")
+        if any(self.documents.values()):
+            parts.append(f"{self.documents['copied']} documents copied, {self.documents['filled']} filled")
         if any(self.events[k] for k in ("created", "updated", "cancelled")):
             e = self.events
             parts.append(f"{e['created']} events created, {e['updated']} updated, {e['cancelled']} cancelled")
@@ -89,6 +93,7 @@ def build_report(info: RunInfo, applied, finished_at: str, api_calls: dict[str, 
         folders={"created": done.get("created", 0), "renamed": done.get("renamed", 0),
                  "existing": plan.folders_existing},
         sharing={"added": done.get("added", 0), "removed": done.get("removed", 0), "blocked": plan.sharing_blocked},
+        documents={"copied": done.get("copied", 0), "filled": done.get("filled", 0)},
         reminders={"sent": mail["sent"], "skipped": applied.skipped, "failed": mail["failed"],
                    "confirmed": mail["confirmed"], "unconfirmed": mail["unconfirmed"]},
         events={**applied.event_counts(), "unchanged": plan.events_unchanged, "blocked": plan.invites_blocked},
@@ -98,6 +103,7 @@ def build_report(info: RunInfo, applied, finished_at: str, api_calls: dict[str, 
 def plan_entries(plan, subject_of: Callable[[Any], str] | None = None) -> list[dict[str, Any]]:
     """Every action of a plan as the report lists it: Drive, cells, layout, emails."""
     entries = [drive_entry(change) for change in plan.drive]
+    entries += [fill_entry(fill) for fill in plan.documents]
     entries += [event_entry(change) for change in plan.calendar]
     for action in (*plan.actions, *plan.layout, *plan.emails):
         entry = dict(action.as_dict(), describe=action.describe())
@@ -118,6 +124,13 @@ def drive_entry(change) -> dict[str, Any]:
     name = type(change).__name__
     target = fields.get("email") or fields.get("name") or fields.get("template_id") or ""
     return {"action": name, **fields, "describe": f"{name} for team {change.team_id} {target}".rstrip()}
+
+
+def fill_entry(fill) -> dict[str, Any]:
+    """A planned fill as a dry run shows it: which template, for which unit, with which values."""
+    copy = fill.document_id or "the copy this run makes"
+    return {"action": "FillDocument", "team_id": fill.unit_id, "template": fill.template_key, "document_id": copy,
+            "values": dict(fill.values), "describe": f"fill {fill.template_key} for team {fill.unit_id} ({copy})"}
 
 
 def event_entry(change) -> dict[str, Any]:

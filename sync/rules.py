@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from forms.repeat import GROUP
 
 from sync.core.calendar_plan import CalendarRules, InviteRule, SessionRule
+from sync.core.documents_plan import TemplateRule
 from sync.core.drive_plan import DriveRules
 from sync.core.meetings import Year
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
@@ -20,6 +21,7 @@ from sync.core.report_tables import Words as ReportWords
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
+from sync.errors import UsageError
 
 
 def plan_rules(settings, run_id: str) -> Rules:
@@ -29,7 +31,18 @@ def plan_rules(settings, run_id: str) -> Rules:
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
                  columns, tuple(settings.programme.sites), meetings, calendar_rules(settings),
-                 digest=digest_rules(settings))
+                 template_rules(settings), digest=digest_rules(settings))
+
+
+def template_rules(settings) -> tuple[TemplateRule, ...]:
+    """The document templates, each uploaded; one not uploaded yet stops the run (exit 2)
+    rather than leaving every unit without its copy unnoticed."""
+    missing = [t.key for t in settings.templates if not t.id]
+    if missing:
+        where = f" --config {settings.path}" if settings.path else ""
+        raise UsageError("; ".join(f"template[{key}] has no id yet: upload its .docx with "
+                                   f"`plt templates add FILE.docx --key {key}{where}`" for key in missing))
+    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
 
 
 # Calendar's names for [calendar] send_updates.

@@ -102,9 +102,8 @@ def staff_edits(edits: Edits, changes: StaffChanges, site_header: str) -> None:
     tab = staff_tab(edits, site_header)
     for row, cells in changes.updated:
         edits.set_row(tab, row, {tab.column(h): v for h, v in cells})
-    first = tab.used_rows()
-    for offset, person in enumerate(changes.added):
-        edits.set_row(tab, first + offset, {tab.column(h): v for h, v in person_cells(person, site_header).items()})
+    edits.add_rows(tab, tab.used_rows(), [{tab.column(h): v for h, v in person_cells(person, site_header).items()}
+                                          for person in changes.added])
     column = tab.column(ASSIGNED)
     if tab.checkboxes.get(column, 0) < max(tab.used_rows() - 1, 1):
         edits.requests.append(F.checkboxes(tab.sheet_id, column, tab.row_count))

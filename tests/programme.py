@@ -3,6 +3,7 @@ config pointed at the emulator, `plt init` done, and helpers to act as facilitat
 coordinators do (through the emulator's admin API and the real Google clients)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -63,6 +64,11 @@ max_reminders = 2
 '''
 
 
+def without_templates(text: str) -> str:
+    """The config text without its [[template]] tables."""
+    return re.sub(r"^\[\[template\]\]\n(?:.+\n)*", "", text, flags=re.M)
+
+
 def typed_facilitator_email(text: str) -> str:
     """Belmont's config with the facilitator's email a question anyone may answer, the
     form still collecting each respondent's verified email: who a response says it is
@@ -83,9 +89,14 @@ class Programme:
     response_ids: dict[str, str] = field(default_factory=dict)   # facilitator email -> response id
 
     @classmethod
-    def create(cls, endpoint: str, folder: Path, edit=None, config: str = "example.toml") -> "Programme":
-        """`config`: a file shipped in the config package (example.toml, programmes/belmont.toml)."""
+    def create(cls, endpoint: str, folder: Path, edit=None, config: str = "example.toml",
+               templates: bool = False) -> "Programme":
+        """`config`: a file shipped in the config package (example.toml, programmes/belmont.toml).
+        Its document templates ([[template]], which need an upload first) are left out unless
+        `templates`."""
         text = resources.files("config").joinpath(config).read_text(encoding="utf-8")
+        if not templates:
+            text = without_templates(text)
         if edit:
             text = edit(text)
         path = folder / "plt.toml"

@@ -19,6 +19,12 @@ def test_lower_bound_of_a_quiet_re_sync_of_ten_thousand_teams_pages_responses_an
     assert parts["total"] == 15
 
 
+def test_lower_bound_counts_one_docs_fill_per_template_copy_and_lists_copies_with_folders():
+    first = bounds.lower_bound(bounds.first_sync(20, 3, templates=1))
+    assert (first["document fills"], first["sharing batches"], first["total"]) == (20, 1, 27)
+    assert bounds.lower_bound(bounds.quiet_sync(600, templates=1))["files.list"] == 2
+
+
 def test_lower_bound_of_a_reminder_day_is_one_send_per_email():
     assert bounds.lower_bound(bounds.reminder_day(250))["emails"] == 250
 

@@ -24,9 +24,12 @@ def test_belmont_loads_to_the_settings_of_the_example_in_its_school_year():
         date(2017, 8, 28), date(2018, 6, 15))
     assert belmont.programme.short_name == "PLTs"
     expected = load_settings(CONFIG / "example.toml", {}).model_dump()
-    # The first format has no school year nor calendar: the two things Belmont's file adds.
+    # The first format has no school year, calendar nor document templates: what Belmont's file adds.
     expected["programme"]["school_year"] = belmont.model_dump()["programme"]["school_year"]
     expected["calendar"] = belmont.model_dump()["calendar"]
+    expected["templates"] = belmont.model_dump()["templates"]
+    assert [(t.key, t.title, t.name, t.id) for t in belmont.templates] == [
+        ("charter", "PLT Charter", "PLT Charter – {team_name}", "")]
     assert belmont.model_dump() == expected
     assert [s.date for s in belmont.calendar.sessions] == [date(2017, 10, 16), date(2017, 11, 13), date(2017, 12, 4),
                                                           date(2018, 1, 8), date(2018, 2, 5), date(2018, 3, 19)]
@@ -39,6 +42,7 @@ def test_belmont_holds_what_the_upgrade_of_the_example_holds():
     belmont = tomllib.loads(BELMONT_TEXT)
     assert belmont["programme"].pop("school_year") == {"start": date(2017, 8, 28), "end": date(2018, 6, 15)}
     assert belmont.pop("calendar")["invite"]["field"] == "training"
+    assert [t["key"] for t in belmont.pop("template")] == ["charter"]
     assert belmont == upgraded
 
 
@@ -50,8 +54,8 @@ def test_belmont_sections_come_in_the_order_the_model_reads_best():
     headers = [header for header, _keys in tables(BELMONT_TEXT)][1:]
     milestone = ["[[milestone]]", "[milestone.evidence]", "[milestone.reminders]"]
     assert headers == ["[programme]", "[google]", "[[form]]", *["[[form.field]]"] * 9, "[unit]",
-                       "[[unit.role]]", "[[unit.role]]", "[roster]", "[drive]", *milestone * 3, "[calendar]",
-                       "[calendar.invite]", *["[[calendar.session]]"] * 6, "[mail]", "[[target]]"]
+                       "[[unit.role]]", "[[unit.role]]", "[roster]", "[drive]", "[[template]]", *milestone * 3,
+                       "[calendar]", "[calendar.invite]", *["[[calendar.session]]"] * 6, "[mail]", "[[target]]"]
     assert list(tables(BELMONT_TEXT)[1][1]) == ["name", "short_name", "time_zone", "school_year", "sites"]
 
 

@@ -56,7 +56,8 @@ def copies_in(workspace, folder_id):
 
 def copy_and_fill(workspace, template_id, folder_id, values=VALUES, check_first=False):
     """What a run does: copy (tagged) through a Drive batch, fill, record the fill."""
-    change = CopyTemplate(TEAM, folder_id, template_id, "PLT Charter – Close Reading 7", copy_tags(template_id, TEAM))
+    change = CopyTemplate(TEAM, folder_id, template_id, "PLT Charter – Close Reading 7",
+                          copy_tags(template_id, "charter", TEAM))
     (copied,), _ = apply_changes(workspace.drive, [change], classify=classify, sleep=lambda _s: None)
     assert copied.ok, copied.error
     fill = Fill(TEAM, "charter", template_id, copied.value["id"], values, folder_id, check_first)
@@ -80,8 +81,8 @@ def test_a_copy_is_tagged_named_and_filled_with_one_batch_update(workspace):
                                         "Sam Lee\nAna Lopez\n")
     assert text(workspace, template_id).startswith("PLT Charter: {{team_name}}\n")
     (copy,) = copies_in(workspace, team_folder).values()
-    assert (copy.file_id, copy.template_id, copy.unit_id, copy.filled, copy.name) == (
-        copy_id, template_id, TEAM, True, "PLT Charter – Close Reading 7")
+    assert (copy.file_id, copy.template_id, copy.template_key, copy.unit_id, copy.filled, copy.name) == (
+        copy_id, template_id, "charter", TEAM, True, "PLT Charter – Close Reading 7")
 
 
 def test_a_placeholder_typed_in_an_answer_is_never_expanded(workspace):
@@ -107,7 +108,7 @@ def test_commit_then_fail_on_the_copy_makes_no_second_copy(workspace, admin):
 
     copy_id, _filled, _calls = copy_and_fill(workspace, template_id, team_folder)
 
-    assert list(copies_in(workspace, team_folder)) == [(TEAM, template_id)]
+    assert list(copies_in(workspace, team_folder)) == [(TEAM, "charter")]
     assert text(workspace, copy_id).startswith("PLT Charter: Close Reading 7\n")
 
 
@@ -126,7 +127,7 @@ def test_commit_then_fail_on_the_fill_is_not_filled_twice(workspace, admin):
 def test_a_copy_left_pending_by_a_crash_is_filled_by_the_next_run(workspace):
     template_id = charter(workspace, folder(workspace, "Templates"))
     team_folder = folder(workspace)
-    change = CopyTemplate(TEAM, team_folder, template_id, "PLT Charter", copy_tags(template_id, TEAM))
+    change = CopyTemplate(TEAM, team_folder, template_id, "PLT Charter", copy_tags(template_id, "charter", TEAM))
     apply_changes(workspace.drive, [change], classify=classify, sleep=lambda _s: None)
     (pending,) = copies_in(workspace, team_folder).values()
     assert not pending.filled
@@ -147,4 +148,4 @@ def test_a_fill_of_a_missing_copy_fails_plainly(workspace):
 
 
 def test_tags_say_pending_until_filled():
-    assert dict(copy_tags("T1", TEAM))["plt_fill"] == PENDING and filled_tags() == {"plt_fill": DONE}
+    assert dict(copy_tags("T1", "charter", TEAM))["plt_fill"] == PENDING and filled_tags() == {"plt_fill": DONE}

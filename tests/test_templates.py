@@ -1,16 +1,19 @@
 """Team-folder templates under the drive.file scope PLT Sync asks for: a template a
-coordinator made in the Drive web UI cannot be copied, so `plt templates add FILE` uploads
-one through PLT Sync, and `plt doctor` says when a configured template cannot be copied."""
+coordinator made in the Drive web UI cannot be copied, one made through PLT Sync can (the
+document templates `plt templates add` uploads are tested in test_sync_documents.py), and
+`plt doctor` says when a configured template cannot be copied."""
 import io
 
 import requests
 import tomlkit
+from googleapiclient.http import MediaInMemoryUpload
 
 from drive.folders import list_team_folders
 from programme import DOMAIN, Programme, at
 from sync.commands.cli import run
 from sync.environment import Environment
 from sync.errors import ExitStatus
+from sync.google.workspace import connect
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHARTER = b"PK\x03\x04 team charter template"
@@ -35,29 +38,36 @@ def team_folder_files(programme):
     return [f["name"] for f in inside]
 
 
-def test_an_added_template_is_uploaded_recorded_and_copied_into_each_new_team_folder(endpoint, tmp_path):
+def upload(programme, name="PLT charter.docx", content=CHARTER) -> str:
+    """A file uploaded through PLT Sync's app into the parent folder, as it is (not converted)."""
+    media = MediaInMemoryUpload(content, mimetype=DOCX)
+    body = {"name": name, "parents": [programme.settings().drive.parent_folder_id]}
+    return programme.workspace().drive.files().create(body=body, media_body=media, fields="id").execute()["id"]
+
+
+def test_a_template_listed_by_id_is_copied_into_each_new_team_folder_and_is_no_charter(endpoint, tmp_path):
+    programme = Programme.create(endpoint, tmp_path)
+    template_id = upload(programme)
+    document = tomlkit.parse(programme.config_path.read_text())
+    document["drive"]["template_file_ids"] = [template_id]
+    programme.config_path.write_text(tomlkit.dumps(document))
+    programme.submit("Ana", "Lopez", team="Close Reading 7", members=f"Sam Lee <sam.lee@{DOMAIN}>")
+
+    report = programme.sync(at("2017-10-10 06:00"))
+
+    assert report.failures == []
+    assert team_folder_files(programme) == ["Copy of PLT charter.docx"]
+    (row,) = programme.records("Roster")
+    assert row["Signed team charter status"] != "received"   # the blank copy is not the signed charter
+
+
+def test_templates_add_asks_to_upgrade_a_first_format_config(endpoint, tmp_path):
     programme = Programme.create(endpoint, tmp_path)
     source = tmp_path / "PLT charter.docx"
     source.write_bytes(CHARTER)
-    comment = "# Ids of Drive files copied into each new team folder"
-    assert comment in programme.config_path.read_text()
-
-    status, out, err = plt(endpoint, "templates", "add", str(source), "--config", str(programme.config_path))
-
-    assert (status, err) == (ExitStatus.OK, "")
-    (template_id,) = template_ids(programme.config_path)
-    assert out == (f"uploaded \"PLT charter.docx\" into the parent folder as {template_id}; added it to "
-                   f"[drive] template_file_ids in {programme.config_path}\n")
-    assert comment in programme.config_path.read_text()
-    drive = programme.workspace().drive
-    uploaded = drive.files().get(fileId=template_id, fields="name,mimeType,parents,isAppAuthorized").execute()
-    assert uploaded == {"name": "PLT charter.docx", "mimeType": DOCX, "isAppAuthorized": True,
-                        "parents": [programme.settings().drive.parent_folder_id]}
-    assert drive.files().get_media(fileId=template_id).execute() == CHARTER
-    programme.submit("Ana", "Lopez", team="Close Reading 7", members=f"Sam Lee <sam.lee@{DOMAIN}>")
-    report = programme.sync(at("2017-10-10 06:00"))
-    assert report.failures == []
-    assert team_folder_files(programme) == ["Copy of PLT charter.docx"]
+    status, _out, err = plt(endpoint, "templates", "add", str(source), "--config", str(programme.config_path))
+    assert status == ExitStatus.CONFIG
+    assert "is in the first config format, which has no [[template]]: run `plt config upgrade" in err
 
 
 def test_a_template_made_in_the_drive_ui_cannot_be_copied_into_a_team_folder(endpoint, tmp_path):
@@ -100,9 +110,13 @@ def test_doctor_warns_of_a_template_made_in_the_drive_ui(served_demo):
 
 def test_doctor_warns_of_a_template_that_does_not_exist_and_passes_an_added_one(served_demo, tmp_path):
     config, endpoint = served_demo
-    source = tmp_path / "charter.docx"
-    source.write_bytes(CHARTER)
-    assert plt(endpoint, "templates", "add", str(source), "--config", str(config))[0] == ExitStatus.OK
+    parent = tomlkit.parse(config.read_text())["drive"]["parent_folder_id"]
+    drive = connect(None, endpoint).drive
+    made = drive.files().create(body={"name": "charter.docx", "parents": [parent]}, fields="id",
+                                media_body=MediaInMemoryUpload(CHARTER, mimetype=DOCX)).execute()
+    document = tomlkit.parse(config.read_text())
+    document["drive"]["template_file_ids"] = [made["id"]]
+    config.write_text(tomlkit.dumps(document))
     assert "✓ templates copyable: all 1 can be copied into team folders" in plt(endpoint, "doctor", "--config",
                                                                                   str(config))[1]
     document = tomlkit.parse(config.read_text())

@@ -161,12 +161,16 @@ def templates() -> None:
 @templates.command("add")
 @config_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", help="The [[template]] it is for (default: from the file name).")
+@click.option("--name", help="Its name in Drive and its title (default: the configured title or the file name).")
 @click.pass_obj
-def add_template(env: Environment, config_path: Path | None, file: Path):
-    """Upload FILE (a .docx or any file) into the programme's parent folder through PLT Sync
-    and add it to [drive] template_file_ids. A template made in the Drive web UI cannot be
-    copied under the drive.file scope PLT Sync asks for; one uploaded this way can."""
-    return env.command("templates_add_command")(settings_for(env, config_path), TemplateOptions(file=file), env)
+def add_template(env: Environment, config_path: Path | None, file: Path, key: str | None, name: str | None):
+    """Upload FILE (.docx or .txt) through PLT Sync into the programme's parent folder as a
+    Google Doc and record its id in the config's [[template]]. A template made in the Drive
+    web UI cannot be copied under the drive.file scope PLT Sync asks for; one uploaded this
+    way can, and each unit folder then gets a copy filled with the unit's answers."""
+    options = TemplateOptions(file=file, key=key, name=name)
+    return env.command("templates_add_command")(settings_for(env, config_path), options, env)
 
 
 @plt.group()

@@ -141,7 +141,7 @@ def run_demo(workdir: Path | None = None, programme: str = "belmont") -> DemoRes
         environ = {"PLT_GOOGLE_ENDPOINT": server.url}
         settings = load_settings(config_path, environ)
         initialise(settings, connect(None, server.url), config_path)
-        settings = load_settings(config_path, environ)
+        settings = upload_templates(load_settings(config_path, environ), connect(None, server.url), folder)
         season = SEASONS[programme]
         season.submit(server.url, settings)
         reports = []
@@ -154,6 +154,18 @@ def run_demo(workdir: Path | None = None, programme: str = "belmont") -> DemoRes
         shutil.rmtree(folder, ignore_errors=True)
     return DemoResult(folder, server.url, reports, settings.roster.spreadsheet_id, kept,
                       [label for label, _ in season.timeline], mail, season.title)
+
+
+def upload_templates(settings, workspace, folder: Path):
+    """The coordinator's `plt templates add` of each template not uploaded yet (the charter,
+    written as a .docx now); the settings with their ids."""
+    from sync.commands.demo_charter import write_charter
+    from sync.templates import add_template
+
+    for template in settings.templates:
+        if not template.id:
+            add_template(settings, workspace, write_charter(folder), template.key)
+    return load_settings(settings.path, {"PLT_GOOGLE_ENDPOINT": workspace.endpoint})
 
 
 def coordinators_and_teams_at_work(settings, workspace) -> None:

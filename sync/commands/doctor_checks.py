@@ -8,7 +8,7 @@ from pathlib import Path
 from google.auth.exceptions import GoogleAuthError, RefreshError
 from google.auth.transport.requests import Request
 
-from drive.templates import read_template
+from drive.templates import DOCUMENT_MIME, read_template
 from mail.message import SendError
 from sheets import layout as L
 
@@ -194,6 +194,39 @@ def _template_problem(ctx: Context, file_id: str) -> str | None:
     return None
 
 
+def check_document_templates(ctx: Context) -> Result:
+    """document templates fillable"""
+    name = "document templates fillable"
+    templates = ctx.settings.templates
+    if not templates:
+        return passed(name, "no [[template]] configured")
+    missing = [t.key for t in templates if not t.id]
+    if missing:
+        return failed(name, f"not uploaded yet: {', '.join(missing)}", f"upload each with `plt templates add "
+                      f"FILE.docx --key KEY --config {ctx.settings.path}`", CONFIG)
+    if ctx.workspace is None:
+        return skipped(name, NOT_SIGNED_IN)
+    problems = [problem for t in templates if (problem := _document_problem(ctx, t.key, t.id))]
+    if problems:
+        return failed(name, "; ".join(problems), f"upload the template's .docx again with `plt templates add "
+                      f"FILE.docx --key KEY --config {ctx.settings.path}`")
+    return passed(name, f"all {len(templates)} are Google Docs PLT Sync can copy and fill")
+
+
+def _document_problem(ctx: Context, key: str, file_id: str) -> str | None:
+    """Why the template `key` could not be copied and filled, or None (two reads)."""
+    problem = _template_problem(ctx, file_id)
+    if problem is not None:
+        return f"template[{key}]: {problem}"
+    if read_template(ctx.workspace.drive, file_id).mime_type != DOCUMENT_MIME:
+        return f"template[{key}]: {file_id} is not a Google Doc, so it cannot be filled"
+    try:
+        ctx.workspace.docs.documents().get(documentId=file_id).execute()
+    except Exception as error:
+        return f"template[{key}]: the Docs API cannot open {file_id}: {explain(error, 'Google Docs', '')[0]}"
+    return None
+
+
 def check_mail(ctx: Context) -> Result:
     """mail can be sent"""
     if ctx.settings.mail.backend == "smtp":
@@ -235,7 +268,7 @@ def check_lock(ctx: Context) -> Result:
 
 
 CHECKS = [check_config, check_verified_responses, check_credentials_file, check_credentials, check_scopes, check_form, check_roster,
-          check_folder, check_templates, check_mail, check_lock]
+          check_folder, check_templates, check_document_templates, check_mail, check_lock]
 
 
 def _tab_id(book: dict, title: str) -> int | None:

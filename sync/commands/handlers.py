@@ -88,9 +88,11 @@ def templates_add_command(settings: Settings, options: TemplateOptions, env: Env
     from sync.google.session import workspace_from_settings
     from sync.templates import add_template
 
-    template = add_template(settings, workspace_from_settings(settings, env.environ), options.file)
-    print(f"uploaded \"{template.name}\" into the parent folder as {template.id}; added it to "
-          f"[drive] template_file_ids in {settings.path}", file=env.stdout)
+    template, key, added = add_template(settings, workspace_from_settings(settings, env.environ), options.file,
+                                        options.key, options.name)
+    where = "added [[template]]" if added else "set the id of [[template]]"
+    print(f"uploaded \"{options.file.name}\" into the parent folder as the Google Doc \"{template.name}\" "
+          f"({template.id}); {where} key = \"{key}\" in {settings.path}", file=env.stdout)
     return ExitStatus.OK
 
 

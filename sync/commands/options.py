@@ -26,5 +26,9 @@ class DemoOptions:
 
 @dataclass(frozen=True)
 class TemplateOptions:
-    # The template file on disk to upload (a .docx or any file).
+    # The template file on disk to upload (a .docx or .txt, converted to a Google Doc).
     file: Path
+    # The [[template]] it is for (default: from the file name, "PLT Charter.docx" -> plt_charter).
+    key: str | None = None
+    # Its name in Drive and the config's title (default: the configured title, or the file name).
+    name: str | None = None

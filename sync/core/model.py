@@ -199,6 +199,7 @@ class Plan:
 
     actions: tuple[Action, ...]            # the sheet's cells: tabs, headers, rows, the last-run time
     drive: tuple[Any, ...] = ()            # drive.model changes, made first
+    documents: tuple[Any, ...] = ()        # documents.model fills of template copies, right after Drive
     layout: tuple[Action, ...] = ()        # layout and Dashboard repairs, in the same write as the cells
     emails: tuple[Action, ...] = ()        # reminders to check or send once their ledger rows are written
     teams_total: int = 0

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from calendars.model import CalendarEvent
+from documents.model import DocumentCopy
 from drive.model import Folder
 from forms.model import ERROR, Problem, Submission
 from sheets import layout as L
@@ -21,6 +22,7 @@ from sheets.book import Book
 from sync.core.calendar_plan import CalendarPlan, CalendarRules, plan_events, session_meetings, unit_meetings
 from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
+from sync.core.documents_plan import TemplateRule, plan_documents
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
 from sync.core.digest_plan import DigestRules, digest_ledger, plan_digests
 from sync.core.layout_plan import LayoutInputs, plan_layout, preview_after
@@ -52,6 +54,8 @@ class Observed:
     answered: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # The evidence forms as read (their addresses, for pre-filled links), by form key.
     evidence_forms: Mapping[str, EvidenceForm] = field(default_factory=dict)
+    # (team id, template key) -> the template copy in the team's folder.
+    copies: Mapping[tuple[str, str], DocumentCopy] = field(default_factory=dict)
     # Each unit's meetings from its dates answers, by unit id (for the Meetings tab and Calendar).
     meetings: Mapping[str, tuple[UnitMeeting, ...]] = field(default_factory=dict)
     # The programme calendar's events by id, cancelled ones included (None: not read).
@@ -79,6 +83,7 @@ class Rules:
     sites: tuple[str, ...] = ()              # the programme's schools, each on the Dashboard
     meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
     calendar: CalendarRules | None = None    # None: no programme calendar
+    templates: tuple[TemplateRule, ...] = ()  # document templates copied into every unit folder
     digest: DigestRules | None = None        # None: no weekly digest
 
     @property
@@ -155,7 +160,9 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     layout = plan_layout(observed.book, sheet.actions, inputs, preview, model)
     sheet = _with_digests(sheet, observed.book, model, rules, now)
     events = plan_calendar(observed, rules)
-    return replace(sheet, drive=drive.changes, layout=tuple(layout),
+    copies, fills = (plan_documents(teams, observed.folders, observed.copies, rules.templates, rules.units)
+                     if rules.drive else ([], []))
+    return replace(sheet, drive=(*drive.changes, *copies), documents=tuple(fills), layout=tuple(layout),
                    folders_existing=sum(1 for tid in teams if tid in observed.folders),
                    sharing_blocked=sum(len(people) for people in drive.blocked.values()),
                    calendar=events.changes, events_unchanged=events.unchanged, invites_blocked=len(events.blocked))
