@@ -51,6 +51,14 @@ def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_o
     assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)
 
 
+def test_work_groups_benchmark_prints_each_sync_against_its_lower_bound(capsys):
+    from benchmarks.work_groups import main as work_groups_main
+    assert work_groups_main(["--schools", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 schools, 12 work groups" in out
+    assert "quiet re-run                          6 calls (lower bound    6, 1 writes)" in out
+
+
 def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():
     parts = bounds.lower_bound(bounds.Work(100, 100, calendar_events=6, event_changes=6))
     assert (parts["events.list"], parts["calendar batches"]) == (1, 1)
