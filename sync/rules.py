@@ -15,7 +15,9 @@ from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
+from sync.core.digest_plan import WEEKDAYS, DigestRules
 from sync.core.report_model import ModelRules, TargetRule
+from sync.core.report_tables import Words as ReportWords
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
@@ -29,7 +31,7 @@ def plan_rules(settings, run_id: str) -> Rules:
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
                  columns, tuple(settings.programme.sites), meetings, calendar_rules(settings),
-                 template_rules(settings))
+                 template_rules(settings), digest=digest_rules(settings))
 
 
 def template_rules(settings) -> tuple[TemplateRule, ...]:
@@ -59,6 +61,23 @@ def calendar_rules(settings) -> CalendarRules | None:
                                            time.fromisoformat(s.end)) for s in calendar.sessions),
                          InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None,
                          calendar.meetings_field is not None)
+
+
+def digest_rules(settings) -> DigestRules | None:
+    """The weekly digest's day, time and recipients; None without a [digest] section."""
+    digest = settings.digest
+    if digest is None:
+        return None
+    return DigestRules(WEEKDAYS.index(digest.day), time.fromisoformat(digest.time), ZoneInfo(settings.programme.time_zone),
+                       settings.mail.coordinator_email if digest.coordinator else None,
+                       {site: tuple(emails) for site, emails in digest.site_leaders.items()}, digest.staff_role,
+                       settings.mail.quiet_window, report_words(settings))
+
+
+def report_words(settings) -> ReportWords:
+    """How reports name units and sites ("Teams", "School")."""
+    plural, noun = settings.unit.plural_noun, settings.unit.noun
+    return ReportWords(plural[:1].upper() + plural[1:], noun[:1].upper() + noun[1:], settings.programme.site_noun)
 
 
 def meeting_rules(settings) -> MeetingRules | None:

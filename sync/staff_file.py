@@ -72,11 +72,20 @@ def _table(path: Path) -> pd.DataFrame:
 
 def _csv(path: Path) -> pd.DataFrame:
     """UTF-8 (with or without a byte-order mark), or Windows-1252 as older systems write."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None,
-                           engine="python")
-    except UnicodeDecodeError:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252", sep=None, engine="python")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            header = path.read_text(encoding=encoding).split("\n", 1)[0]
+        except UnicodeDecodeError:
+            continue
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=delimiter(header))
+    raise UsageError(f"{path.name}: expected text in UTF-8 or Windows-1252")
+
+
+def delimiter(header: str) -> str:
+    """The separator of an export, told from its header line alone (a name or a note in the
+    rows below may hold any character): a comma, or the semicolon, tab or bar some
+    systems write, whichever the header holds most of."""
+    return max((",", ";", "\t", "|"), key=header.count) if header.strip() else ","
 
 
 def match_columns(headers: Sequence[object], site_noun: str = "School",

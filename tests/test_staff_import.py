@@ -1,5 +1,6 @@
 """`plt staff import FILE`: an HR or SIS export (CSV or XLSX) onto the coordinator-owned
 Staff tab, through the real command line against the emulator."""
+import csv
 import io
 import json
 
@@ -175,3 +176,35 @@ def test_init_makes_the_staff_tab_with_tick_boxes_when_the_config_has_a_staff_se
     staff = programme.book().tab(L.STAFF)
     assert staff.header == ["Name", "Email", "School", "Role", "Evaluator", "Assigned"]
     assert staff.checkboxes.get(staff.column("Assigned"), 0) > 0
+
+
+def test_hostile_names_and_roles_from_an_export_are_kept_as_text_or_refused_with_a_reason(programme, tmp_path):
+    from hostile_corpus import CORPUS
+
+    texts = list(dict.fromkeys(v for entry in CORPUS for v in entry.answers.values() if len(v) < 5000))[:40]
+    frame = pd.DataFrame({"Name": texts, "Email": [f"h{i}@{DOMAIN}" for i in range(len(texts))],
+                          "School": ["Belmont High School"] * len(texts), "Role": texts})
+    path = tmp_path / "hostile.csv"
+    frame.to_csv(path, index=False, quoting=csv.QUOTE_ALL)   # a bare CR is quoted too
+    status, out, err = plt(["staff", "import", str(path), "--json"], programme)
+    assert status in (0, 1), err
+    report = json.loads(out)
+    people = staff_records(programme)
+    refused = {p["Field"] for p in import_problems(programme)}
+    assert report["added"] + len(report["problems"]) == len(texts)
+    for line, text in enumerate(texts, start=2):
+        email = f"h{line - 2}@{DOMAIN}"
+        if email in people:
+            assert people[email]["Name"] == " ".join(text.split()) and people[email]["Role"] == " ".join(text.split())
+        else:
+            assert f"Staff import (hostile.csv) line {line}" in refused
+    sheet = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id)
+    formulas = sheet.worksheet(L.STAFF).get(value_render_option="FORMULA")
+    assert not any(str(cell).startswith("=") and cell not in texts and cell.strip() not in
+                   {" ".join(t.split()) for t in texts} for row in formulas for cell in row)
+
+
+def test_the_separator_is_told_from_the_header_line():
+    from sync.staff_file import delimiter
+
+    assert (delimiter("Name,Email,School"), delimiter("Name;Email;School"), delimiter("Name\tEmail")) == (",", ";", "\t")
