@@ -35,14 +35,18 @@ def plan_rules(settings, run_id: str) -> Rules:
 
 
 def template_rules(settings) -> tuple[TemplateRule, ...]:
-    """The document templates, each uploaded; one not uploaded yet stops the run (exit 2)
-    rather than leaving every unit without its copy unnoticed."""
+    """The document templates (a sync first checks each is uploaded: `require_templates`)."""
+    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
+
+
+def require_templates(settings) -> None:
+    """Before a sync reads anything: a template not uploaded yet stops it (exit 2) rather
+    than leaving every unit without its copy unnoticed."""
     missing = [t.key for t in settings.templates if not t.id]
     if missing:
         where = f" --config {settings.path}" if settings.path else ""
         raise UsageError("; ".join(f"template[{key}] has no id yet: upload its .docx with "
                                    f"`plt templates add FILE.docx --key {key}{where}`" for key in missing))
-    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
 
 
 # Calendar's names for [calendar] send_updates.
