@@ -103,8 +103,11 @@ def targets_by_site(settings) -> tuple[TargetRule, ...]:
 
 
 def model_rules(settings) -> ModelRules:
-    """What the programme model (Dashboard, status, report, digest) counts by."""
-    return plan_rules(settings, "").model
+    """What the programme model (Dashboard, status, report, digest) counts by: it needs none
+    of a sync's other rules, so reading a report never depends on them (templates uploaded)."""
+    return Rules(unit_rules(settings), milestone_rules(settings), settings.programme.time_zone,
+                 targets=targets_by_site(settings), words=words(settings),
+                 sites=tuple(settings.programme.sites)).model
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:
