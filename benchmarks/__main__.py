@@ -37,11 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=50.0, help="per-request latency (default 50)")
     parser.add_argument("--large-latency-ms", type=float, default=5.0,
                         help="latency above 1,000 teams, so 10,000 reminders take minutes (default 5)")
+    parser.add_argument("--report-units", type=int, default=10_000, help="units of the report benchmark "
+                                                                          "(default 10,000)")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([100, 1000] if args.quick else [100, 1000, 10000])
     for teams in sizes:
         latency = args.latency_ms if teams <= 1000 else args.large_latency_ms
         bench_size(teams, latency, time_scale_for(teams))
+    from .report import bench_report
+
+    bench_report(args.report_units)
     return 0
 
 

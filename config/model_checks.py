@@ -310,6 +310,6 @@ def unsupported(raw: dict) -> Iterator[ConfigProblem]:
         for way, what in (("signoff", "a sign-off as evidence"), ("choice", "a coordinator's choice as evidence")):
             if way in evidence:
                 yield ConfigProblem(toml_path(("milestone", index, "evidence", way)), f"{what} {NOT_YET}")
-    for name, what in (("cycle", "an improvement cycle ([[cycle]])"), ("digest", "a weekly digest ([digest])")):
+    for name, what in (("cycle", "an improvement cycle ([[cycle]])"),):
         if name in raw:
             yield ConfigProblem(name, f"{what} {NOT_YET}")

@@ -4,9 +4,11 @@
 Google carries out a batch's requests in order, each over the text the one before left.
 Replacing `{{team_name}}` with a facilitator's "{{cycle}}" and then `{{cycle}}` with "2"
 would expand the typed text. So the batch works in two passes: first every placeholder
-becomes a token of private-use characters (U+E000 key U+E001) that no answer can hold
-(they are removed from values), then every token becomes its value. What a person typed
-is inserted as it is and never read as a placeholder.
+becomes a token (`⸨cycle⸩`) between two delimiters that no value of this fill holds, then
+every token becomes its value. As no value holds a delimiter, no value can hold a token or
+complete one with the text around it: what a person typed is inserted as it is and never
+read as a placeholder. The delimiters are not private-use characters, which Google strips
+from inserted text (https://developers.google.com/docs/api/concepts/rules-behavior).
 
 A batchUpdate is all or nothing, but its answer can be lost after Google made it (a 5xx
 or a dropped connection: "commit, then fail"). Trying again would fill the filled copy: a
@@ -25,8 +27,8 @@ from drive.batch import backoff_delay
 
 from .model import Fill, FillResult
 
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Delimiter pairs Google keeps in inserted text; the first that no value holds is used.
+DELIMITERS = (("\u2e28", "\u2e29"), ("\u27e6", "\u27e7"), ("\u2983", "\u2984"), ("\u3016", "\u3017"))
 
 
 def placeholder(key: str) -> str:
@@ -35,9 +37,20 @@ def placeholder(key: str) -> str:
 
 def fill_requests(values: Sequence[tuple[str, str]]) -> list[dict]:
     """The requests of one fill: placeholders to tokens, then tokens to values."""
-    tokens = [(key, _OPEN + key + _CLOSE, _PRIVATE_USE.sub("", value)) for key, value in values]
+    opening, closing = _delimiters([value for _key, value in values])
+    cleared = re.compile(f"[{opening}{closing}]")
+    tokens = [(key, opening + key + closing, cleared.sub("", value)) for key, value in values]
     first = [_replace(placeholder(key), token) for key, token, _value in tokens]
     return first + [_replace(token, value) for _key, token, value in tokens]
+
+
+def _delimiters(values: Sequence[str]) -> tuple[str, str]:
+    """The first delimiter pair no value holds (values holding every pair lose the first's
+    characters, the one case where typed text is changed)."""
+    for opening, closing in DELIMITERS:
+        if not any(opening in value or closing in value for value in values):
+            return opening, closing
+    return DELIMITERS[0]
 
 
 def _replace(text: str, by: str) -> dict:

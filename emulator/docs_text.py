@@ -14,7 +14,10 @@ Edits are all or nothing, as `documents.batchUpdate` is: `apply_requests` works 
 of the text and hands it back only when every request could be carried out; the first
 request that cannot names itself in Google's 400 (`Invalid requests[2].insertText: ...`).
 Only `replaceAllText` and `insertText` are served; any other request answers 501 naming
-itself rather than being silently skipped.
+itself rather than being silently skipped. As Google does, inserted text (`insertText`'s
+text, `replaceAllText`'s replaceText) loses control characters U+0000-U+0008 and
+U+000C-U+001F and private-use characters U+E000-U+F8FF
+(https://developers.google.com/docs/api/concepts/rules-behavior).
 """
 from __future__ import annotations
 
@@ -23,6 +26,12 @@ import re
 from .core import ApiError
 
 SERVED = ("replaceAllText", "insertText")
+_STRIPPED = re.compile("[\x00-\x08\x0c-\x1f\ue000-\uf8ff]")
+
+
+def inserted(text: str) -> str:
+    """Text as Google inserts it: without the characters it strips."""
+    return _STRIPPED.sub("", text)
 
 
 def utf16_length(text: str) -> int:
@@ -91,7 +100,8 @@ def _replace_all(text: str, request: dict, number: int) -> tuple[str, dict]:
     flags = 0 if criteria.get("matchCase") else re.IGNORECASE
     pattern = re.compile(re.escape(wanted), flags)
     # The body's last newline is never replaced: text may match across paragraphs, not past the end.
-    replaced, count = pattern.subn(lambda _m: request.get("replaceText") or "", text[:-1])
+    by = inserted(request.get("replaceText") or "")
+    replaced, count = pattern.subn(lambda _m: by, text[:-1])
     return replaced + "\n", {"replaceAllText": {"occurrencesChanged": count}} if count else {"replaceAllText": {}}
 
 
@@ -102,7 +112,7 @@ def _insert(text: str, request: dict, number: int) -> tuple[str, dict]:
     target = location or at_end
     if target.get("segmentId"):
         raise _invalid(number, "insertText", f"No segment with id {target['segmentId']} exists in the document.")
-    inserted = request.get("text") or ""
+    added = inserted(request.get("text") or "")
     end = utf16_length(text) + 1   # the index just past the body's last newline
     if at_end is not None:
         offset = len(text) - 1
@@ -114,7 +124,7 @@ def _insert(text: str, request: dict, number: int) -> tuple[str, dict]:
             raise _invalid(number, "insertText", f"Index {index} must be less than the end index of the "
                                                  f"referenced segment, {end}.")
         offset = _offset(text, index)
-    return text[:offset] + inserted + text[offset:], {}
+    return text[:offset] + added + text[offset:], {}
 
 
 def _offset(text: str, index: int) -> int:

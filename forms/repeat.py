@@ -74,12 +74,14 @@ def expand(fields: Sequence[FieldSpec], count: int) -> list[FieldSpec]:
 
 
 def group_problem(problem: Problem) -> Problem:
-    """A problem of a repeated question, told as its group's: the field's plain key, and
-    the response id of the group's submission (`<response>#<n>`)."""
+    """A problem of an answer to a repeated question, told as its group's: the field's
+    plain key, and the response id of the group's submission (`<response>#<n>`). A
+    problem of the form itself (no question "CWG #7 leader") keeps the group's field
+    (`leader#7`): the other groups' leaders are still read."""
     base, n = split_key(problem.field)
-    if n is None:
+    if n is None or not problem.response_id:
         return problem
-    return replace(problem, field=base, response_id=f"{problem.response_id}#{n}" if problem.response_id else "")
+    return replace(problem, field=base, response_id=f"{problem.response_id}#{n}")
 
 
 def split(submission: Submission, fields: Sequence[FieldSpec], count: int, max_people: int | None = None,

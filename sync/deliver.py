@@ -16,9 +16,11 @@ from mail.render import render_reminder
 from mail.sender import Sender
 from sheets import layout as L
 
+from sync.core.digest_plan import SendDigest
 from sync.core.milestones import FAILED, SENT, UNCONFIRMED
 from sync.core.model import Action, ResolveSending, SendReminder, UpdateRow
 from sync.core.cells import local_time
+from sync.reporting.digest_mail import build_digest
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def deliver(actions, sender: Sender, letterhead: Letterhead, now: datetime, temp
                 _resolve(out, action, sender, stamp)
             elif isinstance(action, SendReminder):
                 _send(out, action, sender, letterhead, now, stamp, templates.get(action.reminder.milestone_key))
+            elif isinstance(action, SendDigest):
+                _send_digest(out, action, sender, letterhead, now, stamp)
     return out
 
 
@@ -69,6 +73,10 @@ def _nothing_sent(out: Delivery, actions, stamp: str, reason: str) -> None:
             out.failed += 1
             out.failures.append(f"{action.reminder.team_id}: reminder {action.reminder.step}: {reason}")
             out.updates.append(_ledger(action.reminder.key, FAILED, stamp, detail=reason))
+        elif isinstance(action, SendDigest):
+            out.failed += 1
+            out.failures.append(f"weekly digest to {action.digest.to}: {reason}")
+            out.updates.append(_ledger(action.digest.key, FAILED, stamp, detail=reason))
 
 
 def _ledger(key: str, status: str, stamp: str, sent_id: str = "", detail: str = "") -> UpdateRow:
@@ -135,3 +143,31 @@ def _send(out: Delivery, action: SendReminder, sender: Sender, head: Letterhead,
     out.updates.append(_ledger(reminder.key, SENT, stamp, sent_id))
     out.updates.append(UpdateRow(L.ROSTER, (reminder.team_id,),
                                  ((L.LAST_REMINDER, "", f"{stamp} {reminder.milestone_title} ({reminder.step})"),)))
+
+
+def _send_digest(out: Delivery, action: SendDigest, sender: Sender, head: Letterhead, now: datetime,
+                 stamp: str) -> None:
+    """One weekly digest, at most once: as a reminder, looked up in sent mail before a retry."""
+    digest = action.digest
+    found = _already_sent(sender, action.message_id) if action.retry else None
+    if found:
+        out.confirmed += 1
+        out.updates.append(_ledger(digest.key, SENT, stamp, found, "confirmed in sent mail"))
+        return
+    try:
+        message = build_digest(digest, programme=head.programme, from_address=head.from_address,
+                               reply_to=head.reply_to, domain=head.domain, date=now)
+        sent_id = sender.send(message)
+    except (SendError, ValueError) as error:
+        found = _already_sent(sender, action.message_id) if isinstance(error, SendError) else None
+        if found:
+            out.sent += 1
+            out.updates.append(_ledger(digest.key, SENT, stamp, found, "confirmed in sent mail after an error"))
+            return
+        reason = getattr(error, "reason", None) or str(error)
+        out.failed += 1
+        out.failures.append(f"weekly digest to {digest.to}: {reason}")
+        out.updates.append(_ledger(digest.key, FAILED, stamp, detail=reason))
+        return
+    out.sent += 1
+    out.updates.append(_ledger(digest.key, SENT, stamp, sent_id))

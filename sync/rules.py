@@ -15,7 +15,9 @@ from sync.core.meetings_plan import NEXT_MEETING, MeetingRules
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.milestones import MailRules, MilestoneRule
 from sync.core.plan import Rules
+from sync.core.digest_plan import WEEKDAYS, DigestRules
 from sync.core.report_model import ModelRules, TargetRule
+from sync.core.report_tables import Words as ReportWords
 from sync.core.schedule import ReminderPolicy
 from sync.core.units import unit_rules, words
 from sync.deliver import Letterhead
@@ -29,18 +31,22 @@ def plan_rules(settings, run_id: str) -> Rules:
     return Rules(units, milestone_rules(settings), settings.programme.time_zone, run_id, mail_domain(settings),
                  drive_rules(settings), mail_rules(settings), targets_by_site(settings), words(settings),
                  columns, tuple(settings.programme.sites), meetings, calendar_rules(settings),
-                 template_rules(settings))
+                 template_rules(settings), digest=digest_rules(settings))
 
 
 def template_rules(settings) -> tuple[TemplateRule, ...]:
-    """The document templates, each uploaded; one not uploaded yet stops the run (exit 2)
-    rather than leaving every unit without its copy unnoticed."""
+    """The document templates (a sync first checks each is uploaded: `require_templates`)."""
+    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
+
+
+def require_templates(settings) -> None:
+    """Before a sync reads anything: a template not uploaded yet stops it (exit 2) rather
+    than leaving every unit without its copy unnoticed."""
     missing = [t.key for t in settings.templates if not t.id]
     if missing:
         where = f" --config {settings.path}" if settings.path else ""
         raise UsageError("; ".join(f"template[{key}] has no id yet: upload its .docx with "
                                    f"`plt templates add FILE.docx --key {key}{where}`" for key in missing))
-    return tuple(TemplateRule(t.key, t.title, t.name, t.id) for t in settings.templates)
 
 
 # Calendar's names for [calendar] send_updates.
@@ -59,6 +65,23 @@ def calendar_rules(settings) -> CalendarRules | None:
                                            time.fromisoformat(s.end)) for s in calendar.sessions),
                          InviteRule(invite.role, invite.field, tuple(invite.answers)) if invite else None,
                          calendar.meetings_field is not None)
+
+
+def digest_rules(settings) -> DigestRules | None:
+    """The weekly digest's day, time and recipients; None without a [digest] section."""
+    digest = settings.digest
+    if digest is None:
+        return None
+    return DigestRules(WEEKDAYS.index(digest.day), time.fromisoformat(digest.time), ZoneInfo(settings.programme.time_zone),
+                       settings.mail.coordinator_email if digest.coordinator else None,
+                       {site: tuple(emails) for site, emails in digest.site_leaders.items()}, digest.staff_role,
+                       settings.mail.quiet_window, report_words(settings))
+
+
+def report_words(settings) -> ReportWords:
+    """How reports name units and sites ("Teams", "School")."""
+    plural, noun = settings.unit.plural_noun, settings.unit.noun
+    return ReportWords(plural[:1].upper() + plural[1:], noun[:1].upper() + noun[1:], settings.programme.site_noun)
 
 
 def meeting_rules(settings) -> MeetingRules | None:
@@ -80,8 +103,11 @@ def targets_by_site(settings) -> tuple[TargetRule, ...]:
 
 
 def model_rules(settings) -> ModelRules:
-    """What the programme model (Dashboard, status, report, digest) counts by."""
-    return plan_rules(settings, "").model
+    """What the programme model (Dashboard, status, report, digest) counts by: it needs none
+    of a sync's other rules, so reading a report never depends on them (templates uploaded)."""
+    return Rules(unit_rules(settings), milestone_rules(settings), settings.programme.time_zone,
+                 targets=targets_by_site(settings), words=words(settings),
+                 sites=tuple(settings.programme.sites)).model
 
 
 def milestone_rules(settings) -> tuple[MilestoneRule, ...]:

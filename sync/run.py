@@ -25,7 +25,7 @@ from sync.google.workspace import Workspace
 from sync.observe import observe
 from sync.options import SyncOptions
 from sync.report import Report, RunInfo, build_report, runs_row
-from sync.rules import letterhead, plan_rules, templates
+from sync.rules import letterhead, plan_rules, require_templates, templates
 
 __all__ = ["SyncOptions", "new_run_id", "run"]
 
@@ -46,6 +46,7 @@ def run(settings, workspace: Workspace, meter: Meter, *, now: datetime, options:
     doing now (a progress line on a terminal)."""
     started = clock()
     info = RunInfo(new_run_id(started), _stamp(started), _stamp(now), options.dry_run)
+    require_templates(settings)
     phase("reading the form, the roster and the team folders")
     observed = observe(settings, workspace, now, options, sleep)
     rules = plan_rules(settings, info.run_id)

@@ -99,12 +99,35 @@ def present_keys(tabs: dict[str, list[list]], folders: dict[str, list[dict]], ma
             "folders": {f["id"] for fs in folders.values() for f in fs}, "mail": {m["id"] for m in mail}}
 
 
+def read_baseline(window: Window) -> dict[str, frozenset[tuple[str, str]]]:
+    """Team id -> (role, email) of everyone the Members tab holds on the team, or held
+    on it when it was withdrawn: the people a later response is judged against."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for _n, row in records(read_tabs(window)["Members"]):
+        on_team = str(row.get("On team", "")).strip().lower()
+        if on_team == "yes" or on_team.startswith("team withdrawn"):
+            who = str(row["Email"]).strip().lower() or str(row["Member"]).strip().lower()
+            out.setdefault(str(row["Team ID"]), set()).add((str(row["Role"]), who))
+    return {tid: frozenset(people) for tid, people in out.items()}
+
+
+def check_no_unnamed_access(folders: dict[str, list[dict]], oracle: Oracle) -> None:
+    """Whatever happened (faults, crashes, spoofed responses), nobody has access to a team
+    folder that no entitled person, approving coordinator or hand share named."""
+    for tid, found in folders.items():
+        for folder in found:
+            emails = {p["emailAddress"].lower() for p in folder.get("permissions", []) if p["role"] != "owner"}
+            unnamed = oracle.unnamed_access(tid, emails)
+            assert not unnamed, f"folder of {tid} shared with {sorted(unnamed)}, whom nobody entitled named"
+
+
 def check_clean_sync(window: Window, oracle: Oracle, seen: Seen) -> None:
     """Every invariant a run without faults must leave true."""
     tabs, folders, mail = read_tabs(window), team_folders(window), window.programme.mail()
     check_roster(records(tabs["Roster"]), oracle)
     check_rows_hold_their_own_teams(records(tabs["Roster"]), oracle)
     check_folders(folders, oracle)
+    check_no_unnamed_access(folders, oracle)
     check_reminders(records(tabs["Reminders"]), mail)
     check_problems(records(tabs["Problems"]), oracle)
     check_checkpoints(records(tabs["Roster"]), records(tabs["Problems"]), oracle)
@@ -146,8 +169,9 @@ def check_roster(rows: list[tuple[int, dict]], oracle: Oracle) -> None:
                                         response.response_id), f"{tid} shows {row}, not {response}"
         assert set(re.findall(r"<([^>]+)>", str(row["Members"]))) == {e for _n, e in given.members}, row
         assert float(row["Member count"]) == len(given.members), row
+    frozen = oracle.frozen()
     for tid, row in by_id.items():
-        assert tid in teams or (tid in oracle.ever_usable() and row["Team status"] == "withdrawn"), \
+        assert tid in teams or tid in frozen or (tid in oracle.ever_usable() and row["Team status"] == "withdrawn"), \
             f"roster row {tid} is neither a live team nor a withdrawn one: {row}"
     for (tid, header), value in oracle.notes.items():
         assert tid in by_id and by_id[tid].get(header) == value, \

@@ -62,14 +62,40 @@ class Answers:
         return bool(self.members)
 
 
+Person = tuple[str, str]     # (role, email) as the Members tab holds a team's people
+
+
 @dataclass
 class Response:
     response_id: str
-    email: str
+    email: str              # the facilitator's email, as typed in the response: names the team
     name: str
     answers: Answers
     submitted: str          # RFC 3339; strictly increasing over the whole run
     live: bool = True
+    sender: str = ""        # the verified respondent; the facilitator themself when blank
+
+    @property
+    def from_facilitator(self) -> bool:
+        return (self.sender or self.email) == self.email
+
+    def people(self) -> frozenset[Person]:
+        """The team this response names: its facilitator, and each member once."""
+        members = {("member", e.lower()) for _n, e in self.answers.members if e.lower() != self.email}
+        return frozenset({("facilitator", self.email), *members})
+
+    def emails(self) -> set[str]:
+        return {email for _role, email in self.people()}
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A coordinator ticked Approve on a held response's row, which described changing the
+    team from `before` to `people`."""
+
+    response_id: str
+    people: frozenset[Person]
+    before: frozenset[Person]
 
 
 @dataclass(frozen=True)
@@ -92,20 +118,45 @@ class Oracle:
     checkpoints: list[Checkpoint] = field(default_factory=list)
     # Team id -> every response id and submission time (as the roster shows it) the team ever had.
     marks: dict[str, set[str]] = field(default_factory=dict)
+    # Team id -> the people the Members tab holds (on the team, or when it was withdrawn),
+    # as read just before a run: what responses are judged against.
+    baseline: dict[str, frozenset[Person]] = field(default_factory=dict)
+    approvals: list[Approval] = field(default_factory=list)
+    # Team id -> everyone an entitled person (the facilitator, or whoever created the team)
+    # or an approving coordinator ever named: nobody else may get access to its folder.
+    entitled: dict[str, set[str]] = field(default_factory=dict)
 
     # What happened.
-    def submitted(self, response: Response) -> None:
+    def submitted(self, response: Response, creates: bool = False) -> None:
+        """`creates`: the team had no people on the Members tab yet, so whoever sent this
+        response may name its first people."""
         self.responses[response.response_id] = response
         self._mark(response)
         if response.answers.usable:
             self.once_usable.add(team_id(response.email))
+        self._entitle(response, creates)
 
-    def edited(self, response_id: str, answers: Answers, submitted: str) -> None:
+    def edited(self, response_id: str, answers: Answers, submitted: str, creates: bool = False) -> None:
         response = self.responses[response_id]
         response.answers, response.submitted = answers, submitted
         self._mark(response)
         if answers.usable:
             self.once_usable.add(team_id(response.email))
+        self._entitle(response, creates)
+
+    def _entitle(self, response: Response, creates: bool) -> None:
+        if response.from_facilitator or creates:
+            self.entitled.setdefault(team_id(response.email), set()).update(response.emails())
+
+    def approved(self, response_id: str) -> None:
+        """A coordinator ticked Approve on the held response's row: the change it describes,
+        from the people before it as the next run judges them."""
+        response = self.responses[response_id]
+        tid = team_id(response.email)
+        _applied, before = self._judged(tid).get(response_id, (None, None))
+        if before is not None:
+            self.approvals.append(Approval(response_id, response.people(), before))
+        self.entitled.setdefault(tid, set()).update(response.emails())
 
     def _mark(self, response: Response) -> None:
         shown = datetime.fromisoformat(response.submitted.replace("Z", "+00:00")).astimezone(TIME_ZONE)
@@ -133,16 +184,52 @@ class Oracle:
     def live(self) -> list[Response]:
         return [r for r in self.responses.values() if r.live]
 
+    def _usable_by_team(self) -> dict[str, list[Response]]:
+        by_team: dict[str, list[Response]] = {}
+        for response in sorted(self.live(), key=lambda r: r.submitted):
+            if response.answers.usable:
+                by_team.setdefault(team_id(response.email), []).append(response)
+        return by_team
+
+    def _judged(self, tid: str) -> dict[str, tuple[bool, frozenset[Person] | None]]:
+        """Each usable live response of the team, oldest first: whether it may be applied,
+        and the people it is judged against (those of the last one applied before it, or
+        the Members tab's): the documented rule of who may change a team's people."""
+        known = self.baseline.get(tid)
+        out = {}
+        for response in self._usable_by_team().get(tid, []):
+            people = response.people()
+            ok = (known is None or people == known or response.from_facilitator
+                  or Approval(response.response_id, people, known) in self.approvals)
+            out[response.response_id] = (ok, known)
+            known = people if ok else known
+        return out
+
+    def _applied(self) -> dict[str, Response | None]:
+        """Team id -> the latest response that may be applied; None when none may."""
+        out = {}
+        for tid in self._usable_by_team():
+            judged = self._judged(tid)
+            out[tid] = next((self.responses[rid] for rid in reversed(list(judged)) if judged[rid][0]), None)
+        return out
+
     def teams(self) -> dict[str, Response]:
-        """Team id -> the response the roster shows: each facilitator's latest usable one."""
-        latest: dict[str, Response] = {}
-        for response in self.live():
-            if not response.answers.usable:
-                continue
-            held = latest.get(response.email)
-            if held is None or response.submitted > held.submitted:
-                latest[response.email] = response
-        return {team_id(email): response for email, response in latest.items()}
+        """Team id -> the response the roster shows: each facilitator's latest usable one
+        that may change the team's people."""
+        return {tid: response for tid, response in self._applied().items() if response is not None}
+
+    def frozen(self) -> set[str]:
+        """Teams none of whose responses may be applied: the sheet keeps them as they were."""
+        return {tid for tid, response in self._applied().items() if response is None}
+
+    def held(self) -> set[str]:
+        """Live responses waiting for a coordinator's approval: each later than the one its
+        team shows."""
+        out = set()
+        for tid, applied in self._applied().items():
+            after = "" if applied is None else applied.submitted
+            out |= {r.response_id for r in self._usable_by_team()[tid] if r.submitted > after}
+        return out
 
     def ever_usable(self) -> set[str]:
         """Team ids that may have a roster row at all: live now, or once (an edit that
@@ -153,7 +240,7 @@ class Oracle:
         """Unusable live responses no later usable response of the same facilitator replaced."""
         teams = {r.email: r for r in self.teams().values()}
         return {r.response_id for r in self.live() if not r.answers.usable
-                and not (r.email in teams and teams[r.email].submitted > r.submitted)}
+                and not (r.email in teams and teams[r.email].submitted > r.submitted)} | self.held()
 
     def folder_access(self, tid: str) -> dict[str, str]:
         """Email -> role on the team's folder: the team's people plus whatever was shared by hand."""
@@ -213,4 +300,9 @@ class Oracle:
         """The shrink guard: a roster holding teams, a form holding none or far fewer."""
         if active_rows == 0:
             return False
-        return not self.live() or len(self.teams()) < SHRINK_THRESHOLD * active_rows
+        return not self.live() or len(self.teams()) + len(self.frozen()) < SHRINK_THRESHOLD * active_rows
+
+    def unnamed_access(self, tid: str, emails: Iterable[str]) -> set[str]:
+        """Of those with access to the team's folder, anyone no entitled person, approving
+        coordinator or hand share named."""
+        return set(emails) - self.entitled.get(tid, set()) - self.hand_shares.get(tid, set())

@@ -30,7 +30,7 @@ def test_lower_bound_of_a_reminder_day_is_one_send_per_email():
 
 
 def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baselines(capsys):
-    assert main(["--sizes", "12", "--latency-ms", "0"]) == 0
+    assert main(["--sizes", "12", "--latency-ms", "0", "--report-units", "30"]) == 0
     out = capsys.readouterr().out
     for scenario in ("first sync", "re-sync, nothing new", "re-sync, 10% changed", "reminder day"):
         assert f"    12  {scenario}" in out
@@ -39,6 +39,8 @@ def test_a_tiny_benchmark_prints_every_scenario_beside_its_bound_and_both_baseli
     assert "zero 429s with quotas enforced: 0 met" in out
     peak = re.search(r"`plt sync --dry-run` process peak (\d+) MB", out)
     assert peak and 20 < int(peak.group(1)) < 400
+    assert "=== plt report for 30 units over 40 schools" in out
+    assert "API calls: 1 (sheets.spreadsheets.get 1); lower bound 1" in out
 
 
 def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_optimal(capsys):
@@ -47,6 +49,14 @@ def test_grouping_benchmark_prints_its_time_and_whether_the_proposal_is_proven_o
     out = capsys.readouterr().out
     assert "200 people, 12 topics, 10 facilitators" in out and "proven optimal" in out
     assert re.search(r"1st choice \d+\.\d%, 2nd \d+\.\d%, 3rd \d+\.\d%, unassigned \d+", out)
+
+
+def test_work_groups_benchmark_prints_each_sync_against_its_lower_bound(capsys):
+    from benchmarks.work_groups import main as work_groups_main
+    assert work_groups_main(["--schools", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 schools, 12 work groups" in out
+    assert "quiet re-run                          6 calls (lower bound    6, 1 writes)" in out
 
 
 def test_lower_bound_of_a_programme_calendar_pages_events_and_batches_a_thousand_changes():

@@ -217,9 +217,6 @@ NOT_YET = {
                                    'yet; use "volunteers" (the survey\'s facilitate field)'),
          ("grouping.survey", 'expected the survey form to have a field of type = "respondent"'),
          ("grouping.choices[0]", "expected a choice or dropdown field listing the topics; \"summary\" is not")]),
-    "digest": (
-        lambda raw: raw.update(digest={"day": "Monday"}),
-        [("digest", "a weekly digest ([digest]) is not supported yet")]),
 }
 
 
@@ -229,7 +226,6 @@ def test_a_digest_inside_quiet_hours_or_led_at_no_site_is_refused():
         raw["digest"] = {"day": "Monday", "time": "06:30", "site_leaders": {"Nowhere High": ["p@belmont.k12.ma.us"]}}
 
     assert sorted(problems_of(change)) == [
-        ("digest", "a weekly digest ([digest]) is not supported yet"),
         ("digest.site_leaders.Nowhere High", "expected a site listed in [programme] sites"),
         ("digest.time", 'expected a time outside [mail] quiet_hours (20:00-07:00), got "06:30": no digest could '
                         "ever be sent then")]

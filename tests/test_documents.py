@@ -95,10 +95,11 @@ def test_a_placeholder_typed_in_an_answer_is_never_expanded(workspace):
 
 
 def test_fill_requests_turn_every_placeholder_into_a_token_before_any_value_goes_in():
-    requests = fill_requests((("team_name", "{{cycle}}\ue000cycle\ue001"), ("cycle", "2")))
+    requests = fill_requests((("team_name", "{{cycle}} ⸨cycle⸩"), ("cycle", "2")))
     searched = [r["replaceAllText"]["containsText"]["text"] for r in requests]
-    assert searched == ["{{team_name}}", "{{cycle}}", "\ue000team_name\ue001", "\ue000cycle\ue001"]
-    assert requests[2]["replaceAllText"]["replaceText"] == "{{cycle}}cycle"   # no token can be typed in
+    # "⸨" is in a value, so the next pair delimits the tokens: no value holds a token.
+    assert searched == ["{{team_name}}", "{{cycle}}", "⟦team_name⟧", "⟦cycle⟧"]
+    assert requests[2]["replaceAllText"]["replaceText"] == "{{cycle}} ⸨cycle⸩"   # as typed
 
 
 def test_commit_then_fail_on_the_copy_makes_no_second_copy(workspace, admin):

@@ -94,6 +94,14 @@ def test_indexes_count_utf16_units_as_google_does(workspace):
     assert document["body"]["content"][-1]["endIndex"] == 1 + 2 + 3 + 5 + 1
 
 
+def test_inserted_text_loses_the_characters_google_strips(workspace):
+    document_id = new_document(workspace, "Team: {{team_name}}")
+    workspace.docs.documents().batchUpdate(documentId=document_id, body={"requests": [
+        replace("{{team_name}}", "\ue000Owls\x01\ue001"),
+        {"insertText": {"endOfSegmentLocation": {}, "text": "\tdone\ue123"}}]}).execute()
+    assert text_of(workspace.docs.documents().get(documentId=document_id).execute()) == ["Team: Owls\tdone\n"]
+
+
 def test_a_batch_with_one_bad_request_changes_nothing(workspace):
     document_id = new_document(workspace, "Team: {{team_name}}")
     before = workspace.docs.documents().get(documentId=document_id).execute()

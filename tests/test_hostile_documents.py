@@ -18,7 +18,8 @@ from test_hostile_corpus import BASE_ANSWERS
 PLACEHOLDERS = (
     kept("p-cycle", "a placeholder typed as a team name must not be filled in", team_name="{{cycle}}"),
     kept("p-own", "the team name's own placeholder, typed as the team name", team_name="{{team_name}} {{school}}"),
-    kept("p-private", "private-use characters are how the fill marks placeholders", team_name="\ue000school\ue001"),
+    kept("p-private", "private-use characters, which Google strips from inserted text", team_name="\ue000school\ue001"),
+    kept("p-token", "the fill's own token delimiters typed around a key", team_name="\u2e28school\u2e29 \u27e6cycle\u27e7"),
 )
 # Entries whose team name reaches the roster (a 50,000-character name is left to the roster tests).
 NAMED = [e for e in (*CORPUS, *PLACEHOLDERS)
@@ -76,5 +77,5 @@ def test_every_team_gets_one_filled_charter_and_a_rerun_adds_none(run):
 def test_the_charter_holds_the_team_name_exactly_as_the_roster_does(run, entry):
     name = entry.roster["Team name"]
     text = run["charters"][run["teams"][entry.key]]
-    shown = name.replace("\ue000", "").replace("\ue001", "")   # the fill's own markers never go in
+    shown = name.replace("\ue000", "").replace("\ue001", "")   # Google strips private-use characters
     assert f"PLT name: {shown}\n" in text

@@ -119,3 +119,26 @@ def test_one_site_only_and_an_unknown_site_or_format_is_refused(served_demo, tmp
     assert status == 2 and "Nowhere" in err and "Belmont High School" in err
     status, _out, err = plt(["report", "--config", str(config), "--format", "pdf"], endpoint)
     assert status == 2 and "html, csv, xlsx" in err
+
+
+def test_hostile_unit_names_stay_text_in_the_html_and_the_workbook(tmp_path):
+    from sheets.book import Book, Tab
+    from sync.core.report_model import ModelRules, build_model
+    from sync.core.report_tables import report_tables
+    from sync.reporting.charts import charts
+    from sync.reporting.files import write_report
+
+    names = ["<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://evil.example\",\"click\")"]
+    roster = [[L.TEAM_ID, "Team name", "School", L.TEAM_STATUS, "Charter status"]]
+    roster += [[f"t{i}", name, "Hale", "active", "overdue"] for i, name in enumerate(names)]
+    members = [[L.TEAM_ID, "Team name", "Member", "Email", "Role", "On team"],
+               ["t0", names[0], "</td><script>x()</script>", "a@b.org", "facilitator", "yes"]]
+    book = Book("s", "r", {L.ROSTER: Tab(L.ROSTER, 1, roster, 10, 5), L.MEMBERS: Tab(L.MEMBERS, 2, members, 10, 6)})
+    tables = report_tables(build_model(book, ModelRules(("Charter",), ("Hale",), "School", ("facilitator",))), None)
+    write_report(tables, charts(tables), "<b>Title</b>", tmp_path, ("html", "xlsx"))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "<script>x()" not in page and "<b>Title</b>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    cells = [c for row in load_workbook(tmp_path / "report.xlsx")["Overdue"].iter_rows(min_row=2) for c in row]
+    formula = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert formula.data_type == "s"

@@ -1,11 +1,16 @@
 """A stateful property test of the whole programme (as vdirsyncer tests its sync): facilitators
-submit, edit and delete responses, coordinators work in the roster and share folders by
-hand, the calendar moves across milestone dates, Google fails (429, 5xx, dropped
-connections, "commit, then fail"), runs crash at a random call and two runs start at once.
-After every sync that ran without faults, what coordinators see is checked against an
-oracle worked out from the same actions (tests/oracle.py): nothing lost, nothing duplicated,
-and on the programme calendar each training session exactly once, inviting exactly the
-facilitators enrolled in the course.
+submit, edit and delete responses, someone else submits in a facilitator's name,
+coordinators work in the roster, approve held responses and share folders by hand, the
+calendar moves across milestone dates, Google fails (429, 5xx, dropped connections,
+"commit, then fail"), runs crash at a random call and two runs start at once. After every
+sync that ran without faults, what coordinators see is checked against an oracle worked
+out from the same actions (tests/oracle.py): nothing lost, nothing duplicated, and on the
+programme calendar each training session exactly once, inviting exactly the facilitators
+enrolled in the course; after every sync, faulty or not, nobody has access that no
+entitled person or approving coordinator gave.
+
+The form collects verified emails and asks the facilitator's email as a question, so a
+response's sender and the facilitator it names may differ.
 
 `Figures` counts what a session did; `make soak` runs the same machine at length.
 """
@@ -32,9 +37,9 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, precondition
 from emulator.core import Emulator
 from emulator.server import EmulatorServer
 from oracle import DOMAIN, Answers, Checkpoint, Oracle, Response, team_id
-from observe import (Seen, Window, check_clean_sync, check_rows_hold_their_own_teams, read_roster, read_tabs,
-                     records, team_folders)
-from programme import Programme, at, checkpoint_form
+from observe import (Seen, Window, check_clean_sync, check_no_unnamed_access, check_rows_hold_their_own_teams,
+                     read_baseline, read_roster, read_tabs, records, team_folders)
+from programme import Programme, at, checkpoint_form, typed_facilitator_email
 from sync.commands.cli import run as plt
 from sync.environment import Environment
 from sync.errors import PltError, SafetyStop
@@ -43,6 +48,9 @@ from sync.google.workspace import SCOPES
 FACILITATORS = (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young"), ("Dee", "Marsh"))
 PEOPLE = tuple((f"{n} Staff", f"{n.lower()}.staff@{DOMAIN}") for n in ("Sam", "Kim", "Jo", "Lu", "Max"))
 HAND_SHARED = (f"principal@{DOMAIN}", f"coach@{DOMAIN}")
+MALLORY = ("Mallory Mole", f"mallory.mole@{DOMAIN}")
+# Who submits in a facilitator's name: an outsider to every team, or a member of some.
+SPOOFERS = (MALLORY[1], PEOPLE[0][1])
 TEAM_NAMES = ("Close Reading 7", "Number Talks", "Science Notebooks", "Écrire Ensemble")
 TOPICS = ("Close reading", "Fluency, grades 3-5", "=SUM(1,2)", "Line one\nline two")
 CHECKBOXES = ("SMART goal submitted to evaluator received", "Signed team charter received")
@@ -75,6 +83,10 @@ SENDERS = st.one_of(st.sampled_from(FACILITATORS).map(_email), st.sampled_from(P
 answers = st.builds(Answers, st.sampled_from(TEAM_NAMES), st.sampled_from(TOPICS),
                     st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True).map(tuple), st.booleans())
 TRAINING = {True: "Enrolled in the facilitator training course", False: "Requesting an exemption"}
+# A spoofer's answers: usually their own people as the members, sometimes a real team's.
+spoofed_answers = st.builds(Answers, st.sampled_from(TEAM_NAMES), st.sampled_from(TOPICS),
+                            st.lists(st.sampled_from((*PEOPLE, MALLORY)), max_size=3, unique=True).map(tuple),
+                            st.booleans())
 
 
 @dataclass
@@ -87,13 +99,15 @@ class Figures:
     reminders: int = 0
     checkpoint_answers: int = 0
     row_races: int = 0
+    spoofed: int = 0
+    approved: int = 0
     violations: int = 0
 
     def line(self) -> str:
         return (f"examples={self.examples} syncs={self.syncs} faults injected={self.faults} crashes={self.crashes} "
                 f"concurrent runs={self.concurrent} reminders sent={self.reminders} "
-                f"checkpoint answers={self.checkpoint_answers} row races={self.row_races} "
-                f"violations found={self.violations}")
+                f"checkpoint answers={self.checkpoint_answers} spoofed responses={self.spoofed} "
+                f"approvals={self.approved} row races={self.row_races} violations found={self.violations}")
 
 
 class ProgrammeMachine(RuleBasedStateMachine):
@@ -106,13 +120,15 @@ class ProgrammeMachine(RuleBasedStateMachine):
         super().__init__()
         requests.post(f"{self.endpoint}/_emulator/reset", timeout=30).raise_for_status()
         self.programme = Programme.create(self.endpoint, Path(tempfile.mkdtemp(prefix="plt-machine-")),
-                                          edit=lambda text: text + checkpoint_form(CHECKPOINT_DUE),
+                                          edit=lambda text: typed_facilitator_email(text)
+                                          + checkpoint_form(CHECKPOINT_DUE),
                                           config="programmes/belmont.toml")
         self.window = Window(self.programme)
         self.oracle = Oracle()
         self.seen = Seen()
         self.now = START
         self.submissions = 0
+        self.settled = False      # no response or run since a run without faults
         self.figures.examples += 1
 
     def teardown(self):
@@ -123,11 +139,12 @@ class ProgrammeMachine(RuleBasedStateMachine):
         self.submissions += 1
         return (SUBMITTED_FROM + timedelta(minutes=self.submissions)).isoformat().replace("+00:00", "Z")
 
-    def _body(self, email: str, name: str, given: Answers, submitted: str) -> dict:
+    def _body(self, email: str, name: str, given: Answers, submitted: str, sender: str = "") -> dict:
         q = self.window.settings.form.titles
         members = "\n".join(f"{n} <{e}>" for n, e in given.members) or " "
-        return {"respondentEmail": email, "submittedAt": submitted,
-                "answers": {q["facilitator_name"]: name, q["team_name"]: given.team_name, q["school"]: "Chenery Middle School",
+        return {"respondentEmail": sender or email, "submittedAt": submitted,
+                "answers": {q["facilitator_name"]: name, q["facilitator_email"]: email,
+                            q["team_name"]: given.team_name, q["school"]: "Chenery Middle School",
                             q["topic"]: given.topic, q["goal_type"]: "Student Learning", q["meeting_time"]: "Tuesdays 3:00",
                             q["training"]: TRAINING[given.enrolled], q["members"]: members}}
 
@@ -146,15 +163,36 @@ class ProgrammeMachine(RuleBasedStateMachine):
         reply = requests.post(self._form_url(), json=self._body(email, name, given, submitted), timeout=30)
         reply.raise_for_status()
         self.oracle.submitted(Response(reply.json()["responseId"], email, name, given, submitted))
+        self.settled = False
+
+    @rule(victim=st.sampled_from(FACILITATORS), sender=st.sampled_from(SPOOFERS), given=spoofed_answers)
+    def spoofed_response(self, victim, sender, given):
+        """Someone else submits the enrol form typing a facilitator's name and email."""
+        email, name, submitted = _email(victim), f"{victim[0]} {victim[1]}", self._next_submitted()
+        creates = team_id(email) not in read_baseline(self.window)
+        reply = requests.post(self._form_url(), json=self._body(email, name, given, submitted, sender), timeout=30)
+        reply.raise_for_status()
+        self.oracle.submitted(Response(reply.json()["responseId"], email, name, given, submitted, sender=sender),
+                              creates)
+        self.figures.spoofed += 1
+        self.settled = False
+
+    @initialize(given=st.lists(st.tuples(st.sampled_from(FACILITATORS), st.sampled_from(SPOOFERS), spoofed_answers),
+                               max_size=2))
+    def spoofed_before_the_first_run(self, given):
+        for victim, sender, their_answers in given:
+            self.spoofed_response(victim, sender, their_answers)
 
     @precondition(lambda self: self.oracle.live())
     @rule(pick=st.integers(0, 20), given=answers)
     def edit_response(self, pick, given):
         response = self.oracle.live()[pick % len(self.oracle.live())]
         submitted = self._next_submitted()
-        body = self._body(response.email, response.name, given, submitted)
+        creates = not response.from_facilitator and team_id(response.email) not in read_baseline(self.window)
+        body = self._body(response.email, response.name, given, submitted, response.sender)
         requests.put(f"{self._form_url()}/{response.response_id}", json=body, timeout=30).raise_for_status()
-        self.oracle.edited(response.response_id, given, submitted)
+        self.oracle.edited(response.response_id, given, submitted, creates)
+        self.settled = False
 
     @precondition(lambda self: self.oracle.live())
     @rule(pick=st.integers(0, 20))
@@ -162,6 +200,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         response = self.oracle.live()[pick % len(self.oracle.live())]
         requests.delete(f"{self._form_url()}/{response.response_id}", timeout=30).raise_for_status()
         self.oracle.deleted(response.response_id)
+        self.settled = False
 
     @initialize(given=st.lists(st.tuples(SENDERS, UNIT_IDS), max_size=3))
     def checkpoint_answers_before_the_first_run(self, given):
@@ -290,6 +329,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
                                                                     "startIndex": row, "endIndex": row + 1}}}}[edit]()
         edits = f"{self.endpoint}/_emulator/sheets/{self.window.settings.roster.spreadsheet_id}/edits"
         requests.post(edits, json={"requests": [request]}, timeout=30).raise_for_status()
+        self._before_run()
         try:
             self.programme.sync(self.now, allow_shrink=True)
         except SafetyStop:
@@ -303,6 +343,32 @@ class ProgrammeMachine(RuleBasedStateMachine):
         self.figures.syncs += 1
         self.figures.row_races += 1
         check_rows_hold_their_own_teams(records(read_tabs(self.window)["Roster"]), self.oracle)
+
+    @precondition(lambda self: self.settled)
+    @rule(pick=st.integers(0, 20))
+    def coordinator_approves(self, pick):
+        """A coordinator ticks Approve on the row of a response held back from changing a
+        team's people, as the last run left it."""
+        book = self.window.workspace.gspread.open_by_key(self.window.settings.roster.spreadsheet_id)
+        sheet = book.worksheet("Problems")
+        values = sheet.get(value_render_option=gspread.utils.ValueRenderOption.unformatted)
+        held = [(n, r) for n, r in records(values) if r["Field"] == "people" and r["Status"] == "open"
+                and r.get("Approve") is not True]
+        if not held:
+            return
+        number, row = held[pick % len(held)]
+        sheet.update([[True]], gspread.utils.rowcol_to_a1(number, [str(h) for h in values[0]].index("Approve") + 1),
+                     raw=True)
+        self.oracle.baseline = read_baseline(self.window)
+        self.oracle.approved(str(row["Response ID"]))
+        self.figures.approved += 1
+
+    @rule(pick=st.integers(0, 20))
+    def approve_between_runs(self, pick):
+        """A run, a coordinator's Approve on what it held back, and the run that applies it."""
+        self.sync()
+        self.coordinator_approves(pick)
+        self.sync()
 
     @rule(pick=st.integers(0, 20), person=st.sampled_from(HAND_SHARED))
     def share_folder_by_hand(self, pick, person):
@@ -321,9 +387,15 @@ class ProgrammeMachine(RuleBasedStateMachine):
         active = {r["Team ID"] for _n, r in rows if r.get("Team status") != "withdrawn" and r.get("Team ID")}
         return self.oracle.expects_safety_stop(len(active))
 
+    def _before_run(self) -> None:
+        """What the run about to start will judge responses against."""
+        self.oracle.baseline = read_baseline(self.window)
+        self.settled = False
+
     @rule()
     def sync(self):
         """A run with Google behaving: afterwards everything must be exactly right."""
+        self._before_run()
         if self._expects_stop():
             before = self.seen.snapshot(self.window)
             with pytest.raises(SafetyStop):
@@ -338,6 +410,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         written = {m: n for m, n in again.api_calls["by_method"].items() if not m.endswith((".get", ".list"))}
         assert written == {"sheets.spreadsheets.batchUpdate": 1}, f"a second sync wrote more than its time: {written}"
         assert again.reminders["sent"] == 0 and again.teams["new"] == again.teams["updated"] == 0
+        self.settled = True
 
     @rule(kind=st.sampled_from(FAULT_KINDS), method=st.sampled_from(METHODS), after=st.integers(0, 3),
           count=st.integers(1, 3))
@@ -352,6 +425,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
             self.figures.crashes += 1
 
     def _faulty(self, spec: dict) -> int:
+        self._before_run()
         base = f"{self.endpoint}/_emulator/faults"
         requests.post(base, json=spec, timeout=30).raise_for_status()
         try:
@@ -362,11 +436,13 @@ class ProgrammeMachine(RuleBasedStateMachine):
             injected = sum(r["injected"] for r in requests.get(base, timeout=30).json()["rules"])
             requests.delete(base, timeout=30).raise_for_status()
         self.figures.syncs += 1
+        check_no_unnamed_access(team_folders(self.window), self.oracle)
         return injected
 
     @rule()
     def two_runs_at_once(self):
         """Two `plt sync` on the same config started together: one runs, the other exits 3."""
+        self._before_run()
         stop = self._expects_stop()
         requests.post(f"{self.endpoint}/_emulator/latency", json={"latency_ms": 15}, timeout=30)
         barrier, codes = threading.Barrier(2), []
@@ -414,4 +490,22 @@ CI = settings(max_examples=10, stateful_step_count=10, deadline=None, derandomiz
 def test_programme_loses_nothing_and_duplicates_nothing_through_faults_crashes_and_races():
     figures = Figures()
     run_machine(figures, CI)
-    assert figures.examples >= CI.max_examples and figures.violations == 0
+    assert figures.examples >= CI.max_examples and figures.violations == 0 and figures.spoofed > 0
+
+
+def test_the_machine_approves_a_held_spoofed_response_and_the_oracle_follows():
+    """The spoofed-response and approval rules in one fixed sequence, so every run of the
+    suite goes through an approval (random draws reach one only now and then)."""
+    with EmulatorServer(Emulator(scopes=SCOPES)) as server:
+        ProgrammeMachine.endpoint, ProgrammeMachine.figures = server.url, Figures()
+        machine = ProgrammeMachine()
+        machine.submit_response(FACILITATORS[0], Answers("Number Talks", "Close reading", (PEOPLE[0],), True))
+        machine.sync()
+        spoofed = Answers("Number Talks", "Close reading", (MALLORY,), True)
+        machine.spoofed_response(FACILITATORS[0], MALLORY[1], spoofed)
+        machine.sync()
+        machine.approve_between_runs(0)
+        assert (machine.figures.spoofed, machine.figures.approved) == (1, 1)
+        (folder,) = team_folders(machine.window)[team_id(_email(FACILITATORS[0]))]
+        access = {p["emailAddress"] for p in folder["permissions"]}
+        assert MALLORY[1] in access and PEOPLE[0][1] not in access

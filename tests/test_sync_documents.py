@@ -180,6 +180,8 @@ def test_a_template_not_uploaded_yet_stops_sync_with_a_clear_line(endpoint, tmp_
     assert "template[charter] has no id yet: upload its .docx with `plt templates add FILE.docx --key charter" in err
     status, out, _err = plt(programme, "doctor")
     assert "✗ document templates fillable: not uploaded yet: charter" in out
+    status, _out, err = plt(programme, "status")
+    assert status == ExitStatus.OK and err == ""   # status and reports need no template
 
 
 def test_doctor_checks_the_uploaded_template_can_be_copied_and_filled(belmont):

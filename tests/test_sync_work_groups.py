@@ -112,3 +112,15 @@ def test_meetings_are_listed_on_their_tab_and_the_next_one_on_the_roster(program
     assert status == {"20170912r": "scheduled", "20170914": "scheduled", "20171012": "cancelled",
                       "20170906r": "withdrawn"}
     assert [p["Status"] for p in programme.records(L.PROBLEMS) if p["Field"] == "meetings"] == ["resolved"]
+
+
+def test_a_count_raised_before_the_form_has_the_new_questions_warns_and_reads_the_rest(programme):
+    send_plan(programme, LINCOLN, PRINCIPAL, FIRST, "2017-09-05T15:00:00Z")
+    text = programme.config_path.read_text(encoding="utf-8")
+    programme.config_path.write_text(text.replace("count = 6", "count = 7"), encoding="utf-8")
+    report = programme.sync(at("2017-09-06 06:00"))
+    assert report.exit_code == 0
+    assert roster(programme)[f"{LINCOLN} #1"]["Leader"] == person("Ann", "Lee")
+    missing = sorted(p["Value"] for p in programme.records(L.PROBLEMS))
+    assert missing == ["CWG #7 leader (name, email)", "CWG #7 meeting times with dates",
+                       "CWG #7 members (one per line: name, email)", "CWG #7 structure"]

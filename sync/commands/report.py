@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync.core.report_model import ProgrammeModel, as_of, build_model
-from sync.core.report_tables import ReportTables, Words, report_tables
+from sync.core.report_tables import ReportTables, report_tables
 from sync.errors import UsageError
 from sync.commands.status import read_roster
 from sync.reporting.charts import charts
 from sync.reporting.files import FORMATS, write_report
-from sync.rules import model_rules
+from sync.rules import model_rules, report_words
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if unknown or not wanted:
         raise UsageError(f"--format takes {', '.join(FORMATS)} (comma-separated), not {text!r}")
     return wanted
-
-
-def report_words(settings) -> Words:
-    plural, noun = settings.unit.plural_noun, settings.unit.noun
-    return Words(plural[:1].upper() + plural[1:], noun[:1].upper() + noun[1:], settings.programme.site_noun)
 
 
 def programme_tables(settings, model: ProgrammeModel, site: str | None) -> ReportTables:

@@ -19,7 +19,7 @@ from sheets.book import Book, Preview, Tab
 
 from sync.core.cells import same
 from sync.core.model import Action, AddHeaders, AddTab, LinkFolders, LinkOf, RepairLayout, UpdateDashboard
-from sync.core.report_model import ModelRules, build_model
+from sync.core.report_model import ModelRules, ProgrammeModel, build_model
 from sync.core.report_tables import dashboard_behind, dashboard_rows
 from sync.core.sheet_writes import write_actions
 
@@ -38,11 +38,19 @@ class LayoutInputs:
     meetings: tuple[str, ...] | None = None    # the Meetings tab's unit columns (None: no such tab)
 
 
-def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> list[Action]:
-    """Every layout piece missing once `actions` are written, and the Dashboard cells that change."""
-    preview = write_actions(Preview(book), actions, inputs.titles, inputs.field_columns,
-                            checkbox_titles=inputs.checkbox_titles,
-                            file_titles=inputs.file_titles, meetings=inputs.meetings).book
+def preview_after(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> Book:
+    """The spreadsheet as `actions` will leave it."""
+    return write_actions(Preview(book), actions, inputs.titles, inputs.field_columns,
+                         checkbox_titles=inputs.checkbox_titles,
+                         file_titles=inputs.file_titles, meetings=inputs.meetings).book
+
+
+def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs, preview: Book | None = None,
+                model: ProgrammeModel | None = None) -> list[Action]:
+    """Every layout piece missing once `actions` are written, and the Dashboard cells that
+    change; `preview` and `model` are the sheet after `actions` and its programme model,
+    when the caller has them already."""
+    preview = preview if preview is not None else preview_after(book, actions, inputs)
     created = created_columns(preview, actions)
     out: list[Action] = []
     for name, layout in L.all_layouts(inputs.titles, inputs.field_columns,
@@ -55,7 +63,7 @@ def plan_layout(book: Book, actions: Sequence[Action], inputs: LayoutInputs) -> 
     stale = stale_folder_links(roster)
     if stale:
         out.append(LinkFolders(L.ROSTER, roster.column(L.FOLDER), stale))
-    dashboard = dashboard_update(preview, inputs)
+    dashboard = dashboard_update(preview, inputs, model)
     return out + ([dashboard] if dashboard is not None else [])
 
 
@@ -148,11 +156,12 @@ def _address(value: object) -> object:
     return value if isinstance(value, LinkOf) else str(value)
 
 
-def dashboard_update(preview: Book, inputs: LayoutInputs) -> UpdateDashboard | None:
+def dashboard_update(preview: Book, inputs: LayoutInputs, model: ProgrammeModel | None = None
+                     ) -> UpdateDashboard | None:
     """The Dashboard cells that change, counted by the programme model from the sheet as this
     run's writes will leave it."""
     tab = preview.tabs[L.DASHBOARD]
-    model = build_model(preview, inputs.model)
+    model = model if model is not None else build_model(preview, inputs.model)
     wanted = dashboard_rows(model, inputs.today)
     width = len(wanted[0])
     behind = tuple((c, v) for c, v in enumerate(dashboard_behind(model, inputs.today))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Iterator
 
 from dateutil import parser as dateparser
@@ -96,8 +97,10 @@ def parse_meetings(text: str, year: Year | None = None) -> tuple[list[Meeting], 
     return meetings, unreadable
 
 
+@lru_cache(maxsize=4096)
 def parse_line(line: str, year: Year | None = None) -> Meeting | Unreadable:
-    """One meeting line read, or why it cannot be."""
+    """One meeting line read, or why it cannot be. Remembered: every run reads every
+    unit's lines again, and a district's groups often share one ("every other Tuesday …")."""
     if len(line) > _LONGEST_LINE:
         return Unreadable(line, f"is longer than {_LONGEST_LINE} characters; write one meeting a line")
     match = _RANGE.search(line)

@@ -24,12 +24,13 @@ from sync.core.cells import local_time
 from sync.core.evidence_forms import EvidenceForm
 from sync.core.documents_plan import TemplateRule, plan_documents
 from sync.core.drive_plan import DrivePlan, DriveRules, DriveView, expected_drive, plan_drive
-from sync.core.layout_plan import LayoutInputs, plan_layout
+from sync.core.digest_plan import DigestRules, digest_ledger, plan_digests
+from sync.core.layout_plan import LayoutInputs, plan_layout, preview_after
 from sync.core.ledger_plan import plan_ledger
 from sync.core.milestones import MailRules, MilestonePlan, MilestoneRule, plan_milestones
 from sync.core.meetings_plan import NEXT_MEETING, MeetingRules, UnitMeeting, next_meeting, plan_meetings
 from sync.core.model import Plan, SetLastRun, Team
-from sync.core.report_model import ModelRules, TargetRule
+from sync.core.report_model import ModelRules, ProgrammeModel, TargetRule, build_model
 from sync.core.problems import current_problems, plan_problems
 from sync.core.roster_plan import WITHDRAWN, plan_members, plan_roster, unanswered_fields
 from sync.core.tables import SheetPlanner
@@ -83,6 +84,7 @@ class Rules:
     meetings: MeetingRules | None = None     # None: the units have no meeting dates (no Meetings tab)
     calendar: CalendarRules | None = None    # None: no programme calendar
     templates: tuple[TemplateRule, ...] = ()  # document templates copied into every unit folder
+    digest: DigestRules | None = None        # None: no weekly digest
 
     @property
     def meeting_columns(self) -> tuple[str, ...] | None:
@@ -151,9 +153,12 @@ def plan(observed: Observed, rules: Rules, now: datetime) -> Plan:
     milestones = plan_milestones(teams, observed.book, with_forms_read(rules.milestones, observed.evidence_forms),
                                  observed.evidence, view.links if view else {}, mail, now, observed.answered)
     sheet = _plan_sheet(observed, rules, now, view, milestones)
-    layout = plan_layout(observed.book, sheet.actions, LayoutInputs(
-        rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(), rules.field_columns,
-        rules.checkbox_titles, rules.file_titles, rules.meeting_columns))
+    inputs = LayoutInputs(rules.milestone_titles, rules.model, now.astimezone(ZoneInfo(rules.time_zone)).date(),
+                          rules.field_columns, rules.checkbox_titles, rules.file_titles, rules.meeting_columns)
+    preview = preview_after(observed.book, sheet.actions, inputs)
+    model = build_model(preview, rules.model)
+    layout = plan_layout(observed.book, sheet.actions, inputs, preview, model)
+    sheet = _with_digests(sheet, observed.book, model, rules, now)
     events = plan_calendar(observed, rules)
     copies, fills = (plan_documents(teams, observed.folders, observed.copies, rules.templates, rules.units)
                      if rules.drive else ([], []))
@@ -210,6 +215,16 @@ def _next_meetings(observed: Observed, rules: Rules, now: datetime) -> dict[str,
         return {}
     local = now.astimezone(ZoneInfo(rules.time_zone)).replace(tzinfo=None)
     return {tid: {NEXT_MEETING: next_meeting(observed.meetings.get(tid, ()), local)} for tid in observed.teams}
+
+
+def _with_digests(sheet: Plan, book: Book, model: ProgrammeModel, rules: Rules, now: datetime) -> Plan:
+    """The weekly digests due now, with their ledger rows, counted by the model of the sheet as
+    this run leaves it (the numbers of the Dashboard it writes)."""
+    if rules.digest is None:
+        return sheet
+    due = plan_digests(model, book, rules.digest, now)
+    rows, emails = digest_ledger(book, due, rules.mail_domain, local_time(now, rules.time_zone))
+    return replace(sheet, actions=(*sheet.actions, *rows), emails=(*sheet.emails, *emails))
 
 
 def _last_run_text(now: datetime, rules: Rules) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -77,7 +77,7 @@ class ProgrammeModel:
     units: pd.DataFrame
     people: pd.DataFrame
     statuses: pd.DataFrame
-    staff: pd.DataFrame | None                # site, role: one row per person of the Staff tab, when it has sites
+    staff: pd.DataFrame | None                # site, role, email: a row per person of the Staff tab, when it has sites
     last_sync: str = ""
 
     @property
@@ -209,49 +209,48 @@ def target_rule(targets: Iterable[TargetRule], site: str, today: date | None) ->
 
 def build_model(book: Book, rules: ModelRules) -> ProgrammeModel:
     """The model of the spreadsheet `book` (as read, or as a run's writes will leave it)."""
-    units = _units(book.tab(L.ROSTER), rules, unit_names(book.tab(L.MEMBERS)))
-    active = set(units["unit_id"])
-    site_of = dict(zip(units["unit_id"], units["site"]))
-    return ProgrammeModel(rules, units, _people(book.tab(L.MEMBERS), active, site_of),
-                          _statuses(book.tab(L.ROSTER), rules, site_of), staff_by_site(book.tab(L.STAFF), rules),
-                          last_sync(book))
+    roster = _active(columns_of(book.tab(L.ROSTER), (L.TEAM_ID, L.TEAM_STATUS, "Team name", rules.site_column,
+                                                     L.EARLIER_RESPONSES, "Submitted",
+                                                     *(L.status_header(t) for t in rules.titles))))
+    members = columns_of(book.tab(L.MEMBERS), (L.TEAM_ID, "Team name", "Member", "Email", "Role", "On team"))
+    units = _units(roster, rules, members)
+    return ProgrammeModel(rules, units, _people(members, units), _statuses(roster, rules, units),
+                          staff_by_site(book.tab(L.STAFF), rules), last_sync(book))
 
 
-def _text(tab: Tab, row: int, header: str) -> str:
-    return str(tab.value(row, header)).strip()
+def columns_of(tab: Tab | None, headers: Sequence[str]) -> pd.DataFrame:
+    """The data rows of `tab` as text (stripped), one column per header; a header the tab
+    lacks gives a column of blanks. Read a column at a time: 10,000 units are 500,000 cells."""
+    rows = tab.rows[1:tab.used_rows()] if tab is not None else []
+    out = {}
+    for header in dict.fromkeys(headers):
+        col = tab.column(header) if tab is not None else None
+        out[header] = ["" if col is None or col >= len(row) or row[col] is None else str(row[col]).strip()
+                       for row in rows]
+    return pd.DataFrame(out, columns=list(dict.fromkeys(headers)), dtype=object)
 
 
-def _active_rows(roster: Tab | None) -> list[int]:
-    if roster is None:
-        return []
-    return [row for row in roster.data_rows()
-            if _text(roster, row, L.TEAM_ID) and _text(roster, row, L.TEAM_STATUS).lower() in _ACTIVE]
+def _active(roster: pd.DataFrame) -> pd.DataFrame:
+    """Roster rows of units still in the programme, the first row of each id."""
+    keep = (roster[L.TEAM_ID] != "") & roster[L.TEAM_STATUS].str.lower().isin(_ACTIVE)
+    return roster[keep].drop_duplicates(L.TEAM_ID)
 
 
-def unit_names(members: Tab | None) -> dict[str, str]:
-    """Each unit's name as the Members tab gives it (every programme's Members tab has it)."""
-    names: dict[str, str] = {}
-    for row in members.data_rows() if members is not None else ():
-        names.setdefault(_text(members, row, L.TEAM_ID), _text(members, row, "Team name"))
-    return names
+def _units(roster: pd.DataFrame, rules: ModelRules, members: pd.DataFrame) -> pd.DataFrame:
+    """unit_id, unit (its name: the Roster's Team name, else the Members tab's, else its id),
+    site, started."""
+    names = members[members[L.TEAM_ID] != ""].drop_duplicates(L.TEAM_ID).set_index(L.TEAM_ID)["Team name"]
+    ids = roster[L.TEAM_ID]
+    unit = roster["Team name"].where(roster["Team name"] != "", ids.map(names).fillna(""))
+    return pd.DataFrame({"unit_id": ids.values, "unit": unit.where(unit != "", ids).values,
+                         "site": roster[rules.site_column].where(roster[rules.site_column] != "", rules.no_site).values,
+                         "started": [started_on(e, s) for e, s in zip(roster[L.EARLIER_RESPONSES], roster["Submitted"])]},
+                        columns=["unit_id", "unit", "site", "started"])
 
 
-def _units(roster: Tab | None, rules: ModelRules, names: Mapping[str, str]) -> pd.DataFrame:
-    rows = _active_rows(roster)
-    ids = [_text(roster, r, L.TEAM_ID) for r in rows]
-    has_name = roster is not None and roster.column("Team name") is not None
-    return pd.DataFrame({"unit_id": ids,
-                         "unit": [(_text(roster, r, "Team name") if has_name else "") or names.get(i) or i
-                                  for r, i in zip(rows, ids)],
-                         "site": [_text(roster, r, rules.site_column) or rules.no_site for r in rows],
-                         "started": [started_on(roster, r) for r in rows]},
-                        columns=["unit_id", "unit", "site", "started"]).drop_duplicates("unit_id")
-
-
-def started_on(roster: Tab, row: int) -> date | None:
+def started_on(earlier: str, submitted: str) -> date | None:
     """When a unit started: its oldest response the Roster lists, else its latest."""
-    earlier = _text(roster, row, L.EARLIER_RESPONSES).splitlines()
-    for stamp in [*earlier, _text(roster, row, "Submitted")]:
+    for stamp in [*earlier.splitlines(), submitted]:
         try:
             return date.fromisoformat(stamp[:10])
         except ValueError:
@@ -259,44 +258,39 @@ def started_on(roster: Tab, row: int) -> date | None:
     return None
 
 
-def _people(members: Tab | None, active: set[str], site_of: Mapping[str, str]) -> pd.DataFrame:
-    rows = []
-    for row in members.data_rows() if members is not None else ():
-        unit = _text(members, row, L.TEAM_ID)
-        if unit not in active or _text(members, row, "On team").lower() not in _ON_UNIT:
-            continue
-        name, email = _text(members, row, "Member"), _text(members, row, "Email")
-        person = (email or name).lower()
-        if person:
-            rows.append((unit, site_of[unit], person, name, email, _text(members, row, "Role")))
-    return pd.DataFrame(rows, columns=["unit_id", "site", "person", "name", "email", "role"]).drop_duplicates(
-        ["unit_id", "person"])
+def _people(members: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Everyone still on an active unit, once per unit, by email (or name without one)."""
+    site_of = units.set_index("unit_id")["site"]
+    on = members[members[L.TEAM_ID].isin(site_of.index) & members["On team"].str.lower().isin(_ON_UNIT)]
+    person = on["Email"].where(on["Email"] != "", on["Member"]).str.lower()
+    frame = pd.DataFrame({"unit_id": on[L.TEAM_ID].values, "site": on[L.TEAM_ID].map(site_of).values,
+                          "person": person.values, "name": on["Member"].values, "email": on["Email"].values,
+                          "role": on["Role"].values}, columns=["unit_id", "site", "person", "name", "email", "role"])
+    return frame[frame["person"] != ""].drop_duplicates(["unit_id", "person"])
 
 
-def _statuses(roster: Tab | None, rules: ModelRules, site_of: Mapping[str, str]) -> pd.DataFrame:
-    rows = []
-    seen: set[str] = set()
-    for row in _active_rows(roster):
-        unit = _text(roster, row, L.TEAM_ID)
-        if unit in seen:
-            continue
-        seen.add(unit)
-        for title in rules.titles:
-            word = _text(roster, row, L.status_header(title)).lower()
-            rows.append((unit, site_of[unit], title, word if word in STATUS_WORDS else NOT_CHECKED))
-    return pd.DataFrame(rows, columns=["unit_id", "site", "milestone", "status"])
+def _statuses(roster: pd.DataFrame, rules: ModelRules, units: pd.DataFrame) -> pd.DataFrame:
+    """One row per active unit and milestone; a status that is none of the words is "not checked"."""
+    headers = {L.status_header(t): t for t in rules.titles}
+    long = roster[[L.TEAM_ID, *headers]].melt(id_vars=L.TEAM_ID, var_name="milestone", value_name="status")
+    long["milestone"] = long["milestone"].map(headers)
+    status = long["status"].str.lower()
+    long["status"] = status.where(status.isin(STATUS_WORDS), NOT_CHECKED)
+    long["site"] = long[L.TEAM_ID].map(units.set_index("unit_id")["site"])
+    return long.rename(columns={L.TEAM_ID: "unit_id"})[["unit_id", "site", "milestone", "status"]]
 
 
 def staff_by_site(tab: Tab | None, rules: ModelRules) -> pd.DataFrame | None:
-    """The Staff tab's people (site, role), when it has a site column; a row with neither a
-    name nor an email is no one."""
+    """The Staff tab's people (site, role, email), when it has a site column; a row with
+    neither a name nor an email is no one."""
     column = next((c for c in (rules.site_noun, rules.site_column, "School", "Site")
                    if tab is not None and tab.column(c) is not None), None)
     if column is None:
         return None
-    rows = [(_text(tab, row, column), _text(tab, row, "Role")) for row in tab.data_rows()
-            if _text(tab, row, column) and (_text(tab, row, "Name") or _text(tab, row, "Email"))]
-    return pd.DataFrame(rows, columns=["site", "role"], dtype=str)
+    staff = columns_of(tab, (column, "Role", "Email", "Name"))
+    staff = staff[(staff[column] != "") & ((staff["Name"] != "") | (staff["Email"] != ""))]
+    return pd.DataFrame({"site": staff[column].values, "role": staff["Role"].values, "email": staff["Email"].values},
+                        dtype=str)
 
 
 def last_sync(book: Book) -> str:
