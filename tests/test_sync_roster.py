@@ -88,13 +88,16 @@ def test_edited_response_updates_only_changed_cells_and_keeps_coordinator_notes(
 
 
 def test_rows_sorted_by_a_coordinator_are_still_found_by_team_id(programme):
-    for first, last in (("Ana", "Lopez"), ("Ben", "Okafor"), ("Cy", "Young")):
+    for first, last in (("Ben", "Okafor"), ("Ana", "Lopez"), ("Cy", "Young")):
         programme.submit(first, last)
     programme.sync(at("2017-10-10 06:00"))
     ws = programme.workspace().gspread.open_by_key(programme.settings().roster.spreadsheet_id).worksheet(L.ROSTER)
     values = ws.get_all_values()
     header, body = values[0], values[1:]
     sorted_body = sorted(body, key=lambda r: r[header.index("Facilitator")], reverse=True)
+    facilitators = [r[header.index("Facilitator")] for r in body]
+    # The sort moves Ben's row, so the row his tag is on now shows another team.
+    assert facilitators.index("Ben Okafor") != [r[header.index("Facilitator")] for r in sorted_body].index("Ben Okafor")
     ws.update([header] + sorted_body, "A1", raw=True)   # the coordinator sorted by facilitator, Z-A
     programme.submit("Ben", "Okafor", topic="Number talks, revised")
     # Rows pasted over others keep the other rows' tags: this run tags them again and

@@ -74,7 +74,7 @@ def write_actions(edits: Edits, actions: Iterable[Action], milestone_titles: tup
 
 
 # The tabs whose rows sync changes after making them; the Runs tab's log rows are only ever added.
-_TAGGED = frozenset({L.ROSTER, L.MEMBERS, L.PROBLEMS, L.REMINDERS})
+_TAGGED = frozenset({L.ROSTER, L.MEMBERS, L.PROBLEMS, L.REMINDERS, L.MEETINGS})
 
 
 def _write_layout(edits: Edits, action: Action) -> None:
