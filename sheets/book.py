@@ -404,23 +404,6 @@ class Preview(Edits):
         tabs = {name: replace(tab, rows=list(tab.rows)) for name, tab in book.tabs.items()}   # dicts are replaced, never changed
         super().__init__(Book(book.spreadsheet_id, book.title, tabs))
 
-    def add_rows(self, tab: Tab, first: int, rows: Sequence[Mapping[int, Cell | None]]) -> None:
-        """Write new rows below the last used one as one block: one request for a thousand
-        people instead of a thousand. Cells between those given are empty already."""
-        if not rows:
-            return
-        start = min(min(r) for r in rows if r)
-        end = max(max(r) for r in rows if r) + 1
-        self._grow(tab, first + len(rows), end)
-        self.cells += len(rows) * (end - start)
-        self.requests.append({"updateCells": {
-            "range": {"sheetId": tab.sheet_id, "startRowIndex": first, "endRowIndex": first + len(rows),
-                      "startColumnIndex": start, "endColumnIndex": end},
-            "rows": [{"values": [cell_data(r.get(c)) for c in range(start, end)]} for r in rows],
-            "fields": "userEnteredValue"}})
-        for offset, values in enumerate(rows):
-            self._mirror(tab, first + offset, values)
-
     def _update(self, tab: Tab, row: int, col: int, cells: list[Cell | None]) -> None:
         self.cells += len(cells)
 
